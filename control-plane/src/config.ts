@@ -1,0 +1,143 @@
+// The only reader of process.env in the control plane. Every setting is declared once as
+// (name, default, help); the table is rendered into the README and checked by a test.
+import { resolve } from 'node:path';
+
+type Kind = 'string' | 'int' | 'number' | 'bool';
+export interface SettingSpec {
+  readonly name: string;
+  readonly kind: Kind;
+  readonly default: string;
+  readonly help: string;
+}
+
+export const SETTINGS = [
+  { name: 'BERTH_DOMAIN', kind: 'string', default: 'berth.localhost', help: 'Base domain; tenants live at <slug>.<domain>, the control plane at the domain itself.' },
+  { name: 'BERTH_PUBLIC_HTTPS_PORT', kind: 'int', default: '443', help: "Port of Traefik's websecure entrypoint, used to build public URLs." },
+  { name: 'BERTH_HTTP_HOST', kind: 'string', default: '127.0.0.1', help: 'Address the control plane binds; keep it on loopback so tenants cannot reach it.' },
+  { name: 'BERTH_HTTP_PORT', kind: 'int', default: '8088', help: 'Port the control plane listens on (Traefik forwards the control-plane host and ForwardAuth here).' },
+  { name: 'BERTH_STATE_DIR', kind: 'string', default: '/var/lib/berth', help: "Directory for the control plane's SQLite database and other state." },
+  { name: 'BERTH_ROUTES_DIR', kind: 'string', default: '', help: "Traefik's watched dynamic-configuration directory (default <state>/routes)." },
+  { name: 'BERTH_TRAEFIK_API_URL', kind: 'string', default: 'http://127.0.0.1:8099', help: "Traefik's internal API entrypoint, used to confirm applied routes." },
+  { name: 'BERTH_DOCKER_SOCKET', kind: 'string', default: '/var/run/docker.sock', help: 'Docker Engine API socket.' },
+  { name: 'BERTH_INSTANCE', kind: 'string', default: 'default', help: 'Name of this berth installation; written into every ownership label so two installations never touch each other.' },
+  { name: 'BERTH_NETWORK', kind: 'string', default: 'berth-tenants', help: 'Docker bridge network for tenant containers (inter-container traffic disabled).' },
+  { name: 'BERTH_TENANT_IMAGE', kind: 'string', default: 'berth/tenant:current', help: 'Image new tenants are created with.' },
+  { name: 'BERTH_TENANT_MEMORY_MIB', kind: 'int', default: '128', help: 'Memory limit per tenant container.' },
+  { name: 'BERTH_TENANT_CPUS', kind: 'number', default: '1', help: 'CPU limit per tenant container (cores).' },
+  { name: 'BERTH_TENANT_PIDS', kind: 'int', default: '64', help: 'Process/thread limit per tenant container.' },
+  { name: 'BERTH_RECONCILE_INTERVAL_MS', kind: 'int', default: '10000', help: 'Period of the full reconcile resync (events and writes wake it sooner).' },
+  { name: 'BERTH_PROBE_INTERVAL_MS', kind: 'int', default: '2000', help: 'Period of the HTTP liveness probe of every running tenant container.' },
+  { name: 'BERTH_READY_TIMEOUT_MS', kind: 'int', default: '30000', help: 'How long a new container may take to pass its readiness probe.' },
+  { name: 'BERTH_STOP_GRACE_S', kind: 'int', default: '30', help: 'Grace period given to a container to finish in-flight requests when stopped.' },
+  { name: 'BERTH_VOLUME_RETENTION_HOURS', kind: 'int', default: '168', help: "How long a deleted tenant's volume is kept before it is removed." },
+  { name: 'BERTH_ROLLOUT_PARALLEL', kind: 'int', default: '2', help: 'Default number of tenants rolled at once.' },
+  { name: 'BERTH_SNAPSHOTS_KEPT', kind: 'int', default: '3', help: 'Database snapshots (VACUUM INTO) kept per tenant volume before a rollout.' },
+  { name: 'BERTH_ADMIN_EMAILS', kind: 'string', default: '', help: 'Comma-separated emails that are admins (the first user to sign up always is).' },
+  { name: 'BERTH_SECURE_COOKIES', kind: 'bool', default: 'true', help: 'Mark cookies Secure (they are served over HTTPS by Traefik).' },
+  { name: 'BERTH_LOG_LEVEL', kind: 'string', default: 'info', help: 'Log level: debug, info, warn, error.' },
+] as const satisfies readonly SettingSpec[];
+
+export interface Config {
+  readonly domain: string;
+  readonly publicHttpsPort: number;
+  readonly httpHost: string;
+  readonly httpPort: number;
+  readonly stateDir: string;
+  readonly routesDir: string;
+  readonly traefikApiUrl: string;
+  readonly dockerSocket: string;
+  readonly instance: string;
+  readonly network: string;
+  readonly tenantImage: string;
+  readonly tenantMemoryMib: number;
+  readonly tenantCpus: number;
+  readonly tenantPids: number;
+  readonly reconcileIntervalMs: number;
+  readonly probeIntervalMs: number;
+  readonly readyTimeoutMs: number;
+  readonly stopGraceS: number;
+  readonly volumeRetentionHours: number;
+  readonly rolloutParallel: number;
+  readonly snapshotsKept: number;
+  readonly adminEmails: readonly string[];
+  readonly secureCookies: boolean;
+  readonly logLevel: string;
+  /** https://<domain>[:port] — where people reach the control plane. */
+  readonly publicUrl: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+/** Reads and validates every setting at once, listing every problem found. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const raw = (name: string): string => {
+    const spec = SETTINGS.find((s) => s.name === name)!;
+    return env[name] ?? spec.default;
+  };
+  const int = (name: string, min = 0): number => {
+    const v = raw(name);
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) problems.push(`${name}: expected an integer >= ${min}, got "${v}"`);
+    return n;
+  };
+  const num = (name: string): number => {
+    const v = raw(name);
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) problems.push(`${name}: expected a positive number, got "${v}"`);
+    return n;
+  };
+  const bool = (name: string): boolean => {
+    const v = raw(name).toLowerCase();
+    if (!['true', 'false', '1', '0'].includes(v)) problems.push(`${name}: expected true or false, got "${v}"`);
+    return v === 'true' || v === '1';
+  };
+  const domain = raw('BERTH_DOMAIN').toLowerCase();
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(domain)) {
+    problems.push(`BERTH_DOMAIN: "${domain}" is not a domain name with at least two labels`);
+  }
+  const instance = raw('BERTH_INSTANCE');
+  if (!/^[a-z0-9][a-z0-9_.-]{0,62}$/.test(instance)) problems.push(`BERTH_INSTANCE: "${instance}" must match [a-z0-9][a-z0-9_.-]*`);
+  const stateDir = resolve(raw('BERTH_STATE_DIR'));
+  const publicHttpsPort = int('BERTH_PUBLIC_HTTPS_PORT', 1);
+  const logLevel = raw('BERTH_LOG_LEVEL');
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) problems.push(`BERTH_LOG_LEVEL: "${logLevel}" is not one of debug, info, warn, error`);
+  const config: Config = {
+    domain,
+    publicHttpsPort,
+    httpHost: raw('BERTH_HTTP_HOST'),
+    httpPort: int('BERTH_HTTP_PORT'),
+    stateDir,
+    routesDir: raw('BERTH_ROUTES_DIR') ? resolve(raw('BERTH_ROUTES_DIR')) : resolve(stateDir, 'routes'),
+    traefikApiUrl: raw('BERTH_TRAEFIK_API_URL').replace(/\/$/, ''),
+    dockerSocket: raw('BERTH_DOCKER_SOCKET'),
+    instance,
+    network: raw('BERTH_NETWORK'),
+    tenantImage: raw('BERTH_TENANT_IMAGE'),
+    tenantMemoryMib: int('BERTH_TENANT_MEMORY_MIB', 16),
+    tenantCpus: num('BERTH_TENANT_CPUS'),
+    tenantPids: int('BERTH_TENANT_PIDS', 8),
+    reconcileIntervalMs: int('BERTH_RECONCILE_INTERVAL_MS', 100),
+    probeIntervalMs: int('BERTH_PROBE_INTERVAL_MS', 100),
+    readyTimeoutMs: int('BERTH_READY_TIMEOUT_MS', 100),
+    stopGraceS: int('BERTH_STOP_GRACE_S', 1),
+    volumeRetentionHours: int('BERTH_VOLUME_RETENTION_HOURS', 0),
+    rolloutParallel: int('BERTH_ROLLOUT_PARALLEL', 1),
+    snapshotsKept: int('BERTH_SNAPSHOTS_KEPT', 1),
+    adminEmails: raw('BERTH_ADMIN_EMAILS').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
+    secureCookies: bool('BERTH_SECURE_COOKIES'),
+    logLevel,
+    publicUrl: `https://${domain}${publicHttpsPort === 443 ? '' : `:${publicHttpsPort}`}`,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}
+
+/** Public URL of a tenant: https://<slug>.<domain>[:port]. */
+export function tenantUrl(config: Pick<Config, 'domain' | 'publicHttpsPort'>, slug: string): string {
+  return `https://${slug}.${config.domain}${config.publicHttpsPort === 443 ? '' : `:${config.publicHttpsPort}`}`;
+}

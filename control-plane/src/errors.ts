@@ -1,0 +1,43 @@
+// The closed set of errors the control plane reports. Each has a stable code (part of the API)
+// and an HTTP status; the HTTP layer maps them once, into one envelope:
+//   { "error": { "code": "...", "message": "...", "details"?: {...} } }
+export const ERRORS = {
+  BAD_REQUEST: { status: 400, help: 'The request was malformed or failed validation.' },
+  VALIDATION_FAILED: { status: 422, help: 'A field was well-formed but not acceptable; details name the field.' },
+  UNAUTHENTICATED: { status: 401, help: 'No valid session or token.' },
+  FORBIDDEN: { status: 403, help: 'Authenticated, but not allowed (not a member, not an admin).' },
+  CSRF_FAILED: { status: 403, help: 'The CSRF token was missing or did not match.' },
+  NOT_FOUND: { status: 404, help: 'No such resource, or not visible to you.' },
+  CONFLICT: { status: 409, help: 'The resource already exists or is in a state that forbids the change.' },
+  SLUG_TAKEN: { status: 409, help: 'Another instance already uses that subdomain.' },
+  EMAIL_TAKEN: { status: 409, help: 'An account with that email already exists.' },
+  RATE_LIMITED: { status: 429, help: 'Too many attempts; retry after the time given in Retry-After.' },
+  DOCKER_UNAVAILABLE: { status: 503, help: 'The Docker engine did not answer.' },
+  TRAEFIK_UNAVAILABLE: { status: 503, help: "Traefik's API did not answer or did not apply a route in time." },
+  ROLLOUT_FAILED: { status: 500, help: 'A rollout step failed; the tenant was rolled back.' },
+  INTERNAL: { status: 500, help: 'An unexpected error; it was logged.' },
+} as const satisfies Record<string, { status: number; help: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class BerthError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'BerthError';
+    this.status = ERRORS[code].status;
+  }
+}
+
+export interface ErrorEnvelope {
+  error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
+}
+
+export function toEnvelope(err: BerthError): ErrorEnvelope {
+  return { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
+}
