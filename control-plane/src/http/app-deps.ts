@@ -1,0 +1,24 @@
+import type { Config } from '../config.js';
+import type { Db } from '../db/open-database.js';
+import type { Logger } from '../log.js';
+
+export interface DependencyCheck {
+  readonly ok: boolean;
+  readonly detail?: string;
+}
+
+/** What the HTTP layer needs from the rest of the process; main.ts builds it. */
+export interface AppDeps {
+  readonly config: Config;
+  readonly db: Db;
+  readonly log: Logger;
+  /** Wake the reconciler after desired state changed (handlers never call Docker). */
+  readonly nudge: () => void;
+  readonly checks: {
+    readonly docker: () => Promise<DependencyCheck>;
+    readonly traefik: () => Promise<DependencyCheck>;
+    /** Unix ms of the end of the reconciler's last completed pass, or null before the first. */
+    readonly lastReconcileAt: () => number | null;
+  };
+  readonly version: { readonly version: string; readonly commit: string };
+}
