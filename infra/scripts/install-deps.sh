@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what is missing, idempotently: Debian packages (Docker engine, Chromium, NSS tools,
+# sqlite3), a running dockerd, pnpm, and the workspace's dependencies.
+source "$(dirname "$0")/lib.sh"
+
+need=()
+command -v dockerd >/dev/null || need+=(docker.io)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v certutil >/dev/null || need+=(libnss3-tools)
+command -v sqlite3 >/dev/null || need+=(sqlite3)
+command -v openssl >/dev/null || need+=(openssl)
+command -v curl >/dev/null || need+=(curl)
+command -v git >/dev/null || need+=(git)
+command -v go >/dev/null || [ -x /usr/local/go/bin/go ] || need+=(golang-go)
+if [ ${#need[@]} -gt 0 ]; then
+  say "installing Debian packages: ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# Start the engine when its socket does not answer (no systemd on these machines).
+if ! docker version --format '{{.Server.Version}}' >/dev/null 2>&1; then
+  say "starting dockerd"
+  mkdir -p "$BERTH_LOG_DIR"
+  setsid nohup dockerd >>"$BERTH_LOG_DIR/dockerd.log" 2>&1 </dev/null &
+  wait_until 60 docker version --format '{{.Server.Version}}' || die "dockerd did not answer within 60 s; see $BERTH_LOG_DIR/dockerd.log"
+fi
+
+if ! command -v pnpm >/dev/null || [ "$(pnpm --version)" != "9.15.9" ]; then
+  say "installing pnpm 9.15.9"
+  npm install -g pnpm@9.15.9 >/dev/null 2>&1
+fi
+
+# better-sqlite3 and friends compile from source here; point node-gyp at the installed headers
+# so it never tries to download them.
+if [ -d /usr/include/node ]; then export npm_config_nodedir=/usr; fi
+cd "$BERTH_ROOT"
+stamp="node_modules/.berth-install-stamp"
+want="$(sha256sum pnpm-lock.yaml package.json */package.json | sha256sum | cut -c1-16)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  say "installing workspace dependencies"
+  pnpm install --frozen-lockfile --reporter=append-only 2>&1 | grep -v '^node_modules/.* install: ' | tail -5
+  echo "$want" > "$stamp"
+fi

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Renders Traefik's static configuration and the TLS file of the routes directory.
+#   render-traefik-config.sh <out.yml> <routes-dir> <log-dir> <bind> <http-port> <https-port> <api-port> <cert> <key>
+source "$(dirname "$0")/lib.sh"
+out="$1" routes="$2" logs="$3" bind="$4" http="$5" https="$6" api="$7" cert="$8" key="$9"
+mkdir -p "$routes" "$logs" "$(dirname "$out")"
+sed -e "s|@BIND@|$bind|g" -e "s|@HTTP_PORT@|$http|g" -e "s|@HTTPS_PORT@|$https|g" -e "s|@API_PORT@|$api|g" \
+    -e "s|@ROUTES_DIR@|$routes|g" -e "s|@LOG_DIR@|$logs|g" \
+    "$BERTH_ROOT/traefik/traefik.template.yml" > "$out.tmp" && mv "$out.tmp" "$out"
+# Written with temp + rename inside the watched directory, like every route file (F12).
+sed -e "s|@CERT_FILE@|$cert|g" -e "s|@KEY_FILE@|$key|g" "$BERTH_ROOT/traefik/dynamic/_tls.yml.template" > "$routes/._tls.yml.tmp"
+mv "$routes/._tls.yml.tmp" "$routes/_tls.yml"
