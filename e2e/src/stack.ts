@@ -1,0 +1,162 @@
+// A real berth stack for tests and benchmarks: a Traefik process (built by ./berth, own
+// ports on loopback, own watched routes directory, JSON access log) and, optionally, the
+// control plane run from source. Each stack has its own BERTH_INSTANCE, so everything it
+// creates in Docker carries `berth.instance=<instance>` and is removed exactly by stop().
+import { spawn, type ChildProcess, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync, createWriteStream, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type https from 'node:https';
+import { freePort } from './free-port.js';
+import { waitFor } from './wait-for.js';
+import { createAgent, request } from './https-client.js';
+import { removeLabelled } from './docker-cli.js';
+
+export const REPO_ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
+const STATE_DIR = process.env.BERTH_STATE_DIR ?? '/var/lib/berth';
+const CACHE_DIR = process.env.BERTH_CACHE_DIR ?? '/var/cache/berth';
+const TRAEFIK_VERSION = process.env.TRAEFIK_VERSION ?? 'v3.6.12';
+export const DOMAIN = 'berth.localhost';
+export const TLS_DIR = join(STATE_DIR, 'tls');
+
+export interface StackOptions {
+  /** Start the control plane too (default true). */
+  controlPlane?: boolean;
+  /** Extra BERTH_* settings for the control plane. */
+  env?: Record<string, string>;
+}
+
+export interface Stack {
+  readonly instance: string;
+  readonly network: string;
+  readonly domain: string;
+  readonly httpsPort: number;
+  readonly apiPort: number;
+  readonly cpPort: number;
+  readonly dir: string;
+  readonly routesDir: string;
+  readonly logDir: string;
+  readonly accessLog: string;
+  readonly ca: string;
+  readonly caPath: string;
+  readonly agent: https.Agent;
+  readonly traefikApi: string;
+  readonly cpUrl: string;
+  readonly publicUrl: string;
+  tenantUrl(slug: string): string;
+  controlPlane: ControlPlaneProcess;
+  stop(): Promise<void>;
+}
+
+export interface ControlPlaneProcess {
+  start(): Promise<void>;
+  /** Sends a signal and waits for the process to exit. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  running(): boolean;
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const instance = `t${randomBytes(4).toString('hex')}`;
+  const dir = mkdtempSync(join(tmpdir(), `berth-${instance}-`));
+  const routesDir = join(dir, 'routes');
+  const logDir = join(dir, 'logs');
+  const [httpPort, httpsPort, apiPort, cpPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const cert = join(TLS_DIR, `${DOMAIN}.pem`);
+  const key = join(TLS_DIR, `${DOMAIN}-key.pem`);
+  const caPath = join(TLS_DIR, 'ca.pem');
+  if (!existsSync(cert)) throw new Error(`no certificate at ${cert}: run ./berth up (or infra/scripts/make-certs.sh) first`);
+  const traefikBin = join(CACHE_DIR, 'traefik', TRAEFIK_VERSION, 'traefik');
+  if (!existsSync(traefikBin)) throw new Error(`no Traefik binary at ${traefikBin}: run ./berth up first`);
+
+  execFileSync(join(REPO_ROOT, 'infra/scripts/render-traefik-config.sh'), [
+    join(dir, 'traefik.yml'), routesDir, logDir, '127.0.0.1', String(httpPort), String(httpsPort), String(apiPort), cert, key,
+  ]);
+  const traefik = spawn(traefikBin, [`--configFile=${join(dir, 'traefik.yml')}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const tlog = createWriteStream(join(logDir, 'traefik.stdout.log'));
+  traefik.stdout.pipe(tlog);
+  traefik.stderr.pipe(tlog);
+  const traefikApi = `http://127.0.0.1:${apiPort}`;
+  await waitFor(async () => (await fetch(`${traefikApi}/ping`)).ok, { timeoutMs: 20_000, what: 'Traefik ping' });
+
+  const ca = readFileSync(caPath, 'utf8');
+  const agent = createAgent(ca, { keepAlive: true });
+  const port = httpsPort === 443 ? '' : `:${httpsPort}`;
+  const network = `berth-${instance}`;
+  const cpUrl = `http://127.0.0.1:${cpPort}`;
+  const env: Record<string, string> = {
+    BERTH_DOMAIN: DOMAIN,
+    BERTH_PUBLIC_HTTPS_PORT: String(httpsPort),
+    BERTH_HTTP_PORT: String(cpPort),
+    BERTH_STATE_DIR: join(dir, 'state'),
+    BERTH_ROUTES_DIR: routesDir,
+    BERTH_TRAEFIK_API_URL: traefikApi,
+    BERTH_INSTANCE: instance,
+    BERTH_NETWORK: network,
+    BERTH_RECONCILE_INTERVAL_MS: '2000',
+    BERTH_STOP_GRACE_S: '10',
+    BERTH_LOG_LEVEL: 'info',
+    ...opts.env,
+  };
+  const controlPlane = controlPlaneProcess(env, logDir, cpUrl);
+  if (opts.controlPlane !== false) await controlPlane.start();
+
+  return {
+    instance, network, domain: DOMAIN, httpsPort, apiPort, cpPort, dir, routesDir, logDir,
+    accessLog: join(logDir, 'access.log'), ca, caPath, agent, traefikApi, cpUrl,
+    publicUrl: `https://${DOMAIN}${port}`,
+    tenantUrl: (slug) => `https://${slug}.${DOMAIN}${port}`,
+    controlPlane,
+    async stop() {
+      if (controlPlane.running()) await controlPlane.kill('SIGTERM');
+      await stopProcess(traefik, 'SIGTERM');
+      agent.destroy();
+      await removeLabelled(`berth.instance=${instance}`);
+      if (!process.env.BERTH_KEEP_TEST_DIRS) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function controlPlaneProcess(env: Record<string, string>, logDir: string, cpUrl: string): ControlPlaneProcess {
+  let child: ChildProcess | null = null;
+  const log = createWriteStream(join(logDir, 'control-plane.log'), { flags: 'a' });
+  return {
+    async start() {
+      if (child) throw new Error('control plane already running');
+      child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'control-plane/src/main.ts')], {
+        cwd: REPO_ROOT,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout!.pipe(log, { end: false });
+      child.stderr!.pipe(log, { end: false });
+      const me = child;
+      me.once('exit', () => { if (child === me) child = null; });
+      await waitFor(async () => {
+        if (!child) throw new Error(`control plane exited during start; see ${join(logDir, 'control-plane.log')}`);
+        return (await fetch(`${cpUrl}/__lbheartbeat__`)).ok;
+      }, { timeoutMs: 30_000, what: 'control plane /__lbheartbeat__' });
+    },
+    async kill(signal: NodeJS.Signals = 'SIGTERM') {
+      if (!child) return;
+      const c = child;
+      await stopProcess(c, signal);
+      child = null;
+    },
+    running: () => child !== null,
+  };
+}
+
+async function stopProcess(p: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (p.exitCode !== null || p.signalCode !== null) return;
+  const exited = new Promise<void>((r) => p.once('exit', () => r()));
+  p.kill(signal);
+  const timer = setTimeout(() => p.kill('SIGKILL'), 30_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** GET through Traefik with TLS verification against the project's CA. */
+export function httpsGet(stack: Stack, url: string, headers?: Record<string, string>) {
+  return request(url, { agent: stack.agent, headers });
+}
