@@ -32,6 +32,7 @@ export interface Stack {
   readonly network: string;
   readonly domain: string;
   readonly httpsPort: number;
+  readonly httpPort: number;
   readonly apiPort: number;
   readonly cpPort: number;
   readonly dir: string;
@@ -102,7 +103,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   if (opts.controlPlane !== false) await controlPlane.start();
 
   return {
-    instance, network, domain: DOMAIN, httpsPort, apiPort, cpPort, dir, routesDir, logDir,
+    instance, network, domain: DOMAIN, httpsPort, httpPort, apiPort, cpPort, dir, routesDir, logDir,
     accessLog: join(logDir, 'access.log'), ca, caPath, agent, traefikApi, cpUrl,
     publicUrl: `https://${DOMAIN}${port}`,
     tenantUrl: (slug) => `https://${slug}.${DOMAIN}${port}`,
