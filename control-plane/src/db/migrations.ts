@@ -91,4 +91,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 100,
+    name: 'indexes for session cascades and expiry sweeps',
+    sql: `
+      -- Logout deletes a session; its tenant sessions and codes go by cascade, which needs these.
+      CREATE INDEX tenant_sessions_session ON tenant_sessions(session_id_hash);
+      CREATE INDEX tenant_sessions_tenant_expiry ON tenant_sessions(tenant_id, expires_at);
+      CREATE INDEX sso_codes_session ON sso_codes(session_id_hash);
+      CREATE INDEX sso_codes_expiry ON sso_codes(expires_at);
+      CREATE INDEX login_failures_at ON login_failures(at);
+    `,
+  },
 ];

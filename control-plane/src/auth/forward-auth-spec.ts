@@ -1,0 +1,31 @@
+// The Traefik ForwardAuth middleware that guards every tenant router, as data. The route
+// writer (edge/) puts it once in the shared dynamic-configuration file.
+import type { Config } from '../config.js';
+
+export const FORWARD_AUTH_PATH = '/auth/forward';
+
+/** Headers the control plane sets for the tenant; Traefik deletes client-sent copies of each. */
+export const IDENTITY_HEADERS = ['X-Berth-User-Id', 'X-Berth-User-Email', 'X-Berth-User-Role', 'X-Berth-Auth'] as const;
+
+/** The only request headers the control plane needs; nothing else of the request leaves Traefik. */
+export const AUTH_REQUEST_HEADERS = ['Accept', 'Authorization', 'Cookie'] as const;
+
+export interface ForwardAuthMiddleware {
+  readonly address: string;
+  readonly trustForwardHeader: true;
+  readonly authRequestHeaders: readonly string[];
+  readonly authResponseHeaders: readonly string[];
+}
+
+export function forwardAuthMiddleware(config: Pick<Config, 'httpHost' | 'httpPort'>): ForwardAuthMiddleware {
+  const host = ['0.0.0.0', '::', ''].includes(config.httpHost) ? '127.0.0.1' : config.httpHost;
+  const hostPart = host.includes(':') ? `[${host}]` : host;
+  return {
+    address: `http://${hostPart}:${config.httpPort}${FORWARD_AUTH_PATH}`,
+    // Traefik's entrypoint already replaced client-sent X-Forwarded-* (forwardedHeaders not
+    // trusted), so the values it hands on here are its own.
+    trustForwardHeader: true,
+    authRequestHeaders: [...AUTH_REQUEST_HEADERS],
+    authResponseHeaders: [...IDENTITY_HEADERS],
+  };
+}

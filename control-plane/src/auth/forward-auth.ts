@@ -1,0 +1,95 @@
+// The decision Traefik asks for on every tenant request: may this request reach the tenant,
+// and as whom? On the hot path: statements are prepared once, and a request costs one hash
+// and at most two indexed lookups.
+import type { Config } from '../config.js';
+import type { Db } from '../db/open-database.js';
+import { PUBLIC_TENANT_PATHS, TENANT_COOKIE } from './cookie-names.js';
+import type { Role } from './memberships.js';
+import { isLocalPath, slugFromHost } from './tenant-host.js';
+import { hashToken, isTokenShaped } from './tokens.js';
+
+/** What Traefik tells us about the original request. */
+export interface ForwardedRequest {
+  readonly host?: string;
+  readonly uri?: string;
+  readonly method?: string;
+  readonly accept?: string;
+  readonly authorization?: string;
+  readonly cookie?: string;
+}
+
+export type ForwardDecision =
+  | { readonly kind: 'allow'; readonly headers: Readonly<Record<string, string>> }
+  | { readonly kind: 'redirect'; readonly location: string }
+  | { readonly kind: 'deny'; readonly code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND'; readonly message: string };
+
+// A tossed cookie (Domain=<parent>, set by a sibling tenant) arrives next to the real one, so
+// every berth_t value is tried; a handful is plenty.
+const MAX_COOKIE_CANDIDATES = 4;
+
+interface SessionRow {
+  user_id: number;
+  email: string;
+  role: Role | null;
+}
+
+export type ForwardAuth = (req: ForwardedRequest, now: number) => ForwardDecision;
+
+export function createForwardAuth(db: Db, config: Pick<Config, 'domain' | 'publicUrl'>): ForwardAuth {
+  const tenantBySlug = db.prepare("SELECT id FROM tenants WHERE slug = ? AND desired_state = 'running'").pluck();
+  const sessionFor = db.prepare(
+    `SELECT u.id AS user_id, u.email, m.role
+       FROM tenant_sessions ts
+       JOIN sessions s ON s.id_hash = ts.session_id_hash
+       JOIN users u ON u.id = s.user_id
+       LEFT JOIN memberships m ON m.tenant_id = ts.tenant_id AND m.user_id = s.user_id
+      WHERE ts.id_hash = ? AND ts.tenant_id = ? AND ts.expires_at > ? AND s.expires_at > ?`,
+  );
+
+  return (req, now): ForwardDecision => {
+    const slug = slugFromHost(req.host, config.domain);
+    const tenantId = slug === null ? undefined : (tenantBySlug.get(slug) as number | undefined);
+    if (slug === null || tenantId === undefined) return { kind: 'deny', code: 'NOT_FOUND', message: 'No such instance.' };
+
+    const uri = isLocalPath(req.uri) ? req.uri : '/';
+    const path = uri.split('?')[0]!;
+    if ((PUBLIC_TENANT_PATHS as readonly string[]).includes(path)) return { kind: 'allow', headers: {} };
+    if (/^bearer\s/i.test(req.authorization ?? '')) return { kind: 'allow', headers: { 'X-Berth-Auth': 'bearer' } };
+
+    let nonMember = false;
+    for (const token of readCookieValues(req.cookie, TENANT_COOKIE, MAX_COOKIE_CANDIDATES)) {
+      if (!isTokenShaped(token)) continue;
+      const row = sessionFor.get(hashToken(token), tenantId, now, now) as SessionRow | undefined;
+      if (!row) continue;
+      if (row.role === null) {
+        nonMember = true;
+        continue;
+      }
+      return {
+        kind: 'allow',
+        headers: { 'X-Berth-User-Id': String(row.user_id), 'X-Berth-User-Email': row.email, 'X-Berth-User-Role': row.role, 'X-Berth-Auth': 'session' },
+      };
+    }
+    const method = (req.method ?? 'GET').toUpperCase();
+    if ((method === 'GET' || method === 'HEAD') && (req.accept ?? '').includes('text/html')) {
+      const query = new URLSearchParams({ tenant: slug, rd: uri });
+      return { kind: 'redirect', location: `${config.publicUrl}/sso/start?${query}` };
+    }
+    return nonMember
+      ? { kind: 'deny', code: 'FORBIDDEN', message: `You are not a member of ${slug}.` }
+      : { kind: 'deny', code: 'UNAUTHENTICATED', message: `Sign in at ${config.publicUrl} to use ${slug}.` };
+  };
+}
+
+/** Every value of cookie `name` in a Cookie header, in header order, at most `max`. */
+export function readCookieValues(header: string | undefined, name: string, max: number): string[] {
+  const out: string[] = [];
+  if (!header) return out;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
+    out.push(part.slice(eq + 1).trim());
+    if (out.length >= max) break;
+  }
+  return out;
+}

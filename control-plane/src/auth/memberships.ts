@@ -1,0 +1,73 @@
+// Who may use a tenant. Membership is checked on every tenant request (ForwardAuth), so
+// removing a member takes effect at that member's next request; their tenant sessions are
+// deleted too so nothing of them lingers.
+import type { Db } from '../db/open-database.js';
+import { writeTx } from '../db/open-database.js';
+import { BerthError } from '../errors.js';
+
+export type Role = 'owner' | 'member';
+
+export interface Member {
+  readonly userId: number;
+  readonly email: string;
+  readonly role: Role;
+  readonly addedAt: number;
+}
+
+export interface TenantRef {
+  readonly id: number;
+  readonly slug: string;
+}
+
+export function findRole(db: Db, tenantId: number, userId: number): Role | null {
+  const role = db.prepare('SELECT role FROM memberships WHERE tenant_id = ? AND user_id = ?').pluck().get(tenantId, userId);
+  return (role as Role | undefined) ?? null;
+}
+
+export function listMembers(db: Db, tenantId: number): Member[] {
+  return db
+    .prepare(
+      `SELECT m.user_id AS userId, u.email, m.role, m.created_at AS addedAt
+         FROM memberships m JOIN users u ON u.id = m.user_id
+        WHERE m.tenant_id = ? ORDER BY m.role = 'owner' DESC, u.email`,
+    )
+    .all(tenantId) as Member[];
+}
+
+/** Adds a registered user as a member; NOT_FOUND if no such account, CONFLICT if already one. */
+export function addMember(db: Db, tenant: TenantRef, email: string, actor: string, now: number): Member {
+  return writeTx(db, () => {
+    const user = db.prepare('SELECT id, email FROM users WHERE email = ?').get(email) as { id: number; email: string } | undefined;
+    if (!user) {
+      throw new BerthError('NOT_FOUND', `No account uses ${email}. Ask them to sign up first, then invite them.`, { field: 'email' });
+    }
+    if (findRole(db, tenant.id, user.id)) {
+      throw new BerthError('CONFLICT', `${user.email} is already a member of ${tenant.slug}.`, { field: 'email' });
+    }
+    db.prepare("INSERT INTO memberships (tenant_id, user_id, role, created_at) VALUES (?, ?, 'member', ?)").run(tenant.id, user.id, now);
+    writeAudit(db, now, actor, 'member.add', tenant.slug, { email: user.email });
+    return { userId: user.id, email: user.email, role: 'member', addedAt: now };
+  });
+}
+
+/** Removes a member and every tenant session they hold for this tenant. The owner stays. */
+export function removeMember(db: Db, tenant: TenantRef, userId: number, actor: string, now: number): void {
+  writeTx(db, () => {
+    const row = db
+      .prepare('SELECT m.role, u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = ? AND m.user_id = ?')
+      .get(tenant.id, userId) as { role: Role; email: string } | undefined;
+    if (!row) throw new BerthError('NOT_FOUND', `That person is not a member of ${tenant.slug}.`);
+    if (row.role === 'owner') throw new BerthError('CONFLICT', `The owner of ${tenant.slug} cannot be removed.`);
+    db.prepare('DELETE FROM memberships WHERE tenant_id = ? AND user_id = ?').run(tenant.id, userId);
+    const ofUser = 'session_id_hash IN (SELECT id_hash FROM sessions WHERE user_id = ?)';
+    db.prepare(`DELETE FROM tenant_sessions WHERE tenant_id = ? AND ${ofUser}`).run(tenant.id, userId);
+    db.prepare(`DELETE FROM sso_codes WHERE tenant_id = ? AND ${ofUser}`).run(tenant.id, userId);
+    writeAudit(db, now, actor, 'member.remove', tenant.slug, { email: row.email });
+  });
+}
+
+/** One line of audit_log; call inside the write transaction it describes. */
+export function writeAudit(db: Db, now: number, actor: string, action: string, subject: string, detail?: Record<string, unknown>): void {
+  db.prepare('INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)')
+    .run(now, actor, action, subject, detail ? JSON.stringify(detail) : null);
+}
