@@ -1,0 +1,37 @@
+// Every write here is a short BEGIN IMMEDIATE transaction: a second copy of the app may be writing
+// to the same file during a rollout, and IMMEDIATE takes the write lock up front (waiting up to
+// busy_timeout) instead of failing half-way with SQLITE_BUSY on lock upgrade.
+import type Database from 'better-sqlite3';
+
+export function runImmediate<T>(db: Database.Database, fn: () => T): T {
+  return db.transaction(fn).immediate();
+}
+
+/** A transaction held open across several synchronous steps (the importer's batches). */
+export class BatchTransaction {
+  private open = false;
+
+  constructor(private readonly db: Database.Database) {}
+
+  begin(): void {
+    if (this.open) return;
+    this.db.exec('BEGIN IMMEDIATE');
+    this.open = true;
+  }
+
+  get isOpen(): boolean {
+    return this.open;
+  }
+
+  commit(): void {
+    if (!this.open) return;
+    this.db.exec('COMMIT');
+    this.open = false;
+  }
+
+  rollback(): void {
+    if (!this.open) return;
+    this.open = false;
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+  }
+}

@@ -1,0 +1,126 @@
+// The review step: reads the start of the file (nothing is written) and proposes how to import
+// it — encoding, delimiter, column names and types — with the first rows to show the user.
+// Types come from a bounded prefix; the import itself validates every value against them.
+import { open } from 'node:fs/promises';
+import { nameColumns, suggestTableName } from './column-names.js';
+import { createDecoder, bomLength } from './decode-text.js';
+import { TypeDetector } from './detect-types.js';
+import { ImportError } from './import-errors.js';
+import { DEFAULT_LIMITS, type ColumnPlan, type Delimiter, type Encoding, type ImportLimits, type ImportPlan } from './import-plan.js';
+import { readCsv } from './read-csv.js';
+import { checkHeader, raggedRowError } from './row-checks.js';
+import { sniffDelimiter } from './sniff-delimiter.js';
+import { SNIFF_BYTES, sniffEncoding } from './sniff-encoding.js';
+
+export interface PreviewOptions {
+  /** Overrides the sniffed encoding. */
+  encoding?: Encoding;
+  /** Overrides the sniffed delimiter. */
+  delimiter?: Delimiter;
+  /** The uploaded file's original name, for the suggested table name. */
+  fileName?: string;
+  limits?: Partial<ImportLimits>;
+  sampleRows?: number;
+  scanRows?: number;
+  scanBytes?: number;
+  signal?: AbortSignal;
+}
+
+export interface CsvPreview {
+  encoding: Encoding;
+  encodingSniffed: boolean;
+  hasBom: boolean;
+  delimiter: Delimiter;
+  delimiterSniffed: boolean;
+  columns: ColumnPlan[];
+  /** The first data rows, as text. */
+  rows: string[][];
+  stats: {
+    totalBytes: number;
+    bytesScanned: number;
+    rowsScanned: number;
+    /** True when type detection saw the whole file; otherwise the import validates the rest. */
+    scannedWholeFile: boolean;
+    /** Per column, how many scanned cells were empty. */
+    emptyCounts: number[];
+  };
+  /** A ready plan (create mode, suggested table name) for the user to edit and confirm. */
+  plan: ImportPlan;
+}
+
+export async function previewCsv(path: string, opts: PreviewOptions = {}): Promise<CsvPreview> {
+  const limits: ImportLimits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const sampleRows = opts.sampleRows ?? 20;
+  const scanRows = opts.scanRows ?? 100_000;
+  const scanBytes = opts.scanBytes ?? 64 * 1024 * 1024;
+  const { head, wholeFile } = await readHead(path);
+  const sniffed = sniffEncoding(head);
+  const encoding = opts.encoding ?? sniffed.encoding;
+  const delimiter = opts.delimiter ?? sniffDelimiter(decodeSample(head, encoding), wholeFile);
+
+  let headers: string[] | null = null;
+  let detector: TypeDetector | null = null;
+  const rows: string[][] = [];
+  let rowsScanned = 0;
+  const result = await readCsv(path, { encoding, delimiter, limits, signal: opts.signal, stopAfterBytes: scanBytes }, (fields, count, line) => {
+    if (headers === null) {
+      headers = checkHeader(fields, count, limits);
+      detector = new TypeDetector(count);
+      return true;
+    }
+    if (count !== headers.length) throw raggedRowError(line, headers.length, count);
+    detector!.observe(fields, count);
+    if (rows.length < sampleRows) rows.push(fields.slice(0, count));
+    return ++rowsScanned < scanRows;
+  });
+  if (headers === null || detector === null) {
+    throw new ImportError('CSV_EMPTY_FILE', 'The file is empty: there is no header row.', { line: 1 });
+  }
+  const finalHeaders: string[] = headers;
+  const types = (detector as TypeDetector).types();
+  const names = nameColumns(finalHeaders);
+  const columns: ColumnPlan[] = finalHeaders.map((header, i) => ({ name: names[i]!, header, type: types[i]! }));
+  return {
+    encoding,
+    encodingSniffed: opts.encoding === undefined,
+    hasBom: bomLength(encoding, head) > 0,
+    delimiter,
+    delimiterSniffed: opts.delimiter === undefined,
+    columns,
+    rows,
+    stats: {
+      totalBytes: result.totalBytes,
+      bytesScanned: result.bytesRead,
+      rowsScanned,
+      scannedWholeFile: result.reachedEnd,
+      emptyCounts: (detector as TypeDetector).emptyCounts,
+    },
+    plan: {
+      table: suggestTableName(opts.fileName ?? path),
+      mode: 'create',
+      encoding,
+      delimiter,
+      columns,
+    },
+  };
+}
+
+async function readHead(path: string): Promise<{ head: Buffer; wholeFile: boolean }> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(SNIFF_BYTES);
+    let filled = 0;
+    while (filled < SNIFF_BYTES) {
+      const { bytesRead } = await fh.read(buf, filled, SNIFF_BYTES - filled, null);
+      if (bytesRead === 0) return { head: buf.subarray(0, filled), wholeFile: true };
+      filled += bytesRead;
+    }
+    return { head: buf, wholeFile: false };
+  } finally {
+    await fh.close();
+  }
+}
+
+function decodeSample(head: Buffer, encoding: Encoding): string {
+  return createDecoder(encoding).decode(head.subarray(bomLength(encoding, head))).text;
+}

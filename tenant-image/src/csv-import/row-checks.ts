@@ -1,0 +1,54 @@
+// The per-row rules shared by preview and import, and the errors they raise.
+import { ImportError } from './import-errors.js';
+import type { ColumnType, ImportLimits } from './import-plan.js';
+
+/** SQLite's default SQLITE_MAX_COLUMN; better-sqlite3 is built with it. */
+export const SQLITE_MAX_COLUMNS = 2000;
+
+/** Validates the header record and returns a copy of it. */
+export function checkHeader(fields: readonly string[], count: number, limits: ImportLimits): string[] {
+  const max = limits.maxColumns > 0 ? Math.min(limits.maxColumns, SQLITE_MAX_COLUMNS) : SQLITE_MAX_COLUMNS;
+  if (count > max) {
+    throw new ImportError('CSV_TOO_MANY_COLUMNS', `The header on line 1 has ${count > max + 1 ? 'more than ' : ''}${count} columns; the limit is ${max}.`, {
+      line: 1,
+      column: max + 1,
+      details: { limit: max },
+    });
+  }
+  return fields.slice(0, count);
+}
+
+export function raggedRowError(line: number, expected: number, got: number): ImportError {
+  return new ImportError(
+    'CSV_RAGGED_ROW',
+    `Line ${line} has ${got} field${got === 1 ? '' : 's'} but the header has ${expected}. Check for a missing or extra delimiter, or an unquoted delimiter inside a value.`,
+    { line, column: Math.min(got, expected) + 1, details: { expected, got } },
+  );
+}
+
+const TYPE_WORDS: Record<ColumnType, string> = {
+  integer: 'a whole number (no leading zeros, at most 15 digits)',
+  real: 'a decimal number like 12.5',
+  date: 'a date like 2024-01-31',
+  datetime: 'a date and time like 2024-01-31T14:05:00',
+  text: 'text',
+};
+
+export function typeMismatchError(line: number, column: number, columnName: string, type: ColumnType, value: string, appending: boolean): ImportError {
+  const shown = value.length > 80 ? `${value.slice(0, 80)}…` : value;
+  const fix = appending
+    ? `The table's column is ${type}; fix the value in the file, or import it into a new table.`
+    : `Change the column type to text (or fix the value) and import again.`;
+  return new ImportError(
+    'CSV_TYPE_MISMATCH',
+    `Line ${line}, column ${column} (${columnName}): ${JSON.stringify(shown)} is not ${TYPE_WORDS[type]}. ${fix}`,
+    { line, column, details: { column: columnName, type, value: shown } },
+  );
+}
+
+export function tooManyRowsError(line: number, limit: number): ImportError {
+  return new ImportError('CSV_TOO_MANY_ROWS', `The file has more than ${limit} rows, the configured limit (reached at line ${line}).`, {
+    line,
+    details: { limit },
+  });
+}
