@@ -1,0 +1,136 @@
+// Independent evidence of the order "left the route, then stopped": Traefik's API is polled
+// every few tens of milliseconds for the servers of each tenant service, and Docker's event
+// stream gives the moment each container was signalled to stop. Neither source is the
+// rollout's own account of what it did.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { setTimeout as delay } from 'node:timers/promises';
+import { docker } from '../docker-cli.js';
+import { epochNow } from './http-call.js';
+
+/** One poll of Traefik: which server URLs each tenant service had, known true at some point in [sentAt, receivedAt]. */
+export interface RouteSnapshot {
+  readonly sentAt: number;
+  readonly receivedAt: number;
+  readonly servers: ReadonlyMap<string, readonly string[]>;
+}
+
+export interface RouteWatch {
+  readonly snapshots: RouteSnapshot[];
+  stop(): Promise<RouteSnapshot[]>;
+}
+
+interface ApiService {
+  name: string;
+  provider?: string;
+  loadBalancer?: { servers?: { url: string }[] };
+}
+
+/** Polls /api/http/services and keeps a snapshot whenever the tenant services' servers change (plus the poll just before). */
+export function watchRoutes(traefikApi: string, opts: { intervalMs?: number; signal?: AbortSignal } = {}): RouteWatch {
+  const snapshots: RouteSnapshot[] = [];
+  const stopper = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, stopper.signal]) : stopper.signal;
+  let previousKey = '';
+  let previous: RouteSnapshot | undefined;
+  const loop = (async () => {
+    while (!signal.aborted) {
+      const sentAt = epochNow();
+      try {
+        const res = await fetch(`${traefikApi}/api/http/services?per_page=10000`, { signal });
+        const list = (await res.json()) as ApiService[];
+        const servers = new Map<string, string[]>();
+        for (const s of list) {
+          if (!s.name.startsWith('t-')) continue;
+          servers.set(s.name, (s.loadBalancer?.servers ?? []).map((x) => x.url).sort());
+        }
+        const snap: RouteSnapshot = { sentAt, receivedAt: epochNow(), servers };
+        const key = JSON.stringify([...servers].sort());
+        // Keep the last unchanged poll before a change too: it bounds when the change happened.
+        if (key !== previousKey) {
+          if (previous && snapshots[snapshots.length - 1] !== previous) snapshots.push(previous);
+          snapshots.push(snap);
+          previousKey = key;
+        }
+        previous = snap;
+      } catch {
+        if (signal.aborted) break;
+      }
+      await delay(opts.intervalMs ?? 25, undefined, { signal }).catch(() => undefined);
+    }
+    if (previous && snapshots[snapshots.length - 1] !== previous) snapshots.push(previous);
+  })();
+  return {
+    snapshots,
+    async stop() {
+      stopper.abort();
+      await loop;
+      return snapshots;
+    },
+  };
+}
+
+export interface ContainerEvent {
+  readonly id: string;
+  readonly action: string;
+  readonly at: number;
+  readonly name: string;
+  readonly tenant?: string;
+}
+
+export interface ContainerWatch {
+  /** Server URL (http://<ip>:8080) of each container running at the start or started since. */
+  readonly urls: Map<string, string>;
+  /** Stops following and returns every container event of the window, read back from Docker. */
+  stop(): Promise<ContainerEvent[]>;
+}
+
+/**
+ * Follows `docker events` for the stack's containers to learn each new container's address
+ * while it still exists; at the end the window's events are read back in full with
+ * --since/--until (a bounded query, so nothing emitted late is missed).
+ */
+export async function watchContainers(instance: string, network: string, port = 8080): Promise<ContainerWatch> {
+  const since = Date.now() / 1000;
+  const urls = new Map<string, string>();
+  const lookups: Promise<void>[] = [];
+  const lookUp = (id: string) => {
+    lookups.push(docker('inspect', '-f', `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`, id)
+      .then((ip) => { if (ip) urls.set(id, `http://${ip}:${port}`); })
+      .catch(() => undefined));
+  };
+  const child = spawn('docker', ['events', '--filter', `label=berth.instance=${instance}`, '--filter', 'type=container', '--filter', 'event=start', '--format', '{{.ID}}'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  createInterface({ input: child.stdout! }).on('line', (id) => { if (id.trim()) lookUp(id.trim()); });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  for (const id of (await docker('ps', '-q', '--no-trunc', '--filter', `label=berth.instance=${instance}`)).split('\n').filter(Boolean)) lookUp(id);
+  return {
+    urls,
+    async stop() {
+      const until = Date.now() / 1000;
+      child.kill('SIGTERM');
+      await exited;
+      await Promise.all(lookups);
+      const out = await docker('events', '--since', since.toFixed(3), '--until', until.toFixed(3),
+        '--filter', `label=berth.instance=${instance}`, '--filter', 'type=container', '--format', '{{json .}}');
+      return parseContainerEvents(out);
+    },
+  };
+}
+
+export function parseContainerEvents(text: string): ContainerEvent[] {
+  const events: ContainerEvent[] = [];
+  for (const line of text.split('\n')) {
+    let e: { id?: string; Action?: string; timeNano?: number; Actor?: { Attributes?: Record<string, string> } };
+    try {
+      e = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (!e.id || !e.Action) continue;
+    const attrs = e.Actor?.Attributes ?? {};
+    events.push({ id: e.id, action: e.Action.split(':')[0]!, at: Number(e.timeNano) / 1e6, name: attrs.name ?? '', tenant: attrs['berth.tenant'] });
+  }
+  return events;
+}
