@@ -1,9 +1,35 @@
 // buildApp(deps) builds the Fastify application without listening, so tests use inject().
 // Routes are registered here by hand, in one place, each group a factory taking typed deps.
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { BerthError, toEnvelope } from '../errors.js';
+import { renderMessagePage } from '../pages/layout.js';
+import { registerAccountApiRoutes } from './account-api-routes.js';
+import { registerAccountPageRoutes } from './account-page-routes.js';
 import type { AppDeps } from './app-deps.js';
+import { registerForwardAuthRoutes } from './forward-auth-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
+import { registerInstancePageRoutes } from './instance-page-routes.js';
+import { collectApiRoutes, registerOpenApiRoute } from './openapi.js';
+import { sendPage } from './page-replies.js';
+import { addSecurityHeaders } from './security-headers.js';
+import { registerSsoRoutes } from './sso-routes.js';
+import { registerTenantApiRoutes } from './tenant-api-routes.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** HTML page route: errors render as a page instead of the JSON envelope. */
+    page?: boolean;
+  }
+  // Documentation keys read by the OpenAPI generator; Fastify's validators ignore them.
+  interface FastifySchema {
+    summary?: string;
+    description?: string;
+    tags?: string[];
+    security?: unknown[];
+  }
+}
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -16,24 +42,41 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((err, req, reply) => {
-    if (err instanceof BerthError) {
-      if (err.status >= 500) deps.log.error('request failed', { url: req.url, code: err.code, err });
-      return reply.status(err.status).send(toEnvelope(err));
+    const berthError = toBerthError(err);
+    if (berthError.status >= 500) deps.log.error('request failed', { url: req.url, code: berthError.code, err: err as Error });
+    if (berthError.code === 'RATE_LIMITED') reply.header('retry-after', String(berthError.details?.retryAfterS ?? 60));
+    if (req.routeOptions.config?.page) {
+      if (berthError.code === 'UNAUTHENTICATED') return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
+      const title = berthError.code === 'CSRF_FAILED' ? 'Please try again' : berthError.code === 'NOT_FOUND' ? 'Not found' : 'Something went wrong';
+      return sendPage(reply, renderMessagePage(title, berthError.message, { href: '/', text: 'Back to berth' }), berthError.status);
     }
-    const e = err as { validation?: unknown; statusCode?: number; message: string };
-    if (e.validation) {
-      return reply.status(400).send(toEnvelope(new BerthError('BAD_REQUEST', e.message)));
-    }
-    if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
-      return reply.status(e.statusCode).send(toEnvelope(new BerthError('BAD_REQUEST', e.message)));
-    }
-    deps.log.error('unexpected error', { url: req.url, err: err as Error });
-    return reply.status(500).send(toEnvelope(new BerthError('INTERNAL', 'internal error')));
+    return reply.status(berthError.status).send(toEnvelope(berthError));
   });
   app.setNotFoundHandler((req, reply) => {
     reply.status(404).send(toEnvelope(new BerthError('NOT_FOUND', `no route for ${req.method} ${req.url.split('?')[0]}`)));
   });
 
+  await app.register(cookie);
+  await app.register(formbody);
+  addSecurityHeaders(app, deps.config);
+  const apiRoutes = collectApiRoutes(app);
+
   registerHealthRoutes(app, deps);
+  registerForwardAuthRoutes(app, deps);
+  registerSsoRoutes(app, deps);
+  registerAccountPageRoutes(app, deps);
+  registerInstancePageRoutes(app, deps);
+  registerAccountApiRoutes(app, deps);
+  registerTenantApiRoutes(app, deps);
+  registerOpenApiRoute(app, deps, apiRoutes);
   return app;
+}
+
+/** Maps anything thrown in a handler to the closed set of errors. */
+function toBerthError(err: unknown): BerthError {
+  if (err instanceof BerthError) return err;
+  const e = err as { validation?: unknown; statusCode?: number; message: string };
+  if (e.validation) return new BerthError('BAD_REQUEST', e.message);
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return new BerthError('BAD_REQUEST', e.message);
+  return new BerthError('INTERNAL', 'internal error', undefined, { cause: err });
 }

@@ -1,0 +1,44 @@
+// The signed-in home: the person's instances with live state, and the create form.
+import type { TenantView } from '../http/tenant-views.js';
+import { html } from './html.js';
+import { renderLayout, type PageUser } from './layout.js';
+
+export interface DashboardState {
+  readonly user: PageUser;
+  readonly tenants: readonly TenantView[];
+  readonly domain: string;
+  readonly slug?: string;
+  readonly error?: string;
+  readonly notice?: string;
+}
+
+export function renderDashboard(s: DashboardState): string {
+  const rows = s.tenants.map(
+    (t) => html`<tr>
+      <td><strong>${t.slug}</strong><div class="muted">${t.role}</div></td>
+      <td><span class="state" data-state="${t.state}" data-live-state="${t.slug}" data-testid="state-${t.slug}">${t.state}</span></td>
+      <td><a href="${t.url}" data-testid="open-${t.slug}">${t.url.replace(/^https:\/\//, '')}</a></td>
+      <td>${t.desiredState === 'running' ? html`<a href="/instances/${t.slug}">Manage</a>` : ''}</td>
+    </tr>`,
+  );
+  const list = s.tenants.length
+    ? html`<table><thead><tr><th>Instance</th><th>State</th><th>Address</th><th></th></tr></thead><tbody>${rows}</tbody></table>`
+    : html`<p class="muted">You have no instances yet. Create one below; it answers within seconds.</p>`;
+  return renderLayout({
+    title: 'Your instances',
+    user: s.user,
+    stateUrl: '/api/v1/tenants',
+    body: html`
+      ${s.notice ? html`<div class="notice" role="status">${s.notice}</div>` : ''}
+      <section class="card"><h1>Your instances</h1>${list}</section>
+      <section class="card"><h2>New instance</h2>
+        ${s.error ? html`<div class="alert" role="alert" data-testid="form-error">${s.error}</div>` : ''}
+        <form method="post" action="/instances">
+          <input type="hidden" name="_csrf" value="${s.user.csrfToken}">
+          <label for="slug">Subdomain</label>
+          <div class="suffix"><input id="slug" name="slug" type="text" required maxlength="40" autocapitalize="none" spellcheck="false" value="${s.slug ?? ''}"><span>.${s.domain}</span></div>
+          <p class="hint">3–40 characters: lowercase letters, digits and hyphens.</p>
+          <div class="actions"><button type="submit">Create instance</button></div>
+        </form></section>`,
+  });
+}
