@@ -1,0 +1,22 @@
+// Everything the routes need, built by main.ts (or a test) and passed in: no globals.
+import type { Config } from '../config.js';
+import type { Db } from '../db/open-database.js';
+import type { ImportJobs } from '../imports/import-jobs.js';
+import type { LifecycleState } from '../lifecycle/lifecycle-state.js';
+import type { Logger } from '../log.js';
+import type { SqlRunner } from '../query/sql-runner.js';
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly log: Logger;
+  /** The read-write connection: migrations and writeTx only. */
+  readonly db: Db;
+  /** A read-only connection for every read of the pages and the API. */
+  readonly readDb: Db;
+  readonly state: LifecycleState;
+  readonly sqlRunner: SqlRunner;
+  readonly imports: ImportJobs;
+  /** Names this container in X-Berth-Container (the rollout proof tells old from new by it). */
+  readonly containerName: string;
+  readonly rowCount: (table: string) => number;
+}

@@ -1,0 +1,65 @@
+// buildApp(deps) builds the Fastify application without listening, so tests use inject().
+// Routes are registered here by hand, in one place, each group a factory taking typed deps.
+// Three scopes: public health endpoints, control-plane-only /__berth/ endpoints, and
+// everything else behind identity (session headers or an API token) and CSRF checks.
+import Fastify, { type FastifyInstance } from 'fastify';
+import formBody from '@fastify/formbody';
+import type { AppDeps } from './app-deps.js';
+import { registerAuthHooks } from './auth-hooks.js';
+import { sendError } from './send-error.js';
+import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerControlRoutes } from './routes/control-routes.js';
+import { registerTablePageRoutes } from './routes/table-page-routes.js';
+import { registerTableApiRoutes } from './routes/table-api-routes.js';
+import { registerRowWriteRoutes } from './routes/row-write-routes.js';
+import { registerExportRoutes } from './routes/export-routes.js';
+import { registerSqlRoutes } from './routes/sql-routes.js';
+import { registerUploadRoutes } from './routes/upload-routes.js';
+import { registerImportRoutes } from './routes/import-routes.js';
+import { registerTokenRoutes } from './routes/token-routes.js';
+import { BerthError } from '../errors.js';
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    // Above Traefik's idleConnTimeout (30 s), so Traefik always closes idle connections first (F3);
+    // headersTimeout must exceed keepAliveTimeout or Node may cut a connection Traefik reuses.
+    keepAliveTimeout: deps.config.keepAliveTimeoutMs,
+    http: { headersTimeout: deps.config.keepAliveTimeoutMs + 5_000, requestTimeout: 0 },
+    forceCloseConnections: 'idle',
+    bodyLimit: 4 * 1024 * 1024,
+    routerOptions: { maxParamLength: 1000 },
+  });
+
+  // Every response names its container; the in-flight count covers every request but the
+  // control plane's own state polls (which would otherwise never let it reach 0).
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-berth-container', deps.containerName);
+    if (req.url === '/__berth/state') return;
+    deps.state.inflight++;
+    reply.raw.once('close', () => {
+      deps.state.inflight--;
+    });
+  });
+
+  app.setErrorHandler((err, req, reply) => sendError(deps, req, reply, err));
+  app.setNotFoundHandler((req, reply) =>
+    sendError(deps, req, reply, new BerthError('NOT_FOUND', `no route for ${req.method} ${req.url.split('?')[0]}`)),
+  );
+
+  registerHealthRoutes(app, deps);
+  await app.register(async (scope) => registerControlRoutes(scope, deps));
+  await app.register(async (scope) => {
+    await scope.register(formBody);
+    registerAuthHooks(scope, deps);
+    registerTablePageRoutes(scope, deps);
+    registerTableApiRoutes(scope, deps);
+    registerRowWriteRoutes(scope, deps);
+    registerExportRoutes(scope, deps);
+    registerSqlRoutes(scope, deps);
+    registerUploadRoutes(scope, deps);
+    registerImportRoutes(scope, deps);
+    registerTokenRoutes(scope, deps);
+  });
+  return app;
+}

@@ -1,0 +1,31 @@
+// Endpoints for the control plane only. The control plane probes containers directly; anything
+// that came through Traefik carries X-Forwarded-For, so such requests are refused outright.
+import type { FastifyInstance } from 'fastify';
+import { BerthError } from '../../errors.js';
+import type { AppDeps } from '../app-deps.js';
+
+export function registerControlRoutes(scope: FastifyInstance, deps: AppDeps): void {
+  scope.addHook('onRequest', async (req) => {
+    if (req.headers['x-forwarded-for'] !== undefined) {
+      throw new BerthError('CONTROL_PLANE_ONLY', '/__berth/ endpoints are only for the control plane');
+    }
+  });
+
+  scope.get('/__berth/state', async () => ({
+    ready: deps.state.ready,
+    draining: deps.state.draining,
+    stopping: deps.state.stopping,
+    inflight: deps.state.inflight,
+    imports: deps.imports.runningCount(),
+    version: deps.config.version,
+    container: deps.containerName,
+    rssBytes: process.memoryUsage.rss(),
+  }));
+
+  // Turns /__heartbeat__ red while the process keeps serving whatever still reaches it.
+  scope.post('/__berth/drain', async () => {
+    deps.state.draining = true;
+    deps.log.info('draining: readiness is now red');
+    return { draining: true };
+  });
+}

@@ -1,0 +1,88 @@
+// Starting, watching and cancelling imports; the import history.
+import type { FastifyInstance } from 'fastify';
+import { BerthError } from '../../errors.js';
+import { loadCsvImport, type ColumnPlan, type ImportPlan } from '../../imports/csv-import-api.js';
+import { findUpload } from '../../imports/upload-store.js';
+import { renderImportProgressPage, renderOutcome, PROGRESS_SCRIPT } from '../../pages/import-progress-page.js';
+import { renderImportsPage } from '../../pages/imports-page.js';
+import { renderPage } from '../../pages/layout.js';
+import type { AppDeps } from '../app-deps.js';
+import { frameFor } from '../page-context.js';
+import { previewUpload } from './upload-routes.js';
+
+const MODES = ['create', 'append', 'replace'] as const;
+
+function text(o: Record<string, unknown>, key: string): string | undefined {
+  const v = o[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Columns from the review form's col.<i>.name / col.<i>.type / col.<i>.header fields. */
+export function columnsFromForm(body: Record<string, unknown>): ColumnPlan[] | undefined {
+  const cols: ColumnPlan[] = [];
+  for (let i = 0; text(body, `col.${i}.name`) !== undefined; i++) {
+    cols.push({ name: text(body, `col.${i}.name`)!.trim(), header: text(body, `col.${i}.header`) ?? '', type: (text(body, `col.${i}.type`) ?? 'text') as ColumnPlan['type'] });
+  }
+  return cols.length > 0 ? cols : undefined;
+}
+
+/** The plan from a form or JSON body; what is left out comes from a fresh preview of the file. */
+async function planFrom(deps: AppDeps, body: Record<string, unknown>): Promise<{ uploadId: string; plan: ImportPlan }> {
+  const uploadId = text(body, 'upload');
+  if (!uploadId) throw new BerthError('BAD_REQUEST', 'give the upload id as "upload"');
+  const upload = findUpload(deps.readDb, uploadId);
+  const mode = text(body, 'mode') ?? 'create';
+  if (!(MODES as readonly string[]).includes(mode)) throw new BerthError('VALIDATION_FAILED', `mode must be one of ${MODES.join(', ')}`, { mode });
+  const table = text(body, 'table')?.trim();
+  const columns = Array.isArray(body.columns) ? (body.columns as ColumnPlan[]) : columnsFromForm(body);
+  const encoding = text(body, 'encoding');
+  const delimiter = text(body, 'delimiter');
+  const preview = !columns || !encoding || !delimiter || !table
+    ? await previewUpload(deps, upload.id, upload.fileName, { ...(encoding ? { encoding } : {}), ...(delimiter ? { delimiter } : {}) })
+    : undefined;
+  return {
+    uploadId,
+    plan: {
+      table: table || preview!.plan.table,
+      mode: mode as ImportPlan['mode'],
+      encoding: (encoding ?? preview!.encoding) as ImportPlan['encoding'],
+      delimiter: (delimiter ?? preview!.delimiter) as ImportPlan['delimiter'],
+      columns: columns ?? preview!.columns,
+    },
+  };
+}
+
+export function registerImportRoutes(scope: FastifyInstance, deps: AppDeps): void {
+  const start = async (body: unknown, actor: string) => {
+    const { uploadId, plan } = await planFrom(deps, (body ?? {}) as Record<string, unknown>);
+    return deps.imports.start(findUpload(deps.readDb, uploadId), plan, actor);
+  };
+
+  scope.post('/api/imports', async (req, reply) => reply.status(202).send({ job: await start(req.body, req.identity.email) }));
+  scope.post('/imports', async (req, reply) => {
+    const job = await start(req.body, req.identity.email);
+    return reply.redirect(`/imports/jobs/${job.id}`, 303);
+  });
+
+  scope.get<{ Params: { id: string } }>('/api/imports/jobs/:id', async (req) => ({ job: deps.imports.get(req.params.id) }));
+  scope.post<{ Params: { id: string } }>('/api/imports/jobs/:id/cancel', async (req, reply) => reply.status(202).send({ job: deps.imports.cancel(req.params.id) }));
+  scope.post<{ Params: { id: string } }>('/imports/jobs/:id/cancel', async (req, reply) => {
+    deps.imports.cancel(req.params.id);
+    return reply.redirect(`/imports/jobs/${req.params.id}`, 303);
+  });
+
+  scope.get<{ Params: { id: string } }>('/imports/jobs/:id', async (req, reply) => {
+    const job = deps.imports.get(req.params.id);
+    return reply.type('text/html; charset=utf-8').send(renderPage(frameFor(req, deps, { title: `Importing ${job.fileName}`, section: 'imports', script: PROGRESS_SCRIPT }), renderImportProgressPage(job)));
+  });
+  // The outcome box as a fragment, so the progress script shows exactly what the server renders.
+  scope.get<{ Params: { id: string } }>('/imports/jobs/:id/outcome', async (req, reply) =>
+    reply.type('text/html; charset=utf-8').send(renderOutcome(deps.imports.get(req.params.id)).value),
+  );
+
+  scope.get('/imports', async (req, reply) => {
+    const hasRecords = deps.readDb.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_berth_imports'").get();
+    const records = hasRecords ? (await loadCsvImport()).listImports(deps.readDb) : [];
+    return reply.type('text/html; charset=utf-8').send(renderPage(frameFor(req, deps, { title: 'Imports', section: 'imports' }), renderImportsPage(records, deps.imports.running())));
+  });
+}

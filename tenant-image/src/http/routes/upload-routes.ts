@@ -1,0 +1,86 @@
+// Uploads: the raw request body streams to disk (no multipart, no buffering); then the review
+// page previews it (the CSV module reads the start of the file) and the JSON preview for API use.
+import type { FastifyInstance } from 'fastify';
+import { BerthError, toBerthError } from '../../errors.js';
+import { loadCsvImport, type CsvPreview, type Delimiter, type Encoding } from '../../imports/csv-import-api.js';
+import { cleanFileName, deleteUpload, findUpload, receiveUpload, uploadPath } from '../../imports/upload-store.js';
+import { renderPage } from '../../pages/layout.js';
+import { renderReviewPage } from '../../pages/review-page.js';
+import { listTableNames } from '../../tables/catalog.js';
+import type { AppDeps } from '../app-deps.js';
+import { frameFor } from '../page-context.js';
+
+type ReadingQuery = { encoding?: string; delimiter?: string };
+
+export async function previewUpload(deps: AppDeps, id: string, fileName: string, q: ReadingQuery): Promise<CsvPreview> {
+  const csv = await loadCsvImport();
+  if (q.encoding && !csv.ENCODINGS.includes(q.encoding)) throw new BerthError('VALIDATION_FAILED', `unknown encoding "${q.encoding}"`, { encoding: q.encoding });
+  if (q.delimiter && !csv.DELIMITERS.includes(q.delimiter)) throw new BerthError('VALIDATION_FAILED', 'unsupported delimiter', { delimiter: q.delimiter });
+  return csv.previewCsv(uploadPath(deps.config.uploadsDir, id), {
+    fileName,
+    limits: deps.config.limits,
+    ...(q.encoding ? { encoding: q.encoding as Encoding } : {}),
+    ...(q.delimiter ? { delimiter: q.delimiter as Delimiter } : {}),
+  });
+}
+
+export function registerUploadRoutes(scope: FastifyInstance, deps: AppDeps): void {
+  // The body is the file itself, whatever its content type: leave it unparsed and stream it.
+  void scope.register(async (raw) => {
+    raw.removeAllContentTypeParsers();
+    raw.addContentTypeParser('*', (_req, _payload, done) => done(null));
+    raw.post<{ Querystring: { name?: string } }>('/api/uploads', async (req, reply) => {
+      const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
+      const upload = await receiveUpload(deps.db, deps.config.uploadsDir, req.raw, {
+        fileName: cleanFileName(req.query.name),
+        createdBy: req.identity.email,
+        maxBytes: deps.config.limits.maxFileBytes,
+        ...(declared !== undefined && Number.isFinite(declared) ? { declaredBytes: declared } : {}),
+      });
+      return reply.status(201).send({ upload });
+    });
+  });
+
+  scope.get<{ Params: { id: string } }>('/api/uploads/:id', async (req) => ({ upload: findUpload(deps.readDb, req.params.id) }));
+
+  scope.get<{ Params: { id: string }; Querystring: ReadingQuery }>('/api/uploads/:id/preview', async (req) => {
+    const upload = findUpload(deps.readDb, req.params.id);
+    return { upload, preview: await previewUpload(deps, upload.id, upload.fileName, req.query) };
+  });
+
+  scope.delete<{ Params: { id: string } }>('/api/uploads/:id', async (req, reply) => {
+    const upload = findUpload(deps.readDb, req.params.id);
+    await deleteUpload(deps.db, deps.config.uploadsDir, upload.id);
+    return reply.status(204).send();
+  });
+
+  scope.get<{ Params: { id: string }; Querystring: ReadingQuery }>('/uploads/:id/review', async (req, reply) => {
+    const upload = findUpload(deps.readDb, req.params.id);
+    const csv = await loadCsvImport();
+    let preview: CsvPreview | undefined;
+    let error: BerthError | undefined;
+    try {
+      preview = await previewUpload(deps, upload.id, upload.fileName, req.query);
+    } catch (err) {
+      error = toBerthError(err);
+      if (error.code === 'INTERNAL') deps.log.error('preview failed', { err });
+    }
+    const body = renderReviewPage({
+      upload,
+      ...(preview ? { preview } : {}),
+      ...(error ? { error } : {}),
+      encodings: csv.ENCODINGS,
+      delimiters: csv.DELIMITERS,
+      types: csv.COLUMN_TYPES,
+      tables: listTableNames(deps.readDb),
+      chosen: { ...(req.query.encoding ? { encoding: req.query.encoding } : {}), ...(req.query.delimiter ? { delimiter: req.query.delimiter } : {}) },
+    });
+    return reply.status(error && error.status >= 500 ? error.status : 200).type('text/html; charset=utf-8').send(renderPage(frameFor(req, deps, { title: `Review ${upload.fileName}`, section: 'tables' }), body));
+  });
+
+  scope.post<{ Params: { id: string } }>('/uploads/:id/discard', async (req, reply) => {
+    const upload = findUpload(deps.readDb, req.params.id);
+    await deleteUpload(deps.db, deps.config.uploadsDir, upload.id);
+    return reply.redirect('/', 303);
+  });
+}

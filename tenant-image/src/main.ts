@@ -1,0 +1,87 @@
+// Composition root. Order matters for zero-downtime rollouts (ROLLOUT.md F1): open the
+// database, migrate, clean what a crash left behind, and only then listen — a container that
+// accepts connections is ready. Shutdown order lives in lifecycle/shutdown.ts.
+import { hostname } from 'node:os';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase, openReadConnection } from './db/open-database.js';
+import { buildApp } from './http/app.js';
+import { loadCsvImport } from './imports/csv-import-api.js';
+import { createImportJobs } from './imports/import-jobs.js';
+import { removeStaleUploads } from './imports/upload-store.js';
+import { createLifecycleState } from './lifecycle/lifecycle-state.js';
+import { shutDown } from './lifecycle/shutdown.js';
+import { createLogger } from './log.js';
+import { createSqlRunner } from './query/sql-runner.js';
+import { createRowCounter } from './tables/catalog.js';
+import type { Db } from './db/open-database.js';
+
+/** Loads the CSV module at startup only when a crashed import may have left something behind. */
+async function cleanStaleImports(db: Db): Promise<string[]> {
+  const suspects = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND (name LIKE '\\_berth\\_import\\_%' ESCAPE '\\' OR name LIKE '\\_berth\\_ftsbuild\\_%' ESCAPE '\\') LIMIT 1")
+    .get();
+  const hasImports = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_berth_imports'").get();
+  const running = hasImports ? db.prepare("SELECT 1 FROM _berth_imports WHERE status = 'running' LIMIT 1").get() : undefined;
+  if (!suspects && !running) return [];
+  return (await loadCsvImport()).dropStaleStagingTables(db);
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  const state = createLifecycleState();
+  const db = openDatabase(config.dbPath, { busyTimeoutMs: config.busyTimeoutMs, faultDeferredWrites: config.faultDeferredWrites });
+  if (config.faultDeferredWrites) log.warn('BERTH_FAULT_DEFERRED_WRITES is set: writes use deferred transactions with busy_timeout 0 (test-only negative control)');
+  const dropped = await cleanStaleImports(db);
+  const removedUploads = await removeStaleUploads(db, config.uploadsDir, config.uploadTtlS * 1000);
+  const readDb = openReadConnection(config.dbPath, config.busyTimeoutMs);
+  const sqlRunner = createSqlRunner({
+    dbPath: config.dbPath,
+    busyTimeoutMs: config.busyTimeoutMs,
+    timeLimitMs: config.sqlTimeLimitMs,
+    rowCap: config.sqlRowCap,
+    idleExitMs: config.sqlIdleExitS * 1000,
+    log,
+  });
+  const imports = createImportJobs({ db, dbPath: config.dbPath, uploadsDir: config.uploadsDir, limits: config.limits, log });
+  const app = await buildApp({ config, log, db, readDb, state, sqlRunner, imports, containerName: hostname(), rowCount: createRowCounter(readDb) });
+
+  let stopping: Promise<void> | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    stopping ??= shutDown(
+      {
+        app,
+        state,
+        graceMs: config.shutdownGraceMs,
+        log,
+        stoppers: [
+          { name: 'imports', stop: () => imports.stopAll() },
+          { name: 'sql runner', stop: () => sqlRunner.stop() },
+          { name: 'read connection', stop: () => void readDb.close() },
+          { name: 'database', stop: () => void db.close() },
+        ],
+      },
+      signal,
+    ).then(() => process.exit(0));
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+
+  await app.listen({ port: config.port, host: config.host });
+  state.ready = true;
+  log.info('ready', { port: config.port, version: config.version, container: hostname(), droppedStaging: dropped.length, removedUploads });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`tenant app failed to start: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

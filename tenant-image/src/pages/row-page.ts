@@ -1,0 +1,12 @@
+// One row, every column in full.
+import type { TableInfo } from '../tables/catalog.js';
+import { typeLabel } from './data-grid.js';
+import { html, tablePath, type Html } from './html.js';
+
+export function renderRowPage(table: TableInfo, rowid: number, row: Record<string, unknown>): Html {
+  return html`<p class="sub"><a href="${tablePath(table.name)}">← ${table.name}</a></p><h1>Row ${rowid}</h1>
+<div class="card"><dl class="kv">${table.columns.map(
+    (c) => html`<dt>${c.name} <span class="muted">(${typeLabel(c)})</span></dt><dd>${row[c.name] === null ? html`<em class="muted">null</em>` : String(row[c.name])}</dd>`,
+  )}</dl></div>
+<p><a class="btn secondary" href="/api/tables/${encodeURIComponent(table.name)}/rows/${rowid}">JSON</a></p>`;
+}
