@@ -35,6 +35,9 @@ export const SETTINGS = [
   { name: 'BERTH_ADMIN_EMAILS', kind: 'string', default: '', help: 'Comma-separated emails that are admins (the first user to sign up always is).' },
   { name: 'BERTH_SECURE_COOKIES', kind: 'bool', default: 'true', help: 'Mark cookies Secure (they are served over HTTPS by Traefik).' },
   { name: 'BERTH_LOG_LEVEL', kind: 'string', default: 'info', help: 'Log level: debug, info, warn, error.' },
+  { name: 'BERTH_EXTRA_LABELS', kind: 'string', default: '', help: 'Extra labels (k=v, comma-separated) put on every container, volume and network berth creates; tests use it for exact cleanup.' },
+  { name: 'BERTH_MEMORY_SAMPLE_INTERVAL_MS', kind: 'int', default: '60000', help: "Period of sampling every tenant container's memory for pages." },
+  { name: 'BERTH_TENANT_NODE_OPTIONS', kind: 'string', default: '', help: 'NODE_OPTIONS given to tenant containers (e.g. heap limits that lower idle memory); part of the spec hash.' },
 ] as const satisfies readonly SettingSpec[];
 
 export interface Config {
@@ -62,6 +65,9 @@ export interface Config {
   readonly adminEmails: readonly string[];
   readonly secureCookies: boolean;
   readonly logLevel: string;
+  readonly extraLabels: Readonly<Record<string, string>>;
+  readonly tenantNodeOptions: string;
+  readonly memorySampleIntervalMs: number;
   /** https://<domain>[:port] — where people reach the control plane. */
   readonly publicUrl: string;
 }
@@ -131,10 +137,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminEmails: raw('BERTH_ADMIN_EMAILS').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
     secureCookies: bool('BERTH_SECURE_COOKIES'),
     logLevel,
+    extraLabels: parseLabels(raw('BERTH_EXTRA_LABELS'), problems),
+    tenantNodeOptions: raw('BERTH_TENANT_NODE_OPTIONS'),
+    memorySampleIntervalMs: int('BERTH_MEMORY_SAMPLE_INTERVAL_MS', 1000),
     publicUrl: `https://${domain}${publicHttpsPort === 443 ? '' : `:${publicHttpsPort}`}`,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+function parseLabels(text: string, problems: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const eq = part.indexOf('=');
+    const key = part.slice(0, Math.max(eq, 0)).trim();
+    if (eq <= 0) problems.push(`BERTH_EXTRA_LABELS: "${part}" is not key=value`);
+    else if (key === 'berth.instance' || /^berth\.(tenant|tenant-id|generation|spec-hash|image-version|role)$/.test(key)) {
+      problems.push(`BERTH_EXTRA_LABELS: "${key}" is an ownership label berth sets itself`);
+    } else out[key] = part.slice(eq + 1).trim();
+  }
+  return Object.freeze(out);
 }
 
 /** Public URL of a tenant: https://<slug>.<domain>[:port]. */

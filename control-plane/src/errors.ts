@@ -13,6 +13,8 @@ export const ERRORS = {
   EMAIL_TAKEN: { status: 409, help: 'An account with that email already exists.' },
   RATE_LIMITED: { status: 429, help: 'Too many attempts; retry after the time given in Retry-After.' },
   DOCKER_UNAVAILABLE: { status: 503, help: 'The Docker engine did not answer.' },
+  DOCKER_REFUSED: { status: 502, help: 'The Docker engine refused an operation; details carry its status and message.' },
+  NOT_OWNED: { status: 409, help: "A Docker object does not carry this installation's ownership labels, so berth left it alone." },
   TRAEFIK_UNAVAILABLE: { status: 503, help: "Traefik's API did not answer or did not apply a route in time." },
   ROLLOUT_FAILED: { status: 500, help: 'A rollout step failed; the tenant was rolled back.' },
   INTERNAL: { status: 500, help: 'An unexpected error; it was logged.' },

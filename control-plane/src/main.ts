@@ -1,11 +1,12 @@
-// Composition root: reads config once, opens the database, starts the background tasks and
-// the HTTP server, and owns the shutdown order (stop accepting → stop background tasks →
-// close the database).
+// Composition root: reads config once, opens the database, starts provisioning (reconciler,
+// prober, Docker event watcher) and the HTTP server, and owns the shutdown order:
+// stop accepting → abort background tasks and await them → close the database.
 import { join } from 'node:path';
 import { loadConfig, ConfigError } from './config.js';
 import { createLogger } from './log.js';
 import { openDatabase } from './db/open-database.js';
 import { buildApp } from './http/app.js';
+import { createProvisioning } from './reconcile/provisioning.js';
 import { readVersion } from './version.js';
 
 async function main(): Promise<void> {
@@ -22,16 +23,21 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel, 'control-plane');
   const db = openDatabase(join(config.stateDir, 'berth.db'));
   const shutdown = new AbortController();
+  const provisioning = createProvisioning(config, db, log);
+  const background = provisioning.run(shutdown.signal).catch((err) => {
+    log.error('provisioning stopped', { err: err as Error });
+    process.exitCode = 1;
+  });
 
   const app = await buildApp({
     config,
     db,
     log,
-    nudge: () => {},
+    nudge: provisioning.reconciler.nudge,
     checks: {
-      docker: async () => ({ ok: false, detail: 'reconciler not wired' }),
-      traefik: async () => ({ ok: false, detail: 'reconciler not wired' }),
-      lastReconcileAt: () => null,
+      docker: async () => (await provisioning.docker.ping(), { ok: true }),
+      traefik: async () => (await provisioning.traefik.ping(), { ok: true }),
+      lastReconcileAt: provisioning.reconciler.lastPassAt,
     },
     version: readVersion(),
   });
@@ -41,10 +47,11 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (shutdown.signal.aborted) return;
     log.info('shutting down', { signal });
-    shutdown.abort();
     await app.close();
+    shutdown.abort();
+    await background;
     db.close();
-    process.exit(0);
+    process.exit(process.exitCode ?? 0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -1,0 +1,147 @@
+// The only module that talks to the Docker Engine (with docker-events.ts). Everything it
+// lists is filtered to this installation's berth.instance label; everything it destroys is
+// checked against that label first, so a bystander is never touched.
+import Docker from 'dockerode';
+import { BerthError } from '../errors.js';
+import type { ContainerSpec } from '../tenants/container-spec.js';
+import { LABEL, type Labels } from '../tenants/labels.js';
+import { createOptionsFor } from './container-options.js';
+import { streamContainerEvents } from './docker-events.js';
+import type { ContainerEvent, ContainerState, ManagedContainer, ManagedNetwork, ManagedVolume, MemoryStats } from './types.js';
+
+export interface DockerEngine {
+  ping(): Promise<void>;
+  listContainers(): Promise<ManagedContainer[]>;
+  listVolumes(): Promise<ManagedVolume[]>;
+  /**
+   * A user-defined bridge with inter-container traffic disabled, labelled as ours. One bridge
+   * holds at most ~1,023 containers (one Linux bridge's port limit); past that, tenants need
+   * a second network.
+   */
+  ensureNetwork(name: string, labels: Labels): Promise<ManagedNetwork>;
+  ensureVolume(name: string, labels: Labels): Promise<ManagedVolume>;
+  removeVolume(name: string): Promise<void>;
+  /** Creates and starts; returns the id and the address on the spec's network. */
+  runContainer(spec: ContainerSpec, name: string): Promise<{ id: string; ip: string | null }>;
+  startContainer(id: string): Promise<void>;
+  containerIp(id: string, network: string): Promise<string | null>;
+  /** Stops with the grace (SIGTERM, then SIGKILL after graceS), then removes. Never the volume. */
+  stopAndRemove(id: string, graceS: number): Promise<void>;
+  memoryStats(id: string): Promise<MemoryStats | null>;
+  /** Container start/die/destroy/... of this installation, until the signal aborts. */
+  events(signal: AbortSignal): AsyncIterable<ContainerEvent>;
+}
+
+export function createDockerEngine(socketPath: string, instance: string): DockerEngine {
+  const docker = new Docker({ socketPath });
+  const ours = `${LABEL.instance}=${instance}`;
+  const isOurs = (labels: Labels | undefined | null) => labels?.[LABEL.instance] === instance;
+
+  const assertOwnedContainer = async (id: string): Promise<boolean> => {
+    const info = await call(`inspect container ${id}`, () => docker.getContainer(id).inspect(), [404]);
+    if (!info) return false;
+    if (!isOurs(info.Config.Labels)) throw new BerthError('NOT_OWNED', `container ${id} is not managed by berth instance ${instance}`);
+    return true;
+  };
+
+  return {
+    async ping() {
+      await call('ping', () => docker.ping());
+    },
+    async listContainers() {
+      const list = (await call('list containers', () => docker.listContainers({ all: true, filters: { label: [ours] } })))!;
+      return list.map((c) => {
+        const state = c.State as ContainerState;
+        const nets = Object.values(c.NetworkSettings?.Networks ?? {});
+        const ip = state === 'running' ? nets.map((n) => n.IPAddress).find(Boolean) ?? null : null;
+        return { id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, ''), image: c.Image, labels: c.Labels, state, ip, createdAt: c.Created * 1000 };
+      });
+    },
+    async listVolumes() {
+      const res = (await call('list volumes', () => docker.listVolumes({ filters: { label: [ours] } })))!;
+      return (res.Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {} }));
+    },
+    async ensureNetwork(name, labels) {
+      const existing = await call(`inspect network ${name}`, () => docker.getNetwork(name).inspect(), [404]);
+      if (existing) {
+        if (existing.Options?.['com.docker.network.bridge.enable_icc'] !== 'false') {
+          throw new BerthError('NOT_OWNED', `network ${name} exists but allows inter-container traffic; refusing to put tenants on it`);
+        }
+        return { id: existing.Id, name, labels: existing.Labels ?? {} };
+      }
+      const created = await call(`create network ${name}`, () =>
+        docker.createNetwork({
+          Name: name,
+          Driver: 'bridge',
+          CheckDuplicate: true,
+          Labels: { ...labels, [LABEL.role]: 'network' },
+          Options: { 'com.docker.network.bridge.enable_icc': 'false' },
+        }),
+        [409],
+      );
+      // 409: another starter created it between our inspect and create.
+      const info = await call(`inspect network ${name}`, () => docker.getNetwork(created?.id ?? name).inspect());
+      return { id: info!.Id, name, labels: info!.Labels ?? {} };
+    },
+    async ensureVolume(name, labels) {
+      const existing = await call(`inspect volume ${name}`, () => docker.getVolume(name).inspect(), [404]);
+      if (existing) return { name, labels: existing.Labels ?? {} };
+      await call(`create volume ${name}`, () => docker.createVolume({ Name: name, Labels: { ...labels } }));
+      return { name, labels };
+    },
+    async removeVolume(name) {
+      const info = await call(`inspect volume ${name}`, () => docker.getVolume(name).inspect(), [404]);
+      if (!info) return;
+      if (!isOurs(info.Labels)) throw new BerthError('NOT_OWNED', `volume ${name} is not managed by berth instance ${instance}`);
+      await call(`remove volume ${name}`, () => docker.getVolume(name).remove(), [404]);
+    },
+    async runContainer(spec, name) {
+      if (!isOurs(spec.labels)) throw new BerthError('NOT_OWNED', `spec for ${name} lacks this installation's labels`);
+      const container = (await call(`create container ${name}`, () => docker.createContainer(createOptionsFor(spec, name))))!;
+      await call(`start container ${name}`, () => container.start());
+      const info = await call(`inspect container ${name}`, () => container.inspect());
+      return { id: container.id, ip: info!.NetworkSettings.Networks[spec.network]?.IPAddress || null };
+    },
+    async startContainer(id) {
+      await assertOwnedContainer(id);
+      await call(`start container ${id}`, () => docker.getContainer(id).start(), [304]);
+    },
+    async containerIp(id, network) {
+      const info = await call(`inspect container ${id}`, () => docker.getContainer(id).inspect(), [404]);
+      if (!info || !info.State.Running) return null;
+      return info.NetworkSettings.Networks[network]?.IPAddress || null;
+    },
+    async stopAndRemove(id, graceS) {
+      if (!(await assertOwnedContainer(id))) return;
+      const c = docker.getContainer(id);
+      await call(`stop container ${id}`, () => c.stop({ t: graceS }), [304, 404]);
+      await call(`remove container ${id}`, () => c.remove({ force: true }), [404]);
+    },
+    async memoryStats(id) {
+      const s = await call(`stats ${id}`, () => docker.getContainer(id).stats({ stream: false, 'one-shot': true } as { stream: false }), [404, 409]);
+      const m = (s as { memory_stats?: { usage?: number; limit?: number; stats?: Record<string, number> } } | null)?.memory_stats;
+      if (!m || m.usage === undefined) return null;
+      const inactive = m.stats?.total_inactive_file ?? m.stats?.inactive_file ?? 0;
+      return { usageBytes: m.usage, workingSetBytes: Math.max(0, m.usage - inactive), limitBytes: m.limit ?? 0 };
+    },
+    events: (signal) => streamContainerEvents(docker, ours, signal),
+  };
+}
+
+/**
+ * Runs one Engine API call, turning failures into berth errors. Statuses listed in `absent`
+ * (404, 304, ...) are answers, not failures: they resolve to null.
+ */
+async function call<T>(what: string, fn: () => Promise<T>, absent: number[] = []): Promise<T | null> {
+  try {
+    return await fn();
+  } catch (err) {
+    const status = (err as { statusCode?: number }).statusCode;
+    if (status !== undefined && absent.includes(status)) return null;
+    if (status === undefined) {
+      throw new BerthError('DOCKER_UNAVAILABLE', `Docker engine: ${what}: ${(err as Error).message}`, undefined, { cause: err });
+    }
+    const reason = (err as { json?: { message?: string } }).json?.message ?? (err as Error).message;
+    throw new BerthError('DOCKER_REFUSED', `Docker engine: ${what}: ${reason}`, { status }, { cause: err });
+  }
+}

@@ -1,0 +1,88 @@
+// Traefik's watched directory, seen as a set of route files. Only t-<slug>.yml and
+// _shared.yml are ours; other files (the foundation's _tls.yml) are never touched.
+// Files hold JSON text: JSON is valid YAML, Traefik picks the parser by the .yml extension,
+// and the reconciler reads its own files back with JSON.parse.
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RouteDocument } from '../tenants/route.js';
+
+const ROUTE_FILE = /^t-([a-z0-9][a-z0-9-]*)\.yml$/;
+const SHARED_FILE = '_shared.yml';
+// A temp file ends in .tmp-<pid>-<seq>: Traefik only loads .yml/.yaml/.toml, so it never sees one.
+const TEMP_FILE = /^\.(t-[a-z0-9-]+|_shared)\.yml\.tmp-\d+-\d+$/;
+let tempSeq = 0;
+
+export interface RouteFiles {
+  readonly dir: string;
+  /** Creates the directory and removes temp files a crash left behind. */
+  init(): Promise<void>;
+  /** Current text of every tenant route file, by slug. */
+  readAll(): Promise<Map<string, string>>;
+  write(slug: string, doc: RouteDocument): Promise<void>;
+  remove(slug: string): Promise<void>;
+  writeShared(doc: unknown): Promise<void>;
+}
+
+/** The exact text written for a document; comparing texts tells whether a write is needed. */
+export function renderRoute(doc: unknown): string {
+  return JSON.stringify(doc, null, 2) + '\n';
+}
+
+export function parseRoute(text: string): RouteDocument | null {
+  try {
+    return JSON.parse(text) as RouteDocument;
+  } catch {
+    return null;
+  }
+}
+
+export function createRouteFiles(dir: string): RouteFiles {
+  const fileFor = (slug: string) => `t-${slug}.yml`;
+  return {
+    dir,
+    async init() {
+      await mkdir(dir, { recursive: true });
+      for (const name of await readdir(dir)) if (TEMP_FILE.test(name)) await rm(join(dir, name), { force: true });
+    },
+    async readAll() {
+      const out = new Map<string, string>();
+      const names = (await readdir(dir)).filter((n) => ROUTE_FILE.test(n));
+      await Promise.all(
+        names.map(async (name) => {
+          try {
+            out.set(ROUTE_FILE.exec(name)![1]!, await readFile(join(dir, name), 'utf8'));
+          } catch (err) {
+            if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+          }
+        }),
+      );
+      return out;
+    },
+    write: (slug, doc) => writeAtomically(dir, fileFor(slug), renderRoute(doc)),
+    async remove(slug) {
+      try {
+        await unlink(join(dir, fileFor(slug)));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+    },
+    writeShared: (doc) => writeAtomically(dir, SHARED_FILE, renderRoute(doc)),
+  };
+}
+
+/**
+ * Temp file in the same directory, fsync, rename (F12): Traefik sees the old file or the new
+ * one, never a half-written one. Sync I/O for the write+fsync keeps it one short step.
+ */
+async function writeAtomically(dir: string, name: string, text: string): Promise<void> {
+  const tmp = join(dir, `.${name}.tmp-${process.pid}-${++tempSeq}`);
+  const fd = openSync(tmp, 'w', 0o644);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  await rename(tmp, join(dir, name));
+}

@@ -1,0 +1,43 @@
+// The objects every tenant route refers to, defined exactly once (F5) in _shared.yml: the
+// identity-header strip, ForwardAuth to the control plane, the retry backstop, and the
+// control plane's own router and service.
+import { forwardAuthMiddleware, IDENTITY_HEADERS } from '../auth/forward-auth-spec.js';
+import type { Config } from '../config.js';
+import { SHARED } from '../tenants/route.js';
+
+export interface SharedDocument {
+  readonly http: {
+    readonly middlewares: Record<string, unknown>;
+    readonly routers: Record<string, unknown>;
+    readonly services: Record<string, unknown>;
+  };
+}
+
+export function sharedDocument(config: Pick<Config, 'domain' | 'httpHost' | 'httpPort'>): SharedDocument {
+  const auth = forwardAuthMiddleware(config);
+  const cpUrl = new URL(auth.address).origin;
+  return {
+    http: {
+      middlewares: {
+        // An empty value makes Traefik delete the request header.
+        [SHARED.stripIdentity]: { headers: { customRequestHeaders: Object.fromEntries(IDENTITY_HEADERS.map((h) => [h, ''])) } },
+        // Identity headers come only from the control plane's answer (defined in auth/).
+        [SHARED.auth]: { forwardAuth: auth },
+        // A backstop only: retries dial failures (nothing written to the backend yet).
+        [SHARED.retry]: { retry: { attempts: 2, initialInterval: '50ms' } },
+      },
+      routers: {
+        'berth-cp': {
+          rule: `Host(\`${config.domain}\`)`,
+          entryPoints: ['websecure'],
+          tls: {},
+          middlewares: [`${SHARED.stripIdentity}@file`],
+          service: SHARED.controlPlaneService,
+        },
+      },
+      services: {
+        [SHARED.controlPlaneService]: { loadBalancer: { servers: [{ url: cpUrl }], passHostHeader: true } },
+      },
+    },
+  };
+}

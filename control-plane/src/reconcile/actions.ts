@@ -1,0 +1,27 @@
+// What the reconciler can do to the world. plan() produces these; apply-action.ts performs them.
+import type { ContainerSpec } from '../tenants/container-spec.js';
+import type { Labels } from '../tenants/labels.js';
+import type { RouteDocument } from '../tenants/route.js';
+
+export type Action =
+  | { readonly kind: 'ensure-volume'; readonly slug: string; readonly name: string; readonly labels: Labels }
+  | { readonly kind: 'run-container'; readonly slug: string; readonly spec: ContainerSpec }
+  | { readonly kind: 'start-container'; readonly slug: string; readonly containerId: string }
+  /** confirm: wait until Traefik's API shows exactly these servers (required before a server's container is removed). */
+  | { readonly kind: 'write-route'; readonly slug: string; readonly doc: RouteDocument; readonly text: string; readonly servers: readonly string[] }
+  | { readonly kind: 'confirm-route'; readonly slug: string; readonly text: string; readonly servers: readonly string[] }
+  | { readonly kind: 'remove-route'; readonly slug: string; readonly reason: string }
+  | { readonly kind: 'remove-container'; readonly slug: string | null; readonly containerId: string; readonly name: string; readonly reason: string }
+  | { readonly kind: 'purge-volume'; readonly tenantId: number; readonly slug: string; readonly name: string };
+
+export type ActionKind = Action['kind'];
+
+/**
+ * Actions that must run in order (one tenant's, or one orphan's). Lanes run concurrently;
+ * a lane whose previous run is still busy is skipped and re-planned on the next pass.
+ */
+export interface Lane {
+  readonly key: string;
+  readonly tenantId: number | null;
+  readonly actions: readonly Action[];
+}

@@ -1,0 +1,88 @@
+// Performs one planned action against Docker, the route directory and Traefik. Each action
+// is idempotent: after a crash the next pass plans what is still missing and repeats it.
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config.js';
+import type { Db } from '../db/open-database.js';
+import type { DockerEngine } from '../docker/docker-engine.js';
+import type { RouteFiles } from '../edge/route-files.js';
+import type { TraefikApi } from '../edge/traefik-api.js';
+import type { Logger } from '../log.js';
+import type { Prober } from '../probe/prober.js';
+import { recordRemoval, recordVolumePurged } from '../tenants/tenant-store.js';
+import type { Action } from './actions.js';
+
+export interface ApplyDeps {
+  readonly config: Pick<Config, 'network' | 'stopGraceS'>;
+  readonly db: Db;
+  readonly docker: DockerEngine;
+  readonly routes: RouteFiles;
+  readonly traefik: TraefikApi;
+  readonly prober: Prober;
+  readonly log: Logger;
+  /** Route text Traefik confirmed, by slug; the planner reads it to know what is live. */
+  readonly confirmedRoutes: Map<string, string>;
+  /** Deadline for Traefik to apply a written route. */
+  readonly routeTimeoutMs: number;
+}
+
+export async function applyAction(deps: ApplyDeps, action: Action, signal: AbortSignal): Promise<void> {
+  const { docker, log } = deps;
+  switch (action.kind) {
+    case 'ensure-volume':
+      await docker.ensureVolume(action.name, action.labels);
+      return;
+    case 'run-container': {
+      const name = `${action.spec.namePrefix}-${randomBytes(3).toString('hex')}`;
+      const started = Date.now();
+      const { id, ip } = await docker.runContainer(action.spec, name);
+      // Probe only once the start call returned: earlier, the address may not route yet.
+      if (ip) deps.prober.watch({ id, ip });
+      log.info('container started', { tenant: action.slug, container: name, id: id.slice(0, 12), ip, ms: Date.now() - started });
+      return;
+    }
+    case 'start-container': {
+      await docker.startContainer(action.containerId);
+      const ip = await docker.containerIp(action.containerId, deps.config.network);
+      if (ip) deps.prober.watch({ id: action.containerId, ip });
+      log.info('container restarted', { tenant: action.slug, id: action.containerId.slice(0, 12), ip });
+      return;
+    }
+    case 'write-route':
+      await deps.routes.write(action.slug, action.doc);
+      deps.confirmedRoutes.delete(action.slug);
+      log.info('route written', { tenant: action.slug, servers: action.servers });
+      await confirm(deps, action.slug, action.text, action.servers, signal);
+      return;
+    case 'confirm-route':
+      await confirm(deps, action.slug, action.text, action.servers, signal);
+      return;
+    case 'remove-route':
+      await deps.routes.remove(action.slug);
+      deps.confirmedRoutes.delete(action.slug);
+      recordRemoval(deps.db, 'route.remove', action.slug, { reason: action.reason }, Date.now());
+      log.info('route removed', { tenant: action.slug, reason: action.reason });
+      return;
+    case 'remove-container':
+      await docker.stopAndRemove(action.containerId, deps.config.stopGraceS);
+      deps.prober.forget(action.containerId);
+      recordRemoval(deps.db, 'container.remove', action.slug ?? action.name, { container: action.name, reason: action.reason }, Date.now());
+      log.info('container removed', { tenant: action.slug, container: action.name, reason: action.reason });
+      return;
+    case 'purge-volume':
+      await docker.removeVolume(action.name);
+      recordVolumePurged(deps.db, { id: action.tenantId, slug: action.slug }, action.name, Date.now());
+      log.info('volume purged', { tenant: action.slug, volume: action.name });
+      return;
+    default:
+      assertNever(action);
+  }
+}
+
+async function confirm(deps: ApplyDeps, slug: string, text: string, servers: readonly string[], signal: AbortSignal): Promise<void> {
+  await deps.traefik.waitForRoute(slug, servers, { timeoutMs: deps.routeTimeoutMs, signal });
+  deps.confirmedRoutes.set(slug, text);
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unhandled action ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,135 @@
+// plan(desired, observed) → lanes of actions. Pure and level-triggered: it looks only at
+// what is (tenants in SQLite, containers and volumes in Docker, route files, readiness) and
+// says what to do next; running it again after a crash gives the remaining steps.
+import type { Config } from '../config.js';
+import type { ManagedContainer, ManagedVolume } from '../docker/types.js';
+import { renderRoute } from '../edge/route-files.js';
+import type { ReadinessView } from '../probe/prober.js';
+import { containerSpecFor, tenantLabels, volumeNameFor, type SpecConfig } from '../tenants/container-spec.js';
+import { LABEL } from '../tenants/labels.js';
+import { routeFor } from '../tenants/route.js';
+import type { Tenant } from '../tenants/tenant.js';
+import type { Action, Lane } from './actions.js';
+import { containersOf, isTenantContainer, viewTenant, type TenantView } from './tenant-view.js';
+
+export type PlanConfig = SpecConfig & Pick<Config, 'domain' | 'volumeRetentionHours' | 'rolloutParallel'>;
+
+export interface Observed {
+  readonly containers: readonly ManagedContainer[];
+  readonly volumes: readonly ManagedVolume[];
+  /** Text of each tenant route file, by slug. */
+  readonly routes: ReadonlyMap<string, string>;
+  /** Route text Traefik's API confirmed, by slug (in memory; empty after a restart). */
+  readonly confirmedRoutes: ReadonlyMap<string, string>;
+  readonly readiness: (containerId: string) => ReadinessView;
+}
+
+export interface PlanInput {
+  readonly tenants: readonly Tenant[];
+  readonly observed: Observed;
+  /** Tenants another actor (a rollout) owns right now: the reconciler leaves them alone. */
+  readonly held: ReadonlySet<number>;
+  readonly now: number;
+  readonly config: PlanConfig;
+}
+
+export function plan(input: PlanInput): Lane[] {
+  const { tenants, observed, held, config } = input;
+  const lanes: Lane[] = [];
+  const ids = new Set(tenants.map((t) => String(t.id)));
+  const volumes = new Map(observed.volumes.map((v) => [v.name, v]));
+  const live = tenants.filter((t) => t.desiredState === 'running' && !held.has(t.id));
+
+  // Drift replacement overlaps old and new containers: bound how many run at once.
+  const views = new Map(live.map((t) => [t.id, viewTenant(containerSpecFor(t, config), containersOf(t.id, observed.containers), observed.readiness)]));
+  const replacing = [...views.values()].filter((v) => v.keeper !== null && !v.keeperReady && v.serving.length > 0).length;
+  let replaceBudget = Math.max(0, config.rolloutParallel - replacing);
+
+  for (const tenant of live) {
+    const view = views.get(tenant.id)!;
+    if (volumeConflict(tenant, volumes, config)) continue;
+    // A tenant with nothing serving (new, or crashed) is never made to wait for the budget.
+    const isReplacement = view.keeper === null && view.serving.length > 0;
+    const mayRun = !isReplacement || replaceBudget > 0;
+    if (isReplacement && mayRun) replaceBudget--;
+    const actions = planLiveTenant(tenant, view, volumes, observed, config, mayRun);
+    if (actions.length > 0) lanes.push({ key: `tenant:${tenant.id}`, tenantId: tenant.id, actions });
+  }
+
+  for (const tenant of tenants) {
+    if (tenant.desiredState !== 'deleted' || held.has(tenant.id)) continue;
+    const actions = planDeletedTenant(tenant, volumes, observed, input.now, config);
+    if (actions.length > 0) lanes.push({ key: `tenant:${tenant.id}`, tenantId: tenant.id, actions });
+  }
+
+  // Ours by label but no tenant row at all: created by a pass that crashed, or a tenant row
+  // removed by hand. Volumes are never removed this way: only an explicit, logged deletion does.
+  for (const c of observed.containers) {
+    if (!isTenantContainer(c) || ids.has(c.labels[LABEL.tenantId] ?? '')) continue;
+    lanes.push({ key: `container:${c.id}`, tenantId: null, actions: [{ kind: 'remove-container', slug: c.labels[LABEL.tenant] ?? null, containerId: c.id, name: c.name, reason: 'orphan: no such tenant' }] });
+  }
+  const slugs = new Set(tenants.map((t) => t.slug));
+  for (const slug of observed.routes.keys()) {
+    if (!slugs.has(slug)) lanes.push({ key: `route:${slug}`, tenantId: null, actions: [{ kind: 'remove-route', slug, reason: 'orphan: no such tenant' }] });
+  }
+  return lanes;
+}
+
+/** A volume with the tenant's name that carries another tenant's id is never adopted. */
+export function volumeConflict(tenant: Tenant, volumes: ReadonlyMap<string, ManagedVolume>, config: Pick<Config, 'instance'>): boolean {
+  const vol = volumes.get(volumeNameFor(tenant, config));
+  return vol !== undefined && vol.labels[LABEL.tenantId] !== String(tenant.id);
+}
+
+function planLiveTenant(
+  tenant: Tenant,
+  view: TenantView,
+  volumes: ReadonlyMap<string, ManagedVolume>,
+  observed: Observed,
+  config: PlanConfig,
+  mayRun: boolean,
+): Action[] {
+  const actions: Action[] = [];
+  const slug = tenant.slug;
+  const volume = volumeNameFor(tenant, config);
+  if (!volumes.has(volume)) actions.push({ kind: 'ensure-volume', slug, name: volume, labels: { ...tenantLabels(tenant, config), [LABEL.role]: 'data' } });
+  if (view.keeper === null && mayRun) actions.push({ kind: 'run-container', slug, spec: containerSpecFor(tenant, config) });
+  else if (view.keeper && (view.keeper.state === 'created' || view.keeper.state === 'exited')) {
+    actions.push({ kind: 'start-container', slug, containerId: view.keeper.id });
+  }
+
+  const doc = routeFor(tenant, view.servers, config);
+  const text = renderRoute(doc);
+  if (observed.routes.get(slug) !== text) actions.push({ kind: 'write-route', slug, doc, text, servers: view.servers });
+  else if (observed.confirmedRoutes.get(slug) !== text) actions.push({ kind: 'confirm-route', slug, text, servers: view.servers });
+
+  // Only containers the (just confirmed) route no longer lists; a stale one that still serves
+  // stays until the keeper is ready.
+  for (const c of view.others) {
+    if (view.serving.includes(c) || c.state === 'removing') continue;
+    const reason = c.labels[LABEL.specHash] === view.hash ? 'duplicate container' : `replaced (spec ${c.labels[LABEL.specHash]} → ${view.hash})`;
+    actions.push({ kind: 'remove-container', slug, containerId: c.id, name: c.name, reason });
+  }
+  return actions;
+}
+
+function planDeletedTenant(tenant: Tenant, volumes: ReadonlyMap<string, ManagedVolume>, observed: Observed, now: number, config: PlanConfig): Action[] {
+  const actions: Action[] = [];
+  if (observed.routes.has(tenant.slug)) actions.push({ kind: 'remove-route', slug: tenant.slug, reason: 'tenant deleted' });
+  for (const c of containersOf(tenant.id, observed.containers)) {
+    if (c.state !== 'removing') actions.push({ kind: 'remove-container', slug: tenant.slug, containerId: c.id, name: c.name, reason: 'tenant deleted' });
+  }
+  const due = purgeDueAt(tenant, config);
+  const volume = volumes.get(volumeNameFor(tenant, config));
+  const owned = volume !== undefined && volume.labels[LABEL.tenantId] === String(tenant.id);
+  if (tenant.volumePurgedAt === null && due !== null && now >= due && (owned || volume === undefined)) {
+    actions.push({ kind: 'purge-volume', tenantId: tenant.id, slug: tenant.slug, name: volumeNameFor(tenant, config) });
+  }
+  return actions;
+}
+
+/** When a deleted tenant's volume may go: the recorded time, else deletion + retention; never without a deletion time. */
+export function purgeDueAt(tenant: Tenant, config: Pick<Config, 'volumeRetentionHours'>): number | null {
+  if (tenant.purgeVolumeAfter !== null) return tenant.purgeVolumeAfter;
+  return tenant.deletedAt === null ? null : tenant.deletedAt + config.volumeRetentionHours * 3600_000;
+}

@@ -1,0 +1,68 @@
+// Wires the provisioning machinery (Docker, route files, Traefik API, prober, reconciler,
+// event watcher, memory sampler) into one unit with one run(signal), so main.ts stays short
+// and tests can start exactly what production starts.
+import type { Config } from '../config.js';
+import type { Db } from '../db/open-database.js';
+import { createDockerEngine, type DockerEngine } from '../docker/docker-engine.js';
+import { createRouteFiles, type RouteFiles } from '../edge/route-files.js';
+import { sharedDocument } from '../edge/shared-config.js';
+import { createTraefikApi, type TraefikApi } from '../edge/traefik-api.js';
+import type { Logger } from '../log.js';
+import { createProber, type Prober } from '../probe/prober.js';
+import { createReconciler, type Reconciler } from './reconciler.js';
+import { sampleMemory } from './sample-memory.js';
+import { createStatusStore } from './status-store.js';
+import { watchDockerEvents } from './watch-events.js';
+
+export interface Provisioning {
+  readonly docker: DockerEngine;
+  readonly routes: RouteFiles;
+  readonly traefik: TraefikApi;
+  readonly prober: Prober;
+  readonly reconciler: Reconciler;
+  /** Writes the shared route file, then runs every background task until the signal aborts. */
+  run(signal: AbortSignal): Promise<void>;
+}
+
+export interface ProvisioningOptions {
+  readonly held?: () => ReadonlySet<number>;
+  /** How long Traefik may take to apply a written route. */
+  readonly routeTimeoutMs?: number;
+}
+
+export function createProvisioning(config: Config, db: Db, log: Logger, opts: ProvisioningOptions = {}): Provisioning {
+  const docker = createDockerEngine(config.dockerSocket, config.instance);
+  const routes = createRouteFiles(config.routesDir);
+  const traefik = createTraefikApi(config.traefikApiUrl);
+  let nudge = () => {};
+  const prober = createProber({
+    intervalMs: config.probeIntervalMs,
+    readyTimeoutMs: config.readyTimeoutMs,
+    onChange: (id, view) => {
+      log.debug('readiness changed', { id: id.slice(0, 12), ...view });
+      nudge();
+    },
+  });
+  const statusStore = createStatusStore(db);
+  const reconciler = createReconciler({
+    config, db, docker, routes, traefik, prober, log, statusStore,
+    confirmedRoutes: new Map(),
+    routeTimeoutMs: opts.routeTimeoutMs ?? 10_000,
+    held: opts.held,
+  });
+  nudge = reconciler.nudge;
+
+  return {
+    docker, routes, traefik, prober, reconciler,
+    async run(signal) {
+      await routes.init();
+      await routes.writeShared(sharedDocument(config));
+      await Promise.all([
+        reconciler.run(signal),
+        prober.run(signal),
+        watchDockerEvents(docker, prober, reconciler.nudge, log, signal),
+        sampleMemory(docker, statusStore, config.memorySampleIntervalMs, log, signal),
+      ]);
+    },
+  };
+}

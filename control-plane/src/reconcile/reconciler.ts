@@ -1,0 +1,145 @@
+// The reconcile loop. One pass at a time: read both sides (SQLite and Docker, plus route
+// files and readiness), plan, hand each lane of actions to a runner, record status. Lanes run
+// in the background so a slow step of one tenant (a stop grace, a route confirmation) never
+// delays another tenant's provisioning; a lane that fails is retried with backoff.
+import type { Config } from '../config.js';
+import { LABEL } from '../tenants/labels.js';
+import { readTenants } from '../tenants/tenant-store.js';
+import type { Lane } from './actions.js';
+import { applyAction, type ApplyDeps } from './apply-action.js';
+import { plan, type Observed, type PlanConfig } from './plan.js';
+import { statusFor, type LaneFailure, type TenantStatus } from './status.js';
+import type { StatusStore } from './status-store.js';
+import { createWaker } from './waker.js';
+
+export interface ReconcilerDeps extends ApplyDeps {
+  readonly config: ApplyDeps['config'] & PlanConfig & Pick<Config, 'reconcileIntervalMs' | 'instance' | 'network' | 'extraLabels'>;
+  readonly statusStore: StatusStore;
+  /** Tenants a rollout currently owns; the reconciler leaves them alone. */
+  readonly held?: () => ReadonlySet<number>;
+}
+
+export interface Reconciler {
+  /** Ask for a pass as soon as possible (handlers, events, readiness changes). */
+  nudge(): void;
+  /** End of the last completed pass (unix ms), or null before the first. */
+  lastPassAt(): number | null;
+  run(signal: AbortSignal): Promise<void>;
+  /** Resolves once no action of this tenant is running (a rollout waits for it after taking the tenant's lock). */
+  idle(tenantId: number): Promise<void>;
+}
+
+interface Failure extends LaneFailure {
+  readonly retryAt: number;
+}
+
+const BACKOFF_BASE_MS = 250;
+const BACKOFF_MAX_MS = 30_000;
+
+export function backoffMs(attempts: number): number {
+  return Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1));
+}
+
+export function createReconciler(deps: ReconcilerDeps): Reconciler {
+  const { config, log } = deps;
+  const waker = createWaker();
+  const busy = new Map<string, Promise<void>>();
+  const finishedAt = new Map<string, number>();
+  const failures = new Map<string, Failure>();
+  let last: number | null = null;
+
+  const runLane = async (lane: Lane, signal: AbortSignal) => {
+    try {
+      for (const action of lane.actions) {
+        signal.throwIfAborted();
+        await applyAction(deps, action, signal);
+      }
+      failures.delete(lane.key);
+    } catch (err) {
+      if (signal.aborted) return;
+      const attempts = (failures.get(lane.key)?.attempts ?? 0) + 1;
+      const message = (err as Error).message;
+      failures.set(lane.key, { attempts, message, retryAt: Date.now() + backoffMs(attempts) });
+      log.warn('reconcile step failed; will retry', { lane: lane.key, attempts, err: err as Error });
+    } finally {
+      busy.delete(lane.key);
+      finishedAt.set(lane.key, Date.now());
+      waker.wake();
+    }
+  };
+
+  const pass = async (signal: AbortSignal) => {
+    const observedAt = Date.now();
+    const [containers, volumes, routes] = await Promise.all([deps.docker.listContainers(), deps.docker.listVolumes(), deps.routes.readAll()]);
+    const tenants = readTenants(deps.db);
+    deps.prober.setTargets(
+      containers.filter((c) => c.state === 'running' && c.ip && c.labels[LABEL.role] === 'tenant').map((c) => ({ id: c.id, ip: c.ip! })),
+      observedAt,
+    );
+    const observed: Observed = { containers, volumes, routes, confirmedRoutes: deps.confirmedRoutes, readiness: (id) => deps.prober.readiness(id) };
+    const held = deps.held?.() ?? new Set<number>();
+    const lanes = plan({ tenants, observed, held, now: observedAt, config });
+
+    const now = Date.now();
+    for (const lane of lanes) {
+      if (busy.has(lane.key)) continue;
+      // Finished after this pass looked at Docker: its effects are not in `observed`; the
+      // pass its completion woke will plan it from fresh facts (no double create).
+      if ((finishedAt.get(lane.key) ?? 0) >= observedAt) continue;
+      if ((failures.get(lane.key)?.retryAt ?? 0) > now) continue;
+      busy.set(lane.key, runLane(lane, signal));
+    }
+    const statuses = new Map<number, TenantStatus>();
+    for (const t of tenants) {
+      if (!held.has(t.id)) statuses.set(t.id, statusFor(t, observed, failures.get(`tenant:${t.id}`), config));
+    }
+    deps.statusStore.write(statuses, now);
+    for (const key of failures.keys()) if (!lanes.some((l) => l.key === key)) failures.delete(key);
+    last = Date.now();
+  };
+
+  const nextWakeIn = () => {
+    let next = config.reconcileIntervalMs;
+    for (const f of failures.values()) next = Math.min(next, f.retryAt - Date.now());
+    return Math.max(0, next);
+  };
+
+  return {
+    nudge: () => waker.wake(),
+    lastPassAt: () => last,
+    // runLane never rejects, so awaiting it only waits.
+    idle: async (tenantId) => {
+      await busy.get(`tenant:${tenantId}`);
+    },
+    async run(signal) {
+      await ensureNetwork(deps, signal);
+      let passFailures = 0;
+      while (!signal.aborted) {
+        try {
+          await pass(signal);
+          passFailures = 0;
+        } catch (err) {
+          if (signal.aborted) break;
+          passFailures++;
+          log.warn('reconcile pass failed', { attempts: passFailures, err: err as Error });
+        }
+        await waker.wait(passFailures > 0 ? backoffMs(passFailures) : nextWakeIn(), signal);
+      }
+      await Promise.allSettled(busy.values());
+    },
+  };
+}
+
+/** The tenant network must exist before any container; retried until Docker answers. */
+async function ensureNetwork(deps: ReconcilerDeps, signal: AbortSignal): Promise<void> {
+  const waker = createWaker();
+  for (let attempt = 1; !signal.aborted; attempt++) {
+    try {
+      await deps.docker.ensureNetwork(deps.config.network, { ...deps.config.extraLabels, [LABEL.instance]: deps.config.instance });
+      return;
+    } catch (err) {
+      deps.log.warn('cannot ensure the tenant network yet', { network: deps.config.network, attempt, err: err as Error });
+      await waker.wait(backoffMs(attempt), signal);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+// One tenant's containers sorted into what matters for decisions: the keeper (the container
+// with the desired spec that should serve), the others (duplicates and stale specs), and
+// which ready containers the route should list right now. Pure.
+import type { ManagedContainer } from '../docker/types.js';
+import type { ReadinessView } from '../probe/prober.js';
+import type { ContainerSpec } from '../tenants/container-spec.js';
+import { LABEL } from '../tenants/labels.js';
+import { serverUrlFor } from '../tenants/route.js';
+
+export interface TenantView {
+  readonly hash: string;
+  readonly keeper: ManagedContainer | null;
+  readonly keeperReady: boolean;
+  /** Every other container of the tenant: same-spec duplicates and drifted/older ones. */
+  readonly others: readonly ManagedContainer[];
+  /** Ready containers the route lists: the keeper once ready, else ready others (they keep serving until it is). */
+  readonly serving: readonly ManagedContainer[];
+  readonly servers: readonly string[];
+}
+
+const RANK: Record<ManagedContainer['state'], number> = { running: 1, restarting: 2, created: 3, exited: 4, paused: 5, removing: 9, dead: 9 };
+
+export function isTenantContainer(c: ManagedContainer): boolean {
+  return c.labels[LABEL.role] === 'tenant';
+}
+
+export function containersOf(tenantId: number, containers: readonly ManagedContainer[]): ManagedContainer[] {
+  return containers.filter((c) => isTenantContainer(c) && c.labels[LABEL.tenantId] === String(tenantId));
+}
+
+export function isReady(c: ManagedContainer, readiness: (id: string) => ReadinessView): boolean {
+  return c.state === 'running' && c.ip !== null && readiness(c.id).state === 'ready';
+}
+
+export function viewTenant(spec: ContainerSpec, mine: readonly ManagedContainer[], readiness: (id: string) => ReadinessView): TenantView {
+  const hash = spec.labels[LABEL.specHash]!;
+  const ready = (c: ManagedContainer) => isReady(c, readiness);
+  const rank = (c: ManagedContainer) => (ready(c) ? 0 : RANK[c.state]);
+  const candidates = mine
+    .filter((c) => c.labels[LABEL.specHash] === hash && RANK[c.state] < 9)
+    .sort((a, b) => rank(a) - rank(b) || b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1));
+  const keeper = candidates[0] ?? null;
+  const keeperReady = keeper !== null && ready(keeper);
+  const others = mine.filter((c) => c !== keeper);
+  const serving = keeperReady ? [keeper!] : others.filter(ready);
+  return { hash, keeper, keeperReady, others, serving, servers: serving.map((c) => serverUrlFor(c.ip!)).sort() };
+}

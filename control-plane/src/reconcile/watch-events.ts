@@ -1,0 +1,28 @@
+// Turns Docker's event stream into reconcile passes. A container that died loses its
+// readiness at once (its restarted process must pass the probe again before it is routed).
+// When the stream breaks (engine restart), reconnect and resync: events missed meanwhile
+// are gone, and a full pass recovers from that.
+import type { DockerEngine } from '../docker/docker-engine.js';
+import type { Logger } from '../log.js';
+import type { Prober } from '../probe/prober.js';
+import { backoffMs } from './reconciler.js';
+import { createWaker } from './waker.js';
+
+export async function watchDockerEvents(docker: DockerEngine, prober: Prober, nudge: () => void, log: Logger, signal: AbortSignal): Promise<void> {
+  const pause = createWaker();
+  for (let failures = 0; !signal.aborted; ) {
+    try {
+      for await (const e of docker.events(signal)) {
+        failures = 0;
+        if (e.action === 'die') prober.invalidate(e.id);
+        nudge();
+      }
+    } catch (err) {
+      failures++;
+      log.warn('docker event stream broke; reconnecting', { attempts: failures, err: err as Error });
+    }
+    if (signal.aborted) return;
+    await pause.wait(backoffMs(Math.max(1, failures)), signal);
+    nudge();
+  }
+}

@@ -1,0 +1,16 @@
+// Ownership labels: the vocabulary berth uses to recognise what it owns in Docker. Anything
+// without berth.instance=<this installation> is a bystander and is never touched.
+export const LABEL = {
+  instance: 'berth.instance',
+  tenant: 'berth.tenant',
+  tenantId: 'berth.tenant-id',
+  generation: 'berth.generation',
+  specHash: 'berth.spec-hash',
+  imageVersion: 'berth.image-version',
+  role: 'berth.role',
+} as const;
+
+/** What a managed object is for. Unknown roles found in Docker are left alone. */
+export type Role = 'tenant' | 'data' | 'network';
+
+export type Labels = Readonly<Record<string, string>>;

@@ -1,0 +1,100 @@
+// A tenant's route: the Traefik dynamic configuration that serves <slug>.<domain>, as a pure
+// function of the tenant and the URLs of its ready containers. Names derive from the slug
+// only, so each router and service is defined exactly once, in one file (F5).
+import { PUBLIC_TENANT_PATHS } from '../auth/cookie-names.js';
+import type { Config } from '../config.js';
+import { APP_PORT } from './container-spec.js';
+import type { Tenant } from './tenant.js';
+
+/** Names of objects defined once, in the shared file (see edge/shared-config.ts). */
+export const SHARED = {
+  auth: 'berth-auth',
+  retry: 'berth-retry',
+  stripIdentity: 'berth-strip-identity',
+  controlPlaneService: 'berth-cp',
+} as const;
+
+export const SSO_PATH_PREFIX = '/__berth/sso';
+
+export interface RouterConfig {
+  readonly rule: string;
+  readonly entryPoints: readonly string[];
+  readonly tls: Record<string, never>;
+  readonly middlewares: readonly string[];
+  readonly service: string;
+  readonly priority?: number;
+}
+
+export interface ServiceConfig {
+  readonly loadBalancer: { readonly servers: readonly { readonly url: string }[]; readonly passHostHeader: true };
+}
+
+/** One Traefik dynamic-configuration document (the file provider's format, http section only). */
+export interface RouteDocument {
+  readonly http: {
+    readonly routers: Readonly<Record<string, RouterConfig>>;
+    readonly services?: Readonly<Record<string, ServiceConfig>>;
+  };
+}
+
+export function routerNameFor(slug: string): string {
+  return `t-${slug}`;
+}
+
+export function serverUrlFor(ip: string): string {
+  return `http://${ip}:${APP_PORT}`;
+}
+
+export function hostFor(slug: string, config: Pick<Config, 'domain'>): string {
+  return `${slug}.${config.domain}`;
+}
+
+/**
+ * The route of one tenant. With no ready container the service is written with an empty
+ * server list (F6): Traefik then answers 503 for the host (the tenant exists, it is just not
+ * serving), rather than the 404 of a missing router, and the next write only adds a server.
+ * Server URLs are sorted so the document (and the file) only changes when the set changes.
+ */
+export function routeFor(tenant: Pick<Tenant, 'slug'>, readyServerUrls: readonly string[], config: Pick<Config, 'domain'>): RouteDocument {
+  const name = routerNameFor(tenant.slug);
+  const host = `Host(\`${hostFor(tenant.slug, config)}\`)`;
+  const base = { entryPoints: ['websecure'], tls: {} } as const;
+  const publicPaths = PUBLIC_TENANT_PATHS.map((p) => `Path(\`${p}\`)`).join(' || ');
+  const servers = [...new Set(readyServerUrls)].sort().map((url) => ({ url }));
+  return {
+    http: {
+      routers: {
+        [name]: {
+          ...base,
+          rule: host,
+          middlewares: [`${SHARED.stripIdentity}@file`, `${SHARED.auth}@file`, `${SHARED.retry}@file`],
+          service: name,
+        },
+        // Health and version answer without sign-in, like the control plane's own.
+        [`${name}-health`]: {
+          ...base,
+          rule: `${host} && (${publicPaths})`,
+          middlewares: [`${SHARED.stripIdentity}@file`, `${SHARED.retry}@file`],
+          service: name,
+          priority: 1000,
+        },
+        // The single-sign-on hand-off lands on the tenant host but is served by the control plane.
+        [`${name}-sso`]: {
+          ...base,
+          rule: `${host} && PathPrefix(\`${SSO_PATH_PREFIX}\`)`,
+          middlewares: [`${SHARED.stripIdentity}@file`],
+          service: `${SHARED.controlPlaneService}@file`,
+          priority: 1001,
+        },
+      },
+      services: {
+        [name]: { loadBalancer: { servers, passHostHeader: true } },
+      },
+    },
+  };
+}
+
+/** The server URLs a route document sends traffic to (what the reconciler compares). */
+export function serversOf(doc: RouteDocument, slug: string): string[] {
+  return (doc.http.services?.[routerNameFor(slug)]?.loadBalancer.servers ?? []).map((s) => s.url).sort();
+}

@@ -1,0 +1,26 @@
+// What a tenant is, as the reconciler sees it: one row of desired state. People change it
+// through the HTTP layer; the reconciler only reads it (and records purges).
+export type DesiredState = 'running' | 'deleted';
+
+export interface Tenant {
+  readonly id: number;
+  readonly slug: string;
+  /** Image reference the tenant should run, e.g. berth/tenant:1.4.0. */
+  readonly image: string;
+  readonly desiredState: DesiredState;
+  /** Bumped whenever the tenant must get a fresh container (rollouts); part of names and labels. */
+  readonly generation: number;
+  readonly deletedAt: number | null;
+  /** Unix ms after which a deleted tenant's volume may be removed. */
+  readonly purgeVolumeAfter: number | null;
+  readonly volumePurgedAt: number | null;
+}
+
+/** The part of the image reference after the last ':' (or 'latest'), for labels and pages. */
+export function imageVersionOf(image: string): string {
+  const at = image.lastIndexOf('@');
+  if (at >= 0) return image.slice(at + 1, at + 20);
+  const slash = image.lastIndexOf('/');
+  const colon = image.lastIndexOf(':');
+  return colon > slash ? image.slice(colon + 1) : 'latest';
+}

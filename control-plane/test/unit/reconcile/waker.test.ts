@@ -1,0 +1,30 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createWaker } from '../../../src/reconcile/waker.js';
+import { backoffMs } from '../../../src/reconcile/reconciler.js';
+
+test('a wake during a wait ends it; a wake while busy makes the next wait return at once', async () => {
+  const w = createWaker();
+  const signal = new AbortController().signal;
+  const t0 = Date.now();
+  setTimeout(() => w.wake(), 20);
+  await w.wait(5000, signal);
+  assert.ok(Date.now() - t0 < 1000);
+  w.wake();
+  const t1 = Date.now();
+  await w.wait(5000, signal);
+  assert.ok(Date.now() - t1 < 50);
+});
+
+test('abort ends a wait', async () => {
+  const w = createWaker();
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(), 20);
+  const t0 = Date.now();
+  await w.wait(5000, ac.signal);
+  assert.ok(Date.now() - t0 < 1000);
+});
+
+test('backoff doubles from 250 ms and is capped at 30 s', () => {
+  assert.deepEqual([1, 2, 3, 4, 10, 50].map(backoffMs), [250, 500, 1000, 2000, 30_000, 30_000]);
+});
