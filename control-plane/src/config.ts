@@ -38,6 +38,9 @@ export const SETTINGS = [
   { name: 'BERTH_EXTRA_LABELS', kind: 'string', default: '', help: 'Extra labels (k=v, comma-separated) put on every container, volume and network berth creates; tests use it for exact cleanup.' },
   { name: 'BERTH_MEMORY_SAMPLE_INTERVAL_MS', kind: 'int', default: '60000', help: "Period of sampling every tenant container's memory for pages." },
   { name: 'BERTH_TENANT_NODE_OPTIONS', kind: 'string', default: '', help: 'NODE_OPTIONS given to tenant containers (e.g. heap limits that lower idle memory); part of the spec hash.' },
+  { name: 'BERTH_ROLLOUT_SETTLE_MS', kind: 'int', default: '300', help: "Pause after Traefik's API confirms an old container left a route, before it is drained (lets requests Traefik already picked finish arriving)." },
+  { name: 'BERTH_ROLLOUT_STEP_TIMEOUT_MS', kind: 'int', default: '15000', help: 'Deadline of each polled rollout step that waits on Traefik (route applied, probe through Traefik).' },
+  { name: 'BERTH_ALLOW_UNSAFE_ROLLOUTS', kind: 'bool', default: 'false', help: 'TEST-ONLY: allow the rollout negative controls (unsafe: stop-before-unroute, no-drain) that the proof harness uses to show it detects failures. Never set in production.' },
 ] as const satisfies readonly SettingSpec[];
 
 export interface Config {
@@ -68,6 +71,9 @@ export interface Config {
   readonly extraLabels: Readonly<Record<string, string>>;
   readonly tenantNodeOptions: string;
   readonly memorySampleIntervalMs: number;
+  readonly rolloutSettleMs: number;
+  readonly rolloutStepTimeoutMs: number;
+  readonly allowUnsafeRollouts: boolean;
   /** https://<domain>[:port] — where people reach the control plane. */
   readonly publicUrl: string;
 }
@@ -140,6 +146,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     extraLabels: parseLabels(raw('BERTH_EXTRA_LABELS'), problems),
     tenantNodeOptions: raw('BERTH_TENANT_NODE_OPTIONS'),
     memorySampleIntervalMs: int('BERTH_MEMORY_SAMPLE_INTERVAL_MS', 1000),
+    rolloutSettleMs: int('BERTH_ROLLOUT_SETTLE_MS'),
+    rolloutStepTimeoutMs: int('BERTH_ROLLOUT_STEP_TIMEOUT_MS', 100),
+    allowUnsafeRollouts: bool('BERTH_ALLOW_UNSAFE_ROLLOUTS'),
     publicUrl: `https://${domain}${publicHttpsPort === 443 ? '' : `:${publicHttpsPort}`}`,
   };
   if (problems.length > 0) throw new ConfigError(problems);

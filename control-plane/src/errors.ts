@@ -18,6 +18,8 @@ export const ERRORS = {
   TRAEFIK_UNAVAILABLE: { status: 503, help: "Traefik's API did not answer or did not apply a route in time." },
   ROLLOUT_FAILED: { status: 500, help: 'A rollout step failed; the tenant was rolled back.' },
   INTERNAL: { status: 500, help: 'An unexpected error; it was logged.' },
+  UNSAFE_ROLLOUT_REFUSED: { status: 422, help: 'A rollout asked for a negative-control mode (unsafe) while BERTH_ALLOW_UNSAFE_ROLLOUTS is false.' },
+  ROLLOUT_IN_PROGRESS: { status: 409, help: 'Another rollout is still running; wait for it or cancel it first.' },
 } as const satisfies Record<string, { status: number; help: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

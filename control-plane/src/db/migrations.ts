@@ -1,5 +1,7 @@
 // Numbered, append-only migrations of the control plane's database. Never edit a shipped
 // migration; add a new one. Times are unix milliseconds (INTEGER) throughout.
+import { ROLLOUT_MIGRATIONS } from '../rollout/rollout-migrations.js';
+
 export interface Migration {
   readonly id: number;
   readonly name: string;
@@ -103,4 +105,5 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX login_failures_at ON login_failures(at);
     `,
   },
+  ...ROLLOUT_MIGRATIONS,
 ];
