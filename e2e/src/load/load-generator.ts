@@ -67,7 +67,7 @@ export interface RunningLoad {
 
 /** Reads used by the generator: the table list and the first page of the ledger table. */
 function readPath(i: number, table: string): string {
-  return i % 2 === 0 ? '/api/tables' : `/api/tables/${encodeURIComponent(table)}/rows?limit=20`;
+  return i % 2 === 0 ? '/api/tables' : `/api/tables/${encodeURIComponent(table)}/rows?size=20`;
 }
 
 /** The request kind of the n-th request to one tenant: writes and slow ones spread evenly over each 20. */

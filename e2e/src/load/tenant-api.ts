@@ -23,7 +23,7 @@ function expectOk(what: string, r: CallResult): CallResult {
 }
 
 export async function runSql(target: TenantTarget, sql: string, params: Record<string, string> = {}, timeoutMs = 15_000): Promise<SqlResult> {
-  const q = new URLSearchParams({ sql, ...Object.fromEntries(Object.entries(params).map(([k, v]) => [`_${k}`, v])) });
+  const q = new URLSearchParams({ sql, ...Object.fromEntries(Object.entries(params).map(([k, v]) => [`p.${k}`, v])) });
   const r = expectOk(`SQL ${sql.slice(0, 60)}`, await callTenant(target, `/api/sql?${q}`, { timeoutMs }));
   return JSON.parse(r.body) as SqlResult;
 }
@@ -38,23 +38,48 @@ export async function listTables(target: TenantTarget): Promise<{ name: string }
   return Array.isArray(body) ? body : body.tables ?? [];
 }
 
-/**
- * Creates a table by importing a CSV through the tenant's upload → preview → commit path and
- * waits until the import is done. Returns the import's final state as the tenant reports it.
- */
-export async function importCsv(target: TenantTarget, table: string, csv: string | Buffer, fileName = `${table}.csv`): Promise<unknown> {
+export interface ImportJob {
+  readonly id: string;
+  readonly state: 'running' | 'succeeded' | 'failed' | 'cancelled';
+  readonly rows: number;
+  readonly bytes: number;
+  readonly totalBytes: number;
+  readonly error?: { code: string; message: string };
+}
+
+/** Streams a file to the tenant's upload endpoint (the request body is the file). */
+export async function uploadCsv(target: TenantTarget, csv: string | Buffer, fileName: string, timeoutMs = 600_000): Promise<string> {
   const up = expectOk('upload', await callTenant(target, `/api/uploads?name=${encodeURIComponent(fileName)}`, {
-    method: 'POST', body: csv, headers: { 'content-type': 'text/csv' }, timeoutMs: 120_000,
+    method: 'POST', body: csv, headers: { 'content-type': 'text/csv' }, timeoutMs,
   }));
-  const upload = JSON.parse(up.body) as { id: string; preview?: { columns: { name: string; type: string }[] } };
-  const commit = expectOk('commit import', await callTenant(target, `/api/uploads/${upload.id}/import`, {
-    json: { table, mode: 'create' },
-  }));
-  const job = JSON.parse(commit.body) as { id: string };
-  return waitFor(async () => {
-    const r = expectOk('import progress', await callTenant(target, `/api/imports/${job.id}`));
-    const s = JSON.parse(r.body) as { state: string; error?: unknown };
-    if (s.state === 'failed' || s.state === 'cancelled') throw new Error(`import ${s.state}: ${JSON.stringify(s.error)}`);
-    return s.state === 'done' ? s : undefined;
-  }, { timeoutMs: 600_000, intervalMs: 100, what: `import of ${fileName}` });
+  return (JSON.parse(up.body) as { upload: { id: string } }).upload.id;
+}
+
+/** Commits an upload as a new table; the tenant detects column types itself. Returns the job. */
+export async function startImport(target: TenantTarget, uploadId: string, table: string, mode: 'create' | 'append' | 'replace' = 'create'): Promise<ImportJob> {
+  const r = expectOk('start import', await callTenant(target, '/api/imports', { json: { upload: uploadId, table, mode }, timeoutMs: 120_000 }));
+  return (JSON.parse(r.body) as { job: ImportJob }).job;
+}
+
+export async function importJob(target: TenantTarget, jobId: string): Promise<ImportJob> {
+  const r = expectOk('import progress', await callTenant(target, `/api/imports/jobs/${encodeURIComponent(jobId)}`));
+  return (JSON.parse(r.body) as { job: ImportJob }).job;
+}
+
+/** Polls an import until it has finished; throws unless it succeeded. Jobs live in the container that runs them. */
+export async function waitForImport(target: TenantTarget, jobId: string, timeoutMs = 600_000, onProgress?: (j: ImportJob) => void): Promise<ImportJob> {
+  const job = await waitFor(async () => {
+    const j = await importJob(target, jobId);
+    onProgress?.(j);
+    return j.state === 'running' ? undefined : j;
+  }, { timeoutMs, intervalMs: 100, what: `import job ${jobId}` });
+  if (job.state !== 'succeeded') throw new Error(`import ${job.state}: ${JSON.stringify(job.error)}`);
+  return job;
+}
+
+/** Creates a table through the upload → import path (type detection on) and waits until it is there. */
+export async function importCsv(target: TenantTarget, table: string, csv: string | Buffer, fileName = `${table}.csv`): Promise<ImportJob> {
+  const uploadId = await uploadCsv(target, csv, fileName);
+  const job = await startImport(target, uploadId, table);
+  return waitForImport(target, job.id);
 }
