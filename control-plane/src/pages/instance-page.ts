@@ -46,11 +46,16 @@ export function renderInstance(s: InstanceState): string {
           : ''}</section>
       ${owner
         ? html`<section class="card"><h2>Delete this instance</h2>
-            <p class="muted">It stops answering at once. Its data is kept for ${s.retentionHours} hours, then removed.</p>
+            <p class="muted">It stops answering at once. Its data is kept for ${describeHours(s.retentionHours)}, then removed.</p>
             <form method="post" action="/instances/${t.slug}/delete">${csrf}
               <label for="confirm-slug">Type <code>${t.slug}</code> to confirm</label>
               <input id="confirm-slug" name="confirm" type="text" required autocomplete="off" autocapitalize="none" spellcheck="false">
               <div class="actions"><button type="submit" class="danger">Delete instance</button></div></form></section>`
         : ''}`,
   });
+}
+
+function describeHours(hours: number): string {
+  if (hours >= 48 && hours % 24 === 0) return `${hours / 24} days`;
+  return hours === 1 ? '1 hour' : `${hours} hours`;
 }
