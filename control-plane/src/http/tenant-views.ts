@@ -9,7 +9,7 @@ export interface TenantView {
   readonly url: string;
   readonly role: Role;
   readonly desiredState: 'running' | 'deleted';
-  /** creating | running | unhealthy | deleting | whatever else the reconciler reports. */
+  /** What the reconciler reports (creating, starting, running, unhealthy, deleting, error), or creating before it has. */
   readonly state: string;
   readonly detail: string | null;
   readonly createdAt: number;

@@ -28,8 +28,8 @@ button.link{background:none;border:none;color:var(--accent);padding:0;font-weigh
 table{width:100%;border-collapse:collapse}td,th{text-align:left;padding:9px 6px;border-bottom:1px solid var(--line)}th{color:var(--muted);font-weight:600;font-size:13px}
 tr:last-child td{border-bottom:none}
 .state{display:inline-block;padding:2px 9px;border-radius:99px;font-size:13px;font-weight:600;background:#eef0f4;color:var(--muted)}
-.state[data-state=running]{background:#e5f4ec;color:var(--ok)}.state[data-state=creating]{background:#fdf3e1;color:var(--warn)}
-.state[data-state=unhealthy]{background:#fdecea;color:var(--bad)}.state[data-state=deleting]{background:#eef0f4;color:var(--muted)}
+.state[data-state=running]{background:#e5f4ec;color:var(--ok)}.state[data-state=creating],.state[data-state=starting]{background:#fdf3e1;color:var(--warn)}
+.state[data-state=unhealthy],.state[data-state=error]{background:#fdecea;color:var(--bad)}.state[data-state=deleting]{background:#eef0f4;color:var(--muted)}
 .inline{display:inline}.suffix{display:flex;align-items:center;gap:6px}.suffix input{flex:1}.suffix span{color:var(--muted);white-space:nowrap}
 .muted{color:var(--muted)}a{color:var(--accent)}code{background:#eef0f4;padding:1px 5px;border-radius:4px}
 .hero{text-align:center;padding:48px 20px}.hero p{color:var(--muted);font-size:17px;max-width:520px;margin:0 auto 24px}
