@@ -98,10 +98,15 @@ function planLiveTenant(
     actions.push({ kind: 'start-container', slug, containerId: view.keeper.id });
   }
 
+  // A tenant that never had a route gets its first one with its first ready server: an empty
+  // route before that would cost Traefik a reload and, inside its throttle window, delay the
+  // one that matters. Once a route exists it stays (empty when nothing is ready: 503, F6).
   const doc = routeFor(tenant, view.servers, config);
   const text = renderRoute(doc);
-  if (observed.routes.get(slug) !== text) actions.push({ kind: 'write-route', slug, doc, text, servers: view.servers });
-  else if (observed.confirmedRoutes.get(slug) !== text) actions.push({ kind: 'confirm-route', slug, text, servers: view.servers });
+  const current = observed.routes.get(slug);
+  const routed = current !== undefined || view.servers.length > 0;
+  if (routed && current !== text) actions.push({ kind: 'write-route', slug, doc, text, servers: view.servers });
+  else if (routed && observed.confirmedRoutes.get(slug) !== text) actions.push({ kind: 'confirm-route', slug, text, servers: view.servers });
 
   // Only containers the (just confirmed) route no longer lists; a stale one that still serves
   // stays until the keeper is ready.

@@ -52,7 +52,9 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     try {
       for (const action of lane.actions) {
         signal.throwIfAborted();
+        const started = Date.now();
         await applyAction(deps, action, signal);
+        log.debug('action done', { lane: lane.key, action: action.kind, ms: Date.now() - started });
       }
       failures.delete(lane.key);
     } catch (err) {
@@ -96,6 +98,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     deps.statusStore.write(statuses, now);
     for (const key of failures.keys()) if (!lanes.some((l) => l.key === key)) failures.delete(key);
     last = Date.now();
+    if (lanes.length > 0) log.debug('pass', { ms: last - observedAt, tenants: tenants.length, containers: containers.length, lanes: lanes.length });
   };
 
   const nextWakeIn = () => {

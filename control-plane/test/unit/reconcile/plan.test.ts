@@ -64,10 +64,13 @@ function summary(lanes: Lane[]): Record<string, string[]> {
 const acme = tenant();
 const url = (c: ManagedContainer) => serverUrlFor(c.ip!);
 
-test('a new tenant gets a volume, a container and a route with no server yet', () => {
+test('a new tenant gets a volume and a container; no route until a container is ready', () => {
   assert.deepEqual(summary(run({ tenants: [acme] })), {
-    'tenant:1': ['volume berth-unit-acme', 'run berth-unit-acme-g1', 'route []'],
+    'tenant:1': ['volume berth-unit-acme', 'run berth-unit-acme-g1'],
   });
+  const c = containerOf(acme);
+  assert.deepEqual(summary(run({ tenants: [acme], containers: [c], volumes: [volumeOf(acme)] })), {});
+  assert.deepEqual(summary(run({ tenants: [acme], containers: [c], volumes: [volumeOf(acme)], ready: [c] })), { 'tenant:1': [`route [${url(c)}]`] });
 });
 
 test('a started but not yet ready container: nothing to do until the probe passes', () => {
@@ -157,7 +160,7 @@ test('drift replacements are bounded by the parallelism; new tenants are not', (
   assert.deepEqual(lanes, {
     'tenant:1': ['run berth-unit-t1-g1'],
     'tenant:2': ['run berth-unit-t2-g1'],
-    'tenant:4': ['run berth-unit-t4-g1', 'route []'],
+    'tenant:4': ['run berth-unit-t4-g1'],
   });
 });
 
