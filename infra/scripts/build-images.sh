@@ -20,7 +20,7 @@ version="${version:-$pkgver-$commit}"
 stage="$BERTH_CACHE_DIR/stage/tenant-image"
 node "$BERTH_ROOT/infra/scripts/stage-tenant-app.mjs" "$stage" >/dev/null
 say "building berth/tenant:$version"
-docker build -q --build-arg "BASE_IMAGE=$BASE_IMAGE_TAG" --build-arg "TENANT_VERSION=$version" \
-  --build-arg "TENANT_COMMIT=$commit" -t "berth/tenant:$version" "$stage" >/dev/null
+DOCKER_BUILDKIT=0 docker build -q --build-arg "BASE_IMAGE=$BASE_IMAGE_TAG" --build-arg "TENANT_VERSION=$version" \
+  --build-arg "TENANT_COMMIT=$commit" -t "berth/tenant:$version" "$stage" 2> >(grep -v -i -E "deprecated|buildx|^ *$|docs\.docker" >&2) >/dev/null
 [ "$tag_current" = 1 ] && docker tag "berth/tenant:$version" berth/tenant:current
 echo "berth/tenant:$version"
