@@ -7,9 +7,8 @@ import type { ColumnType } from './import-plan.js';
 export const MISMATCH: unique symbol = Symbol('mismatch');
 
 const MAX_DIGITS = 15;
-const REAL_RE = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})[T ]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?$/;
+// Only the time part; the date part is checked by hand in isDatePrefix.
+const TIME_RE = /^.{11}(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?$/s;
 
 /** The integer a cell holds, or MISMATCH. A hand loop: this runs for every cell of a 1M-row import. */
 export function parseIntegerCell(s: string): number | typeof MISMATCH {
@@ -37,32 +36,61 @@ export function parseIntegerCell(s: string): number | typeof MISMATCH {
 }
 
 export function parseRealCell(s: string): number | typeof MISMATCH {
-  if (!REAL_RE.test(s)) return MISMATCH;
-  let digits = s.length;
-  if (s.charCodeAt(0) === 45) digits--;
-  if (s.includes('.')) digits--;
-  if (digits > MAX_DIGITS) return MISMATCH;
-  return Number(s);
+  const n = s.length;
+  let i = s.charCodeAt(0) === 45 ? 1 : 0;
+  const intStart = i;
+  while (i < n && isDigit(s.charCodeAt(i))) i++;
+  const intDigits = i - intStart;
+  if (intDigits === 0 || (intDigits > 1 && s.charCodeAt(intStart) === 48)) return MISMATCH;
+  let digits = intDigits;
+  if (i < n) {
+    if (s.charCodeAt(i) !== 46) return MISMATCH;
+    const fracStart = ++i;
+    while (i < n && isDigit(s.charCodeAt(i))) i++;
+    if (i === fracStart || i < n) return MISMATCH;
+    digits += i - fracStart;
+  }
+  return digits > MAX_DIGITS ? MISMATCH : Number(s);
 }
 
+/** YYYY-MM-DD, a real calendar day. Hand-checked: it runs for every date cell of an import. */
 export function isDateCell(s: string): boolean {
-  const m = DATE_RE.exec(s);
-  return m !== null && isCalendarDate(m[1]!, m[2]!, m[3]!);
+  return s.length === 10 && isDatePrefix(s);
 }
 
+/** YYYY-MM-DD, then T or space, HH:MM, optional :SS and fraction, optional Z or ±HH:MM. */
 export function isDateTimeCell(s: string): boolean {
-  const m = DATETIME_RE.exec(s);
-  return m !== null && isCalendarDate(m[1]!, m[2]!, m[3]!);
+  if (s.length < 16 || !isDatePrefix(s)) return false;
+  const sep = s.charCodeAt(10);
+  return (sep === 84 || sep === 32) && TIME_RE.test(s);
 }
 
-function isCalendarDate(y: string, m: string, d: string): boolean {
-  const year = Number(y);
-  const month = Number(m);
-  const day = Number(d);
-  if (month < 1 || month > 12 || day < 1) return false;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
-  return day <= days;
+function isDatePrefix(s: string): boolean {
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
+  const y = digitsAt(s, 0, 4);
+  const m = digitsAt(s, 5, 2);
+  const d = digitsAt(s, 8, 2);
+  if (y < 0 || m < 1 || m > 12 || d < 1) return false;
+  if (d <= 28) return true;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= DAYS_IN_MONTH[m - 1]! + (m === 2 && leap ? 1 : 0);
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The number written by `len` digits at `at`, or -1. */
+function digitsAt(s: string, at: number, len: number): number {
+  let v = 0;
+  for (let i = at; i < at + len; i++) {
+    const c = s.charCodeAt(i);
+    if (!isDigit(c)) return -1;
+    v = v * 10 + c - 48;
+  }
+  return v;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 /** The value to store for a cell in a column of `type`: null for empty, MISMATCH if it does not fit. */

@@ -10,6 +10,8 @@ export function runImmediate<T>(db: Database.Database, fn: () => T): T {
 /** A transaction held open across several synchronous steps (the importer's batches). */
 export class BatchTransaction {
   private open = false;
+  /** performance.now() at BEGIN. */
+  startedAt = 0;
 
   constructor(private readonly db: Database.Database) {}
 
@@ -17,6 +19,7 @@ export class BatchTransaction {
     if (this.open) return;
     this.db.exec('BEGIN IMMEDIATE');
     this.open = true;
+    this.startedAt = performance.now();
   }
 
   get isOpen(): boolean {

@@ -41,6 +41,10 @@ export interface ImportResult {
   finishedAt: string;
 }
 
+/** Rows per write transaction, and the longest a batch may hold the write lock. */
+const BATCH_ROWS = 20_000;
+const BATCH_MAX_MS = 150;
+
 const TYPE_CODE = { text: 0, integer: 1, real: 2, date: 3, datetime: 4 } as const;
 
 export function newImportId(): string {
@@ -84,6 +88,7 @@ export async function importCsv(db: Database.Database, path: string, plan: Impor
     const maxRows = limits.maxRows;
     const appending = plan.mode === 'append';
     let buffered = 0;
+    let batchStartRows = 0;
     let headerSeen = false;
 
     const progressEvery = ctx.progressIntervalMs ?? 100;
@@ -134,13 +139,15 @@ export async function importCsv(db: Database.Database, path: string, plan: Impor
         }
       },
       (bytesRead, totalBytes) => {
-        // Between reads: end the batch so the write lock is held for one chunk's worth of rows.
-        if (tx.isOpen) {
+        // Between reads: end the batch once it is big or old enough; the write lock is never
+        // held for more than about BATCH_MAX_MS plus one 64 KiB chunk.
+        const now = performance.now();
+        if (tx.isOpen && (rows - batchStartRows >= BATCH_ROWS || now - tx.startedAt >= BATCH_MAX_MS)) {
           recordHeartbeat(db, importId, rows, new Date().toISOString());
           tx.commit();
+          batchStartRows = rows;
         }
         bytes = bytesRead;
-        const now = performance.now();
         if (ctx.onProgress && now - lastProgress >= progressEvery) {
           lastProgress = now;
           ctx.onProgress({ rows, bytesRead, totalBytes });

@@ -1,4 +1,4 @@
-// Streams a CSV file from disk through decode → NUL check → tokenizer, in 1 MiB reads with one
+// Streams a CSV file from disk through decode → NUL check → tokenizer, in 64 KiB reads with one
 // reused buffer, so memory stays flat whatever the file size. Hashes the raw bytes on the way.
 // Records reach `sink` synchronously; `afterChunk` runs between reads (the importer commits a
 // batch there) and is the only place the loop yields.
@@ -9,7 +9,7 @@ import { bomLength, createDecoder } from './decode-text.js';
 import { ImportError } from './import-errors.js';
 import type { Delimiter, Encoding, ImportLimits } from './import-plan.js';
 
-export const READ_CHUNK_BYTES = 1024 * 1024;
+export const READ_CHUNK_BYTES = 64 * 1024;
 
 export interface CsvReadOptions {
   encoding: Encoding;

@@ -1,0 +1,172 @@
+// Import benchmark core: 1,000,000 rows × 8 columns (~86 MB) of deterministic mixed data, imported
+// with type detection through the same worker the app uses, against the sqlite3 CLI's `.import`
+// of the same file into a pre-typed table, in the same run. Prints figures, then one JSON line.
+//   node --import tsx tenant-image/bench/import-core.ts [rows]
+// The measured import runs in a child process so its peak RSS (VmHWM) is the import's alone, not
+// the generator's, and runs compiled JavaScript, as in the container: tsx's loader would add ~30 MiB
+// per thread that production never pays. generateBenchCsv() and runSqliteCliBaseline() are
+// reused by `berth bench import`.
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { openImportDatabase } from '../src/csv-import/open-import-database.js';
+import { previewCsv } from '../src/csv-import/preview.js';
+import { runImportInWorker } from '../src/csv-import/run-import-in-worker.js';
+
+export const BENCH_TABLE_SQL =
+  'CREATE TABLE bench (id INTEGER, code TEXT, name TEXT, price REAL, qty INTEGER, date DATE, datetime DATETIME, category TEXT)';
+
+const NAMES = ['Alice Smith', 'Bob Jones', 'Carla Gómez', 'Dieter Müller', 'Eve "Evil" Adams', 'Frank, Jr.', 'Grace Hopper', 'Heidi Klum'];
+const CATEGORIES = ['books', 'garden', 'toys', 'tools', 'food', 'music'];
+
+/** Writes the benchmark CSV: same bytes for the same row count (xorshift32, fixed seed). */
+export async function generateBenchCsv(path: string, rows: number): Promise<void> {
+  let s = 0x12345678;
+  const rnd = (n: number): number => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return Math.floor((s / 4294967296) * n);
+  };
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const out = createWriteStream(path, { highWaterMark: 1 << 20 });
+  let buf = 'id,code,name,price,qty,date,datetime,category\n';
+  for (let i = 1; i <= rows; i++) {
+    const name = `${NAMES[rnd(NAMES.length)]} ${i % 997}`;
+    const quoted = /[",]/.test(name) ? `"${name.replaceAll('"', '""')}"` : name;
+    const date = `20${10 + rnd(15)}-${two(1 + rnd(12))}-${two(1 + rnd(28))}`;
+    const time = `${two(rnd(24))}:${two(rnd(60))}:${two(rnd(60))}`;
+    const qty = i % 50 === 0 ? '' : String(rnd(500));
+    const price = `${rnd(1000)}.${two(rnd(100))}`;
+    buf += `${i},${String(rnd(100000)).padStart(6, '0')},${quoted},${price},${qty},${date},${date}T${time},${CATEGORIES[rnd(CATEGORIES.length)]} item ${i % 13}\n`;
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await once(out, 'drain');
+      buf = '';
+    }
+  }
+  out.end(buf);
+  await once(out, 'finish');
+}
+
+export interface BaselineResult {
+  seconds: number;
+  rows: number;
+  rowsPerS: number;
+}
+
+/** Times `sqlite3 .import` of the CSV into a table pre-created by `createSql` (default: the bench schema). */
+export function runSqliteCliBaseline(csvPath: string, createSql = BENCH_TABLE_SQL, table = 'bench'): BaselineResult {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-bench-cli-'));
+  try {
+    const dbPath = join(dir, 'baseline.db');
+    const script = `${createSql};\n.import --csv --skip 1 '${csvPath.replaceAll("'", "''")}' ${table}\n`;
+    const started = performance.now();
+    const res = spawnSync('sqlite3', [dbPath], { input: script, encoding: 'utf8' });
+    const seconds = (performance.now() - started) / 1000;
+    if (res.status !== 0) throw new Error(`sqlite3 .import failed: ${res.stderr || res.error}`);
+    const count = spawnSync('sqlite3', [dbPath, `SELECT count(*) FROM ${table}`], { encoding: 'utf8' });
+    const rows = Number(count.stdout.trim());
+    return { seconds, rows, rowsPerS: rows / seconds };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface ImportMeasurement {
+  rows: number;
+  previewSeconds: number;
+  importSeconds: number;
+  peakRssMiB: number;
+  columnTypes: string[];
+}
+
+/** Preview (type detection) + import in the app's worker, in this process; peak RSS from VmHWM. */
+export async function measureImport(csvPath: string): Promise<ImportMeasurement> {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-bench-import-'));
+  try {
+    const dbPath = join(dir, 'tenant.db');
+    openImportDatabase(dbPath).close();
+    const t0 = performance.now();
+    const preview = await previewCsv(csvPath, { fileName: 'bench.csv' });
+    const t1 = performance.now();
+    const handle = runImportInWorker(dbPath, csvPath, { ...preview.plan, table: 'bench' }, { fileName: 'bench.csv', rebuildSearchIndex: false });
+    const result = await handle.promise;
+    const t2 = performance.now();
+    return {
+      rows: result.rows,
+      previewSeconds: (t1 - t0) / 1000,
+      importSeconds: (t2 - t1) / 1000,
+      peakRssMiB: readPeakRssMiB(),
+      columnTypes: preview.columns.map((c) => `${c.name}:${c.type}`),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function readPeakRssMiB(): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** Compiles this file and the import module with tsc into node_modules/.cache; returns the bench entry. */
+function compileForMeasurement(): string {
+  const tenantDir = fileURLToPath(new URL('..', import.meta.url));
+  const outDir = fileURLToPath(new URL('../../node_modules/.cache/berth-bench-import', import.meta.url));
+  rmSync(outDir, { recursive: true, force: true });
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const args = [tsc, '--outDir', outDir, '--rootDir', tenantDir, '--module', 'NodeNext', '--moduleResolution', 'NodeNext'];
+  args.push('--target', 'ES2022', '--strict', '--skipLibCheck', '--types', 'node', fileURLToPath(import.meta.url));
+  const res = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`tsc failed:\n${res.stdout}${res.stderr}`);
+  writeFileSync(join(outDir, 'package.json'), '{"type":"module"}\n');
+  return join(outDir, 'bench', 'import-core.js');
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--measure') {
+    process.stdout.write(JSON.stringify(await measureImport(process.argv[3]!)));
+    return;
+  }
+  const rows = Number(process.argv[2] ?? 1_000_000);
+  const dir = mkdtempSync(join(tmpdir(), 'berth-bench-'));
+  try {
+    const csvPath = join(dir, 'bench.csv');
+    await generateBenchCsv(csvPath, rows);
+    const bytes = statSync(csvPath).size;
+    console.log(`generated ${rows} rows, ${(bytes / 1e6).toFixed(1)} MB`);
+    const entry = compileForMeasurement();
+    const child = spawnSync(process.execPath, [entry, '--measure', csvPath], { encoding: 'utf8' });
+    if (child.status !== 0) throw new Error(`import measurement failed: ${child.stderr}`);
+    const m = JSON.parse(child.stdout) as ImportMeasurement;
+    const seconds = m.previewSeconds + m.importSeconds;
+    const baseline = runSqliteCliBaseline(csvPath);
+    const rowsPerS = m.rows / seconds;
+    console.log(`columns: ${m.columnTypes.join(' ')}`);
+    console.log(`berth import: preview ${m.previewSeconds.toFixed(2)} s + import ${m.importSeconds.toFixed(2)} s = ${seconds.toFixed(2)} s`);
+    console.log(`  ${Math.round(rowsPerS)} rows/s, ${(bytes / 1e6 / seconds).toFixed(1)} MB/s, peak RSS ${m.peakRssMiB.toFixed(1)} MiB`);
+    console.log(`sqlite3 CLI .import: ${baseline.seconds.toFixed(2)} s, ${Math.round(baseline.rowsPerS)} rows/s (${baseline.rows} rows)`);
+    const summary = {
+      bench: 'import',
+      rows: m.rows,
+      rows_per_s: Math.round(rowsPerS),
+      mb_per_s: Number((bytes / 1e6 / seconds).toFixed(1)),
+      peak_rss_mib: Number(m.peakRssMiB.toFixed(1)),
+      baseline_rows_per_s: Math.round(baseline.rowsPerS),
+      ratio: Number((rowsPerS / baseline.rowsPerS).toFixed(2)),
+    };
+    console.log(JSON.stringify(summary));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await main();
+}

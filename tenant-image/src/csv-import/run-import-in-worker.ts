@@ -1,0 +1,97 @@
+// Main-thread side of the import worker: starts it, relays progress, and settles two promises —
+// `promise` when the rows are committed (or the import failed), `indexed` when the search index
+// is rebuilt. cancel() (or ctx.signal) stops whichever is running; a cancelled import writes nothing.
+import { Worker } from 'node:worker_threads';
+import type { ImportContext, ImportResult } from './import-csv.js';
+import { ImportError } from './import-errors.js';
+import type { ImportPlan, ImportProgress } from './import-plan.js';
+import type { ImportWorkerData } from './import-worker.js';
+import type { SearchIndexInfo } from './search-index.js';
+import type { WorkerMessage } from './worker-messages.js';
+
+export interface WorkerImportContext extends Omit<ImportContext, 'onProgress'> {
+  onProgress?: (p: ImportProgress) => void;
+  /** Rebuild the table's search index after a successful import (default true). */
+  rebuildSearchIndex?: boolean;
+}
+
+export interface WorkerImportHandle {
+  promise: Promise<ImportResult>;
+  /** Settles after `promise`: the new index info, null if superseded or not rebuilt. */
+  indexed: Promise<SearchIndexInfo | null>;
+  cancel(): void;
+}
+
+// A small young generation keeps the worker's footprint flat: the import makes short-lived
+// garbage only. The old-generation cap is a backstop, far above what an import needs.
+const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 256 };
+
+/**
+ * In dist this module and its sibling are .js. Under tsx (tests, benchmarks) they are .ts, and
+ * Node 20 does not pass tsx's loader hooks on to workers, so the worker registers tsx first.
+ */
+function startWorker(workerData: ImportWorkerData): Worker {
+  const options = { workerData, resourceLimits: RESOURCE_LIMITS };
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./import-worker.js', import.meta.url), options);
+  const entry = JSON.stringify(new URL('./import-worker.ts', import.meta.url).href);
+  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); });`;
+  return new Worker(bootstrap, { ...options, eval: true });
+}
+
+export function runImportInWorker(dbPath: string, path: string, plan: ImportPlan, ctx: WorkerImportContext): WorkerImportHandle {
+  const { onProgress, signal, rebuildSearchIndex = true, ...rest } = ctx;
+  const data: ImportWorkerData = { dbPath, path, plan, ctx: rest, rebuildIndex: rebuildSearchIndex };
+  const worker = startWorker(data);
+  let resolveImport!: (r: ImportResult) => void;
+  let rejectImport!: (e: ImportError) => void;
+  let resolveIndex!: (i: SearchIndexInfo | null) => void;
+  let rejectIndex!: (e: ImportError) => void;
+  const promise = new Promise<ImportResult>((res, rej) => ((resolveImport = res), (rejectImport = rej)));
+  const indexed = new Promise<SearchIndexInfo | null>((res, rej) => ((resolveIndex = res), (rejectIndex = rej)));
+  // `indexed` is a secondary result; do not let an unobserved rejection crash the app.
+  indexed.catch(() => {});
+  let imported = false;
+
+  const cancel = (): void => {
+    worker.postMessage({ type: 'cancel' });
+  };
+  const onAbort = (): void => cancel();
+  signal?.addEventListener('abort', onAbort, { once: true });
+
+  worker.on('message', (m: WorkerMessage) => {
+    switch (m.type) {
+      case 'progress':
+        onProgress?.(m.progress);
+        return;
+      case 'imported':
+        imported = true;
+        resolveImport(m.result);
+        if (!rebuildSearchIndex) resolveIndex(null);
+        return;
+      case 'error':
+        rejectImport(ImportError.fromJSON(m.error));
+        rejectIndex(ImportError.fromJSON(m.error));
+        return;
+      case 'indexed':
+        resolveIndex(m.info);
+        return;
+      case 'index-error':
+        rejectIndex(ImportError.fromJSON(m.error));
+        return;
+    }
+  });
+  const fail = (err: unknown): void => {
+    const message = err instanceof Error ? err.message : String(err);
+    const error = new ImportError(imported ? 'CSV_INTERNAL' : 'CSV_INTERRUPTED', `The import worker stopped: ${message}`, { cause: err });
+    if (!imported) rejectImport(error);
+    rejectIndex(error);
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => {
+    signal?.removeEventListener('abort', onAbort);
+    // Settling an already-settled promise is a no-op, so this only matters for a silent exit.
+    fail(new Error(`worker exited with code ${code}`));
+  });
+  if (signal?.aborted) cancel();
+  return { promise, indexed, cancel };
+}
