@@ -50,7 +50,10 @@ export function parseRealCell(s: string): number | typeof MISMATCH {
     if (i === fracStart || i < n) return MISMATCH;
     digits += i - fracStart;
   }
-  return digits > MAX_DIGITS ? MISMATCH : Number(s);
+  if (digits > MAX_DIGITS) return MISMATCH;
+  const value = Number(s);
+  // "-0" and "-0.0" would come back without their sign.
+  return value === 0 && intStart === 1 ? MISMATCH : value;
 }
 
 /** YYYY-MM-DD, a real calendar day. Hand-checked: it runs for every date cell of an import. */

@@ -1,0 +1,62 @@
+// Shared by the csv-import unit tests: real SQLite files in a fresh temp dir per test.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import type Database from 'better-sqlite3';
+import { openImportDatabase } from '../../../src/csv-import/open-import-database.js';
+import { ImportError, type ImportErrorCode } from '../../../src/csv-import/import-errors.js';
+import { ensureImportsTable } from '../../../src/csv-import/provenance.js';
+
+export interface TestEnv {
+  dir: string;
+  dbPath: string;
+  db: Database.Database;
+  file(name: string, content: string | Buffer): string;
+}
+
+export function makeEnv(t: TestContext): TestEnv {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-csv-'));
+  const dbPath = join(dir, 'tenant.db');
+  const db = openImportDatabase(dbPath);
+  ensureImportsTable(db);
+  t.after(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    dir,
+    dbPath,
+    db,
+    file(name, content) {
+      const p = join(dir, name);
+      writeFileSync(p, content);
+      return p;
+    },
+  };
+}
+
+/** Every table in the schema (user tables, staging, FTS shadow tables), sorted. */
+export function tableNames(db: Database.Database): string[] {
+  return db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+}
+
+export async function assertImportError(
+  action: Promise<unknown> | (() => unknown),
+  code: ImportErrorCode,
+  where: { line?: number; column?: number; message?: RegExp } = {},
+): Promise<ImportError> {
+  let caught: unknown;
+  try {
+    await (typeof action === 'function' ? action() : action);
+  } catch (err) {
+    caught = err;
+  }
+  assert.ok(caught instanceof ImportError, `expected ImportError ${code}, got ${String(caught)}`);
+  assert.equal(caught.code, code, caught.message);
+  if (where.line !== undefined) assert.equal(caught.line, where.line, caught.message);
+  if (where.column !== undefined) assert.equal(caught.column, where.column, caught.message);
+  if (where.message) assert.match(caught.message, where.message);
+  return caught;
+}
