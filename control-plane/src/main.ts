@@ -7,6 +7,8 @@ import { createLogger } from './log.js';
 import { openDatabase } from './db/open-database.js';
 import { buildApp } from './http/app.js';
 import { createProvisioning } from './reconcile/provisioning.js';
+import { writeOperatorToken } from './rollout/operator-token.js';
+import { createRollouts, heldByRollouts } from './rollout/rollouts.js';
 import { readVersion } from './version.js';
 
 async function main(): Promise<void> {
@@ -23,9 +25,11 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel, 'control-plane');
   const db = openDatabase(join(config.stateDir, 'berth.db'));
   const shutdown = new AbortController();
-  const provisioning = createProvisioning(config, db, log);
-  const background = provisioning.run(shutdown.signal).catch((err) => {
-    log.error('provisioning stopped', { err: err as Error });
+  const provisioning = createProvisioning(config, db, log, { held: heldByRollouts(db) });
+  const rollouts = createRollouts(config, db, log, provisioning);
+  writeOperatorToken(config.stateDir);
+  const background = Promise.all([provisioning.run(shutdown.signal), rollouts.run(shutdown.signal)]).catch((err) => {
+    log.error('background tasks stopped', { err: err as Error });
     process.exitCode = 1;
   });
 
@@ -40,6 +44,7 @@ async function main(): Promise<void> {
       lastReconcileAt: provisioning.reconciler.lastPassAt,
     },
     version: readVersion(),
+    wakeRollouts: rollouts.wake,
   });
   await app.listen({ host: config.httpHost, port: config.httpPort });
   log.info('listening', { url: `http://${config.httpHost}:${config.httpPort}`, public: config.publicUrl });

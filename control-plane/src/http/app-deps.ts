@@ -21,4 +21,6 @@ export interface AppDeps {
     readonly lastReconcileAt: () => number | null;
   };
   readonly version: { readonly version: string; readonly commit: string };
+  /** Wake the rollout runner after a rollout was created or cancelled (it also polls). */
+  readonly wakeRollouts?: () => void;
 }

@@ -7,6 +7,7 @@ import { BerthError, toEnvelope } from '../errors.js';
 import { renderMessagePage } from '../pages/layout.js';
 import { registerAccountApiRoutes } from './account-api-routes.js';
 import { registerAccountPageRoutes } from './account-page-routes.js';
+import { registerAdminRoutes } from './admin-routes.js';
 import type { AppDeps } from './app-deps.js';
 import { registerForwardAuthRoutes } from './forward-auth-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
@@ -16,6 +17,7 @@ import { sendPage } from './page-replies.js';
 import { addSecurityHeaders } from './security-headers.js';
 import { registerSsoRoutes } from './sso-routes.js';
 import { registerTenantApiRoutes } from './tenant-api-routes.js';
+import { registerRolloutRoutes } from './rollout-routes.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -68,6 +70,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerInstancePageRoutes(app, deps);
   registerAccountApiRoutes(app, deps);
   registerTenantApiRoutes(app, deps);
+  registerRolloutRoutes(app, deps);
+  registerAdminRoutes(app, deps);
   registerOpenApiRoute(app, deps, apiRoutes);
   return app;
 }

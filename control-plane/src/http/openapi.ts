@@ -78,6 +78,7 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], version: strin
       securitySchemes: {
         session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
         csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token' },
+        operatorToken: { type: 'http', scheme: 'bearer', description: 'Admin routes only: the token the control plane writes to <state>/operator.token at start (the CLI uses it).' },
       },
       schemas: { ErrorEnvelope: errorEnvelopeSchema },
     },
