@@ -4,6 +4,9 @@
 import type Database from 'better-sqlite3';
 
 export function runImmediate<T>(db: Database.Database, fn: () => T): T {
+  // better-sqlite3 would quietly nest this as a SAVEPOINT inside an open transaction, and then
+  // nothing commits until that outer one does.
+  if (db.inTransaction) throw new Error('runImmediate: a transaction is already open on this connection');
   return db.transaction(fn).immediate();
 }
 

@@ -158,8 +158,8 @@ export async function importCsv(db: Database.Database, path: string, plan: Impor
     if (buffered > 0) {
       tx.begin();
       for (let r = 0; r < buffered; r++) insertOne.run(values.slice(r * ncols, (r + 1) * ncols));
-      tx.commit();
     }
+    tx.commit();
     bytes = result.bytesRead;
     const sha256 = result.sha256!;
     const finishedAt = new Date().toISOString();

@@ -80,7 +80,6 @@ function checkName(what: string, name: string): string[] {
   if (typeof name !== 'string' || name.trim() === '') return [`${what} is empty`];
   if (name !== name.trim()) return [`${what} "${name}" has leading or trailing spaces`];
   if (Array.from(name).length > MAX_TABLE_NAME_CHARS) return [`${what} is longer than ${MAX_TABLE_NAME_CHARS} characters`];
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) return [`${what} contains control characters`];
   if (isReservedName(name)) return [`${what} "${name}" is reserved`];
   return [];

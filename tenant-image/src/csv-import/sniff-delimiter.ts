@@ -27,7 +27,7 @@ function scoreDelimiter(sample: string, wholeFile: boolean, delimiter: Delimiter
     tokenizer.push(sample, sink);
     if (wholeFile) tokenizer.end(sink);
   } catch {
-    return -1;
+    // A broken sample (say, an unclosed quote) still tells us how the rows before it split.
   }
   if (counts.length === 0) return -1;
   const freq = new Map<number, number>();
