@@ -46,3 +46,26 @@ export function checkStopOrder(snapshots: readonly RouteSnapshot[], events: read
   }
   return out;
 }
+
+export interface EventOrder {
+  readonly slug: string;
+  readonly unroutedAt?: number;
+  readonly stopCalledAt: number;
+  readonly ok: boolean;
+}
+
+/** The rollout's own account: every 'old-stop-called' milestone must follow that tenant's 'old-unrouted'. */
+export function checkEventOrder(events: readonly { slug: string | null; at: number; step: string; phase: string }[]): EventOrder[] {
+  const out: EventOrder[] = [];
+  const unrouted = new Map<string, number>();
+  for (const e of [...events].sort((a, b) => a.at - b.at)) {
+    if (e.phase !== 'milestone' || !e.slug) continue;
+    if (e.step === 'old-unrouted') unrouted.set(e.slug, e.at);
+    if (e.step === 'old-stop-called') {
+      const at = unrouted.get(e.slug);
+      out.push({ slug: e.slug, unroutedAt: at, stopCalledAt: e.at, ok: at !== undefined && at < e.at });
+      unrouted.delete(e.slug);
+    }
+  }
+  return out;
+}
