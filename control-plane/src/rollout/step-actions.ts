@@ -132,19 +132,14 @@ export const STEP_ACTIONS: Record<Step, (ctx: StepContext) => Promise<StepResult
   },
 
   async commit({ io, rollout, row, signal }) {
-    // The reconciler owns the tenant again after this; its prober must already call the new
-    // container ready, or its first pass would write a route without any server (F6).
-    io.prober.watch({ id: row.newContainerId!, ip: ipOf(row.newUrl) });
-    const deadline = Date.now() + io.config.readyTimeoutMs;
-    while (io.prober.readiness(row.newContainerId!).state !== 'ready') {
-      if (Date.now() >= deadline) throw fail(`the reconciler's prober does not see the new container ready: ${io.prober.readiness(row.newContainerId!).detail}`);
-      await sleep(25, signal);
-    }
+    await awaitProberReady(io, row.newContainerId!, row.newUrl, signal);
     commitDesired(io.db, rollout.id, row.tenantId, rollout.image, row.toGeneration!, Date.now());
     return { detail: `desired state is now ${rollout.image}, generation ${row.toGeneration}` };
   },
 
-  async verify({ io, row }) {
+  async verify({ io, row, signal }) {
+    // Last step before the lock goes: after a restart this process's prober may not know the container yet.
+    await awaitProberReady(io, row.newContainerId!, row.newUrl, signal);
     const svc = await io.traefik.appliedService(row.slug);
     const servers = svc?.servers ?? [];
     if (servers.length !== 1 || servers[0] !== row.newUrl) throw fail(`Traefik lists [${servers.join(' ')}], expected only ${row.newUrl}`);
@@ -177,7 +172,8 @@ export const STEP_ACTIONS: Record<Step, (ctx: StepContext) => Promise<StepResult
     return { detail: ours.length ? `removed ${ours.map((c) => short(c.id)).join(', ')}` : 'no new container to remove' };
   },
 
-  async 'rollback-release'({ row }) {
+  async 'rollback-release'({ io, row, signal }) {
+    if (row.oldContainerId && (await runningIp(io, row.oldContainerId))) await awaitProberReady(io, row.oldContainerId, row.oldUrl, signal);
     return { detail: `old container ${short(row.oldContainerId)} kept serving` };
   },
 };
@@ -204,6 +200,19 @@ async function drain(io: RolloutIo, containerId: string | null, signal: AbortSig
   } catch (err) {
     if (signal.aborted) throw err;
     return `could not read its in-flight count (${(err as Error).message}); the stop grace covers them`;
+  }
+}
+
+/**
+ * The reconciler owns the tenant again once the lock is released; its prober must already
+ * call the new container ready, or its first pass would write a route without any server (F6).
+ */
+async function awaitProberReady(io: RolloutIo, containerId: string, url: string | null, signal: AbortSignal): Promise<void> {
+  io.prober.watch({ id: containerId, ip: ipOf(url) });
+  const deadline = Date.now() + io.config.readyTimeoutMs;
+  while (io.prober.readiness(containerId).state !== 'ready') {
+    if (Date.now() >= deadline) throw fail(`the reconciler's prober does not see ${short(containerId)} ready: ${io.prober.readiness(containerId).detail}`);
+    await sleep(25, signal);
   }
 }
 

@@ -3,7 +3,10 @@
 // of traffic runs; a broken image rolled back with the old containers still serving.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { request } from '../../../e2e/src/https-client.js';
+import { REPO_ROOT } from '../../../e2e/src/stack.js';
 import { TENANT_IMAGE } from './harness.js';
 import { createRunningTenants, runningContainers, startRolloutStack, startTrickle, waitForRollout, type RolloutStack } from './rollout-helpers.js';
 
@@ -92,3 +95,46 @@ test('a canary that cannot start (missing image) is rolled back, the rollout sto
     assert.equal(running[0]!.image, TENANT_IMAGE);
   }
 });
+
+test('CLI: ./berth tenants lists them; ./berth rollout shows progress and exits 0, or 1 when a tenant is not rolled', { timeout: 240_000 }, async (t) => {
+  const cli = (...args: string[]) => runCli(rs, args);
+  const list = await cli('tenants');
+  assert.equal(list.code, 0, list.stderr);
+  assert.match(list.stdout, /^TENANT\s+IMAGE\s+STATE\s+HEALTH\s+MEMORY/m);
+  assert.match(list.stdout, /^roll-a\s+rollout-b-\S+\s+running\s+healthy/m);
+
+  const back = await cli('rollout', '--image', TENANT_IMAGE, '--tenants', 'roll-a,roll-b', '--canary', '1', '--parallel', '2');
+  t.diagnostic(back.stdout);
+  assert.equal(back.code, 0, back.stderr + back.stdout);
+  assert.match(back.stdout, /ok +roll-a: rollout-b-\S+ → current done/);
+  assert.match(back.stdout, /ok +roll-b: /);
+  assert.match(back.stdout, /rollout #\d+ done in [\d.]+ s: 2 rolled to current/);
+
+  const broken = await cli('rollout', '--image', `berth/tenant:missing-${rs.stack.instance}`, '--tenants', 'roll-a');
+  assert.equal(broken.code, 1, broken.stdout);
+  assert.match(broken.stdout, /FAIL roll-a: rolled back, still on current/);
+
+  const refused = await cli('rollout', '--image', TENANT_IMAGE, '--unsafe', 'no-drain');
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /UNSAFE_ROLLOUT_REFUSED/);
+});
+
+function runCli(r: RolloutStack, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'control-plane/src/cli/main.ts', ...args], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '', BERTH_HTTP_PORT: String(r.stack.cpPort), BERTH_STATE_DIR: join(r.stack.dir, 'state') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}

@@ -1,0 +1,27 @@
+// ./berth tenants: every tenant with its image, state, health and memory, as a table.
+import type { AdminTenant } from '../rollout/admin-tenant-list.js';
+import type { ControlPlaneClient } from './api-client.js';
+
+export async function runTenantsCommand(client: ControlPlaneClient, out: NodeJS.WriteStream): Promise<number> {
+  const { tenants } = await client.json<{ tenants: AdminTenant[] }>('GET', '/api/v1/admin/tenants');
+  if (tenants.length === 0) {
+    out.write('no tenants yet\n');
+    return 0;
+  }
+  const rows = tenants.map((t) => [
+    t.slug,
+    t.imageVersion + (t.runningImage && t.runningImage !== t.image ? ` (serving ${t.runningImage.split(':').pop()})` : ''),
+    t.rollout ? `rolling #${t.rollout}` : t.state,
+    t.health,
+    t.memoryBytes === null ? '-' : `${(t.memoryBytes / 1048576).toFixed(1)} MiB`,
+    t.detail ?? '',
+  ]);
+  out.write(formatTable(['TENANT', 'IMAGE', 'STATE', 'HEALTH', 'MEMORY', 'DETAIL'], rows));
+  return 0;
+}
+
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd() + '\n';
+  return line(header) + rows.map(line).join('');
+}
