@@ -83,6 +83,8 @@ export interface ImportMeasurement {
   previewSeconds: number;
   importSeconds: number;
   peakRssMiB: number;
+  /** User + system CPU of the whole process (both threads); steadier than wall time on a busy host. */
+  cpuSeconds: number;
   columnTypes: string[];
 }
 
@@ -92,6 +94,7 @@ export async function measureImport(csvPath: string): Promise<ImportMeasurement>
   try {
     const dbPath = join(dir, 'tenant.db');
     openImportDatabase(dbPath).close();
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const preview = await previewCsv(csvPath, { fileName: 'bench.csv' });
     const t1 = performance.now();
@@ -103,6 +106,7 @@ export async function measureImport(csvPath: string): Promise<ImportMeasurement>
       previewSeconds: (t1 - t0) / 1000,
       importSeconds: (t2 - t1) / 1000,
       peakRssMiB: readPeakRssMiB(),
+      cpuSeconds: (({ user, system }) => (user + system) / 1e6)(process.cpuUsage(cpu0)),
       columnTypes: preview.columns.map((c) => `${c.name}:${c.type}`),
     };
   } finally {
@@ -150,7 +154,7 @@ async function main(): Promise<void> {
     const rowsPerS = m.rows / seconds;
     console.log(`columns: ${m.columnTypes.join(' ')}`);
     console.log(`berth import: preview ${m.previewSeconds.toFixed(2)} s + import ${m.importSeconds.toFixed(2)} s = ${seconds.toFixed(2)} s`);
-    console.log(`  ${Math.round(rowsPerS)} rows/s, ${(bytes / 1e6 / seconds).toFixed(1)} MB/s, peak RSS ${m.peakRssMiB.toFixed(1)} MiB`);
+    console.log(`  ${Math.round(rowsPerS)} rows/s, ${(bytes / 1e6 / seconds).toFixed(1)} MB/s, peak RSS ${m.peakRssMiB.toFixed(1)} MiB, CPU ${m.cpuSeconds.toFixed(2)} s`);
     console.log(`sqlite3 CLI .import: ${baseline.seconds.toFixed(2)} s, ${Math.round(baseline.rowsPerS)} rows/s (${baseline.rows} rows)`);
     const summary = {
       bench: 'import',

@@ -34,7 +34,8 @@ function startWorker(workerData: ImportWorkerData): Worker {
   const options = { workerData, resourceLimits: RESOURCE_LIMITS };
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./import-worker.js', import.meta.url), options);
   const entry = JSON.stringify(new URL('./import-worker.ts', import.meta.url).href);
-  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); });`;
+  const tsxApi = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const bootstrap = `import(${tsxApi}).then((tsx) => { tsx.register(); return import(${entry}); });`;
   return new Worker(bootstrap, { ...options, eval: true });
 }
 

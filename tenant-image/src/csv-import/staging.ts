@@ -12,7 +12,7 @@ import { dropStaleSearchBuilds } from './search-index.js';
 export const STAGING_PREFIX = '_berth_import_';
 /** SQLite's default SQLITE_MAX_VARIABLE_NUMBER is 32766; stay under it. */
 const MAX_STATEMENT_VARIABLES = 30_000;
-const MAX_ROWS_PER_STATEMENT = 100;
+const MAX_ROWS_PER_STATEMENT = 20;
 
 export function stagingTableName(importId: string): string {
   return `${STAGING_PREFIX}${importId}`;
