@@ -16,11 +16,22 @@ commit="$(git -C "$BERTH_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknow
 pkgver="$(node -p "require('$BERTH_ROOT/tenant-image/package.json').version")"
 version="${version:-$pkgver-$commit}"
 "$(dirname "$0")/build-base-image.sh"
-(cd "$BERTH_ROOT" && pnpm --filter @berth/tenant-image run build >/dev/null)
+h="$(tree_hash tenant-image/src tenant-image/package.json tenant-image/tsconfig.json tsconfig.base.json)"
+if [ "$(cat "$BERTH_ROOT/tenant-image/dist/.build-hash" 2>/dev/null)" != "$h" ]; then
+  (cd "$BERTH_ROOT" && pnpm --filter @berth/tenant-image run build >/dev/null)
+  echo "$h" > "$BERTH_ROOT/tenant-image/dist/.build-hash"
+fi
+# The image carries the hash of everything it is built from; an identical image is not rebuilt.
+content="$(tree_hash tenant-image/src tenant-image/Dockerfile tenant-image/package.json pnpm-lock.yaml infra/scripts/stage-tenant-app.mjs)-$version-$BASE_IMAGE_TAG"
+if [ "$(docker image inspect -f '{{index .Config.Labels "berth.content-hash"}}' "berth/tenant:$version" 2>/dev/null)" = "$content" ]; then
+  [ "$tag_current" = 1 ] && docker tag "berth/tenant:$version" berth/tenant:current
+  echo "berth/tenant:$version"
+  exit 0
+fi
 stage="$BERTH_CACHE_DIR/stage/tenant-image"
 node "$BERTH_ROOT/infra/scripts/stage-tenant-app.mjs" "$stage" >/dev/null
 say "building berth/tenant:$version"
-DOCKER_BUILDKIT=0 docker build -q --build-arg "BASE_IMAGE=$BASE_IMAGE_TAG" --build-arg "TENANT_VERSION=$version" \
-  --build-arg "TENANT_COMMIT=$commit" -t "berth/tenant:$version" "$stage" 2> >(grep -v -i -E "deprecated|buildx|^ *$|docs\.docker" >&2) >/dev/null
+docker build -q --build-arg "BASE_IMAGE=$BASE_IMAGE_TAG" --build-arg "TENANT_VERSION=$version" \
+  --build-arg "TENANT_COMMIT=$commit" --label "berth.content-hash=$content" -t "berth/tenant:$version" "$stage" 2> >(grep -v -i -E "deprecated|buildx|^ *$|docs\.docker" >&2) >/dev/null
 [ "$tag_current" = 1 ] && docker tag "berth/tenant:$version" berth/tenant:current
 echo "berth/tenant:$version"

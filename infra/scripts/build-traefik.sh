@@ -3,7 +3,11 @@
 # machine's Go. Its go.mod has replace directives, so it is built inside a copy of the module
 # (not with `go install`). The binary is cached outside the repo and never committed.
 source "$(dirname "$0")/lib.sh"
-[ -x "$TRAEFIK_BIN" ] && "$TRAEFIK_BIN" version 2>/dev/null | grep -q "${TRAEFIK_VERSION}" && exit 0
+# (Output captured first: `grep -q` closing the pipe early would fail the pipeline under pipefail.)
+if [ -x "$TRAEFIK_BIN" ]; then
+  have="$("$TRAEFIK_BIN" version 2>/dev/null || true)"
+  case "$have" in *"$TRAEFIK_VERSION"*) exit 0 ;; esac
+fi
 
 export PATH="$PATH:/usr/local/go/bin"
 command -v go >/dev/null || die "no Go toolchain found"

@@ -23,3 +23,9 @@ wait_until() {
     sleep 0.2
   done
 }
+
+# Content hash of files (paths relative to the repo), for "rebuild only when changed".
+tree_hash() {
+  (cd "$BERTH_ROOT" && find "$@" -type f ! -path '*/node_modules/*' ! -path '*/dist/*' -print0 2>/dev/null \
+    | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+}
