@@ -10,6 +10,7 @@ import type { Logger } from '../log.js';
 import type { Prober } from '../probe/prober.js';
 import { recordRemoval, recordVolumePurged } from '../tenants/tenant-store.js';
 import type { Action } from './actions.js';
+import type { Limiter } from './limiter.js';
 
 export interface ApplyDeps {
   readonly config: Pick<Config, 'network' | 'stopGraceS'>;
@@ -23,6 +24,8 @@ export interface ApplyDeps {
   readonly confirmedRoutes: Map<string, string>;
   /** Deadline for Traefik to apply a written route. */
   readonly routeTimeoutMs: number;
+  /** Bounds concurrent container starts. */
+  readonly starts: Limiter;
 }
 
 export async function applyAction(deps: ApplyDeps, action: Action, signal: AbortSignal): Promise<void> {
@@ -34,14 +37,14 @@ export async function applyAction(deps: ApplyDeps, action: Action, signal: Abort
     case 'run-container': {
       const name = `${action.spec.namePrefix}-${randomBytes(3).toString('hex')}`;
       const started = Date.now();
-      const { id, ip } = await docker.runContainer(action.spec, name);
+      const { id, ip } = await deps.starts.run(() => docker.runContainer(action.spec, name), signal);
       // Probe only once the start call returned: earlier, the address may not route yet.
       if (ip) deps.prober.watch({ id, ip });
       log.info('container started', { tenant: action.slug, container: name, id: id.slice(0, 12), ip, ms: Date.now() - started });
       return;
     }
     case 'start-container': {
-      await docker.startContainer(action.containerId);
+      await deps.starts.run(() => docker.startContainer(action.containerId), signal);
       const ip = await docker.containerIp(action.containerId, deps.config.network);
       if (ip) deps.prober.watch({ id: action.containerId, ip });
       log.info('container restarted', { tenant: action.slug, id: action.containerId.slice(0, 12), ip });

@@ -9,10 +9,14 @@ import { sharedDocument } from '../edge/shared-config.js';
 import { createTraefikApi, type TraefikApi } from '../edge/traefik-api.js';
 import type { Logger } from '../log.js';
 import { createProber, type Prober } from '../probe/prober.js';
+import { createLimiter } from './limiter.js';
 import { createReconciler, type Reconciler } from './reconciler.js';
 import { sampleMemory } from './sample-memory.js';
 import { createStatusStore } from './status-store.js';
 import { watchDockerEvents } from './watch-events.js';
+
+/** Container starts at once; measured on 2 cores, more than this only lengthens every start. */
+const MAX_CONCURRENT_STARTS = 6;
 
 export interface Provisioning {
   readonly docker: DockerEngine;
@@ -48,6 +52,7 @@ export function createProvisioning(config: Config, db: Db, log: Logger, opts: Pr
     config, db, docker, routes, traefik, prober, log, statusStore,
     confirmedRoutes: new Map(),
     routeTimeoutMs: opts.routeTimeoutMs ?? 10_000,
+    starts: createLimiter(MAX_CONCURRENT_STARTS),
     held: opts.held,
   });
   nudge = reconciler.nudge;

@@ -1,0 +1,82 @@
+// Host-side measurements for the density benchmark, read from /proc and the cgroup v1
+// memory controller: MemAvailable, a process's RSS and CPU ticks, processes by command line.
+import { readdirSync, readFileSync } from 'node:fs';
+
+export function memAvailableKib(): number {
+  const m = /MemAvailable:\s+(\d+) kB/.exec(readFileSync('/proc/meminfo', 'utf8'));
+  return Number(m![1]);
+}
+
+export function rssKib(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : 0;
+}
+
+/** utime + stime in clock ticks (USER_HZ = 100 on Linux). */
+export function cpuTicks(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+export interface Proc {
+  readonly pid: number;
+  readonly comm: string;
+  readonly cmdline: string;
+}
+
+export function processes(): Proc[] {
+  const out: Proc[] = [];
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      out.push({
+        pid,
+        comm: readFileSync(`/proc/${pid}/comm`, 'utf8').trim(),
+        cmdline: readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim(),
+      });
+    } catch {
+      // exited while listing
+    }
+  }
+  return out;
+}
+
+export function envOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+export function cgroupOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cgroup`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** A container's memory as its cgroup (v1) reports it: rss + mapped file pages, and total usage. */
+export function cgroupMemory(containerId: string): { rssBytes: number; usageBytes: number; cacheBytes: number } | null {
+  try {
+    const dir = `/sys/fs/cgroup/memory/docker/${containerId}`;
+    const stat = Object.fromEntries(readFileSync(`${dir}/memory.stat`, 'utf8').trim().split('\n').map((l) => {
+      const [k, v] = l.split(' ');
+      return [k!, Number(v)];
+    }));
+    return {
+      rssBytes: (stat.total_rss ?? 0) + (stat.total_mapped_file ?? 0),
+      usageBytes: Number(readFileSync(`${dir}/memory.usage_in_bytes`, 'utf8')),
+      cacheBytes: stat.total_cache ?? 0,
+    };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,47 @@
+// ./berth bench provision — sign-up → instance creation through the HTTP API → first HTTPS 200
+// from the new instance through Traefik, 20 times; in the same run the baseline of a raw
+// `docker run` of the same image until its first HTTP 200. Last line: one JSON summary.
+import { createApiClient } from '../../control-plane/test/integration/api-client.js';
+import { docker } from '../src/docker-cli.js';
+import { request } from '../src/https-client.js';
+import { startStack } from '../src/stack.js';
+import { waitFor } from '../src/wait-for.js';
+import { assertImage, percentile, rawDockerRun, TENANT_IMAGE, untilServed } from './bench-tools.js';
+
+const N = Number(process.env.BENCH_N ?? 20);
+
+assertImage();
+const stack = await startStack({ env: { BERTH_TENANT_IMAGE: TENANT_IMAGE } });
+try {
+  await waitFor(async () => (await request(`${stack.publicUrl}/__lbheartbeat__`, { agent: stack.agent })).status === 200, { timeoutMs: 20_000, what: 'control plane through Traefik' });
+  console.log(`provision benchmark: ${N} sign-ups + instances, image ${TENANT_IMAGE}, instance ${stack.instance}`);
+
+  const times: number[] = [];
+  for (let i = 0; i < N; i++) {
+    const api = createApiClient(stack.publicUrl, stack.agent);
+    const s0 = performance.now();
+    await api.signUp(`bench${i}@example.com`, 'benchmark password 1');
+    const signUpMs = performance.now() - s0;
+    const slug = `bench-${i}`;
+    const started = performance.now();
+    await api.createTenant(slug);
+    const apiMs = performance.now() - started;
+    const ms = await untilServed(stack, slug, started);
+    times.push(ms);
+    console.log(`  ${slug}: first HTTPS 200 after ${ms.toFixed(0)} ms (create request ${apiMs.toFixed(0)} ms; sign-up ${signUpMs.toFixed(0)} ms)`);
+  }
+
+  // Baseline with the same image on the same network, in the same run.
+  await docker('network', 'inspect', stack.network);
+  const baseline: number[] = [];
+  for (let i = 0; i < Math.min(N, 10); i++) baseline.push(await rawDockerRun(stack.network, `berth.instance=${stack.instance}`));
+  console.log(`  baseline docker run → first 200: ${baseline.map((b) => b.toFixed(0)).join(', ')} ms`);
+
+  const p50 = Math.round(percentile(times, 50));
+  const p95 = Math.round(percentile(times, 95));
+  const baselineP50 = Math.round(percentile(baseline, 50));
+  console.log(`sign-up → HTTPS 200: p50 ${p50} ms, p95 ${p95} ms (target p50 ≤ 1000, p95 ≤ 1500); raw docker run p50 ${baselineP50} ms`);
+  console.log(JSON.stringify({ bench: 'provision', n: N, p50_ms: p50, p95_ms: p95, baseline_p50_ms: baselineP50 }));
+} finally {
+  await stack.stop();
+}
