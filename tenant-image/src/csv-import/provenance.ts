@@ -127,7 +127,8 @@ interface ImportRow {
 
 /** Imports, newest first; only those into `table` when given. */
 export function listImports(db: Database.Database, table?: string): ImportRecord[] {
-  ensureImportsTable(db);
+  // Read paths never create the table: the caller may hold a read-only connection.
+  if (!hasSchemaTable(db, '_berth_imports')) return [];
   const rows = (
     table === undefined
       ? db.prepare('SELECT * FROM _berth_imports ORDER BY seq DESC').all()
@@ -137,12 +138,14 @@ export function listImports(db: Database.Database, table?: string): ImportRecord
 }
 
 export function getImport(db: Database.Database, id: string): ImportRecord | null {
+  if (!hasSchemaTable(db, '_berth_imports')) return null;
   const row = db.prepare('SELECT * FROM _berth_imports WHERE id = ?').get(id) as ImportRow | undefined;
   return row ? toRecord(row) : null;
 }
 
 /** The id of the latest successful import into `table`, or null. */
 export function latestSucceededImportId(db: Database.Database, table: string): string | null {
+  if (!hasSchemaTable(db, '_berth_imports')) return null;
   const row = db
     .prepare("SELECT id FROM _berth_imports WHERE table_name = ? AND status = 'succeeded' ORDER BY seq DESC LIMIT 1")
     .get(table) as { id: string } | undefined;
@@ -169,4 +172,8 @@ function toRecord(r: ImportRow): ImportRecord {
     errorCode: r.error_code,
     errorMessage: r.error_message,
   };
+}
+
+export function hasSchemaTable(db: Database.Database, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(name) !== undefined;
 }

@@ -9,7 +9,7 @@ import type Database from 'better-sqlite3';
 import { quoteIdent } from '../sql/identifier.js';
 import { ImportError } from './import-errors.js';
 import { runImmediate } from './immediate-transaction.js';
-import { ensureImportsTable, latestSucceededImportId } from './provenance.js';
+import { ensureImportsTable, hasSchemaTable, latestSucceededImportId } from './provenance.js';
 import { readTableColumns } from './table-columns.js';
 
 export const FTS_PREFIX = '_berth_fts_';
@@ -48,13 +48,13 @@ export function ensureSearchIndexesTable(db: Database.Database): void {
 }
 
 export function getSearchIndexInfo(db: Database.Database, table: string): SearchIndexInfo | null {
-  ensureSearchIndexesTable(db);
+  if (!hasSchemaTable(db, '_berth_search_indexes')) return null;
   const row = db.prepare('SELECT * FROM _berth_search_indexes WHERE table_name = ? AND built_at IS NOT NULL').get(table) as
     | { fts_table: string; columns_json: string; import_id: string | null; rows_indexed: number; built_at: string }
     | undefined;
   if (!row) return null;
   const columns = JSON.parse(row.columns_json) as string[];
-  const ftsExists = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(row.fts_table) !== undefined;
+  const ftsExists = hasSchemaTable(db, row.fts_table);
   const current = row.import_id === latestSucceededImportId(db, table) && (columns.length === 0 || ftsExists);
   return { table, ftsTable: row.fts_table, columns, importId: row.import_id, rowsIndexed: row.rows_indexed, builtAt: row.built_at, current };
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { importCsv } from '../../../src/csv-import/import-csv.js';
 import { neutraliseFormula } from '../../../src/csv-import/neutralise-formula.js';
 import { listImports } from '../../../src/csv-import/provenance.js';
@@ -124,4 +125,15 @@ describe('neutraliseFormula', () => {
   for (const [cell, expected] of cases) {
     it(`${JSON.stringify(cell)} → ${JSON.stringify(expected)}`, () => assert.equal(neutraliseFormula(cell), expected));
   }
+});
+
+describe('read paths', () => {
+  it('work on a read-only connection to a database that never imported anything', (t) => {
+    const env = makeEnv(t);
+    env.db.exec('DROP TABLE _berth_imports');
+    const ro = new Database(env.dbPath, { readonly: true });
+    t.after(() => ro.close());
+    assert.deepEqual(listImports(ro), []);
+    assert.equal(isSearchIndexCurrent(ro, 'x'), false);
+  });
 });
