@@ -21,6 +21,7 @@ export interface DirectContainerOptions {
   readonly label: string;
   readonly name: string;
   readonly memory?: string;
+  readonly cpus?: string;
   readonly env?: Record<string, string>;
   readonly agent?: http.Agent;
 }
@@ -32,6 +33,7 @@ export async function runTenantContainer(opts: DirectContainerOptions): Promise<
   const id = await docker('run', '-d', '--name', opts.name, '--label', opts.label, '--network', opts.network,
     '--read-only', '--tmpfs', '/tmp:size=8m', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
     '--init', '--user', '10001:10001', '--memory', opts.memory ?? '256m', '--pids-limit', '64',
+    ...(opts.cpus ? ['--cpus', opts.cpus] : []),
     ...env, '-v', `${opts.volume}:/data`, opts.image);
   const ip = await containerIp(id, opts.network);
   const agent = opts.agent ?? new http.Agent({ keepAlive: true, maxSockets: 64 });

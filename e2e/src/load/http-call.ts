@@ -10,6 +10,8 @@ export interface CallOptions {
   readonly method?: string;
   readonly headers?: Record<string, string>;
   readonly body?: string | Buffer;
+  /** A streamed body (e.g. a large file), used instead of body. */
+  readonly bodyStream?: NodeJS.ReadableStream;
   readonly timeoutMs?: number;
   /** Bodies beyond this are counted but not kept (bounded memory under load). */
   readonly maxBodyBytes?: number;
@@ -63,7 +65,10 @@ export function call(url: string, opts: CallOptions): Promise<CallResult> {
     });
     req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'CLIENT_TIMEOUT' })));
     req.on('error', (err) => finish({ status: 0, headers: {}, body: '', error: describe(err) }));
-    req.end(opts.body);
+    if (opts.bodyStream) {
+      opts.bodyStream.on('error', (err: Error) => req.destroy(err));
+      opts.bodyStream.pipe(req);
+    } else req.end(opts.body);
   });
 }
 
