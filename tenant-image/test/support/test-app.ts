@@ -1,0 +1,78 @@
+// Builds the real app on a real SQLite file in a temp directory, for inject() tests.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, type Config } from '../../src/config.js';
+import { openDatabase, openReadConnection, type Db } from '../../src/db/open-database.js';
+import { buildApp } from '../../src/http/app.js';
+import type { AppDeps } from '../../src/http/app-deps.js';
+import { createImportJobs } from '../../src/imports/import-jobs.js';
+import { createLifecycleState } from '../../src/lifecycle/lifecycle-state.js';
+import { createLogger } from '../../src/log.js';
+import { createSqlRunner } from '../../src/query/sql-runner.js';
+import { createRowCounter } from '../../src/tables/catalog.js';
+
+export interface TestApp {
+  readonly app: FastifyInstance;
+  readonly deps: AppDeps;
+  readonly config: Config;
+  readonly db: Db;
+  readonly dir: string;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-tenant-test-'));
+  const config = loadConfig({ BERTH_DATA_DIR: dir, BERTH_LOG_LEVEL: 'error', ...env });
+  const log = createLogger(config.logLevel, () => undefined);
+  const db = openDatabase(config.dbPath, { busyTimeoutMs: config.busyTimeoutMs, faultDeferredWrites: config.faultDeferredWrites });
+  const readDb = openReadConnection(config.dbPath, config.busyTimeoutMs);
+  const sqlRunner = createSqlRunner({ dbPath: config.dbPath, busyTimeoutMs: config.busyTimeoutMs, timeLimitMs: config.sqlTimeLimitMs, rowCap: config.sqlRowCap, idleExitMs: 5000, log });
+  const imports = createImportJobs({ db, dbPath: config.dbPath, uploadsDir: config.uploadsDir, limits: config.limits, log });
+  const state = createLifecycleState();
+  state.ready = true;
+  const deps: AppDeps = { config, log, db, readDb, state, sqlRunner, imports, containerName: 'test-container', rowCount: createRowCounter(readDb) };
+  const app = await buildApp(deps);
+  return {
+    app,
+    deps,
+    config,
+    db,
+    dir,
+    async close() {
+      await app.close();
+      await imports.stopAll();
+      await sqlRunner.stop();
+      readDb.close();
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Headers of a signed-in person as ForwardAuth sends them, plus a same-origin Origin. */
+export function session(role: 'owner' | 'member' = 'owner', email = 'ann@example.com'): Record<string, string> {
+  return {
+    host: 'acme.berth.localhost',
+    origin: 'https://acme.berth.localhost',
+    'x-berth-auth': 'session',
+    'x-berth-user-id': `u-${email}`,
+    'x-berth-user-email': email,
+    'x-berth-user-role': role,
+  };
+}
+
+export const HTML = { accept: 'text/html' };
+
+/** A table with a spread of values, nulls and awkward text. */
+export function seedPeople(db: Db, n = 25): void {
+  db.exec('CREATE TABLE people (name TEXT, age INTEGER, city TEXT, born DATE, score REAL)');
+  const ins = db.prepare('INSERT INTO people VALUES (?, ?, ?, ?, ?)');
+  const cities = ['Oslo', 'Lima', 'Pune', null];
+  db.transaction(() => {
+    for (let i = 1; i <= n; i++) {
+      ins.run(`person ${i}`, i % 7 === 0 ? null : 20 + (i % 9), cities[i % 4], `19${50 + (i % 40)}-0${1 + (i % 9)}-1${i % 9}`, i / 4);
+    }
+  })();
+}
