@@ -26,8 +26,8 @@ export function createRolloutRunner(io: RolloutIo): RolloutRunner {
   const driveRollout = async (rolloutId: number, signal: AbortSignal) => {
     const inFlight = new Map<number, Promise<void>>();
     const pausedUntil = new Map<number, number>();
-    const launch = (tenantId: number) => {
-      const p = driveTenant(io, rolloutId, tenantId, signal)
+    const launch = (tenantId: number, fresh: boolean) => {
+      const p = driveTenant(io, rolloutId, tenantId, fresh, signal)
         .catch((err) => {
           if (signal.aborted) return;
           io.log.error('tenant rollout driver failed; it will resume', { rollout: rolloutId, tenantId, err: err as Error });
@@ -46,7 +46,7 @@ export function createRolloutRunner(io: RolloutIo): RolloutRunner {
       const tenants = listRolloutTenants(io.db, rolloutId);
       // Tenants that hold a lock but have no driver: left by a previous process (or a failed driver).
       for (const t of tenants) {
-        if (HOLDS_LOCK.includes(t.state) && !inFlight.has(t.tenantId) && (pausedUntil.get(t.tenantId) ?? 0) <= Date.now()) launch(t.tenantId);
+        if (HOLDS_LOCK.includes(t.state) && !inFlight.has(t.tenantId) && (pausedUntil.get(t.tenantId) ?? 0) <= Date.now()) launch(t.tenantId, false);
       }
       const plan = planRollout(rollout, tenants);
       if (plan.skip.length > 0) {
@@ -63,7 +63,7 @@ export function createRolloutRunner(io: RolloutIo): RolloutRunner {
       for (const id of plan.start) {
         // Claimed before its driver runs, so the next plan counts it as busy.
         updateRolloutTenant(io.db, rolloutId, id, { state: 'rolling', step: 'lock', startedAt: Date.now() }, Date.now());
-        launch(id);
+        launch(id, true);
       }
       // Woken when a tenant finishes or someone cancels; the poll catches a cancel from another process.
       await waker.wait(500, signal);

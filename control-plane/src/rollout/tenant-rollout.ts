@@ -12,14 +12,17 @@ import {
   decideAfterFailure, decideAfterSuccess, decideResume, isPastNoReturn, isRollbackStep, rollbackEntry, type Decision, type ObservedTenant,
 } from './tenant-steps.js';
 
-/** Runs (or resumes) one tenant until it is finished. Rejects only when the signal aborts. */
-export async function driveTenant(io: RolloutIo, rolloutId: number, tenantId: number, signal: AbortSignal): Promise<void> {
+/**
+ * Runs one tenant until it is finished: from the start (`fresh`, just claimed by the runner)
+ * or resumed from what was persisted. Rejects only when the signal aborts.
+ */
+export async function driveTenant(io: RolloutIo, rolloutId: number, tenantId: number, fresh: boolean, signal: AbortSignal): Promise<void> {
   const rollout = getRollout(io.db, rolloutId)!;
   let row = getRolloutTenant(io.db, rolloutId, tenantId)!;
-  let decision: Decision | null = row.state === 'pending'
+  let decision: Decision | null = fresh
     ? { kind: 'step', step: 'lock', state: 'rolling' }
     : decideResume(row, await observe(io, row), rollout.unsafe);
-  if (decision && row.state !== 'pending') event(io, rollout, row.slug, 'resume', 'state', `resuming at ${describe(decision)}`);
+  if (decision && !fresh) event(io, rollout, row.slug, 'resume', 'state', `resuming at ${describe(decision)}`);
   const attempts = new Map<Step, number>();
 
   while (decision) {

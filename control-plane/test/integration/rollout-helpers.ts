@@ -77,7 +77,7 @@ export async function runningContainers(stack: Stack, slug: string): Promise<{ i
 
 export interface Trickle {
   /** Stops and reports: requests made, failures (non-200 or transport errors) with a sample, and containers that answered. */
-  stop(): Promise<{ requests: number; failures: number; samples: string[]; containers: Set<string> }>;
+  stop(): Promise<{ requests: number; failures: number; bySlug: Map<string, number>; samples: string[]; containers: Set<string> }>;
 }
 
 /** Requests through Traefik to each tenant in turn, one at a time, bounded in count and time. */
@@ -86,6 +86,12 @@ export function startTrickle(stack: Stack, slugs: readonly string[], maxRequests
   let requests = 0;
   let failures = 0;
   const samples: string[] = [];
+  const bySlug = new Map<string, number>();
+  const failed = (slug: string, what: string) => {
+    failures++;
+    bySlug.set(slug, (bySlug.get(slug) ?? 0) + 1);
+    if (samples.length < 5) samples.push(`${slug}: ${what}`);
+  };
   const containers = new Set<string>();
   const started = Date.now();
   const loop = (async () => {
@@ -94,13 +100,10 @@ export function startTrickle(stack: Stack, slugs: readonly string[], maxRequests
       requests++;
       try {
         const res = await request(`${stack.tenantUrl(slug)}/__lbheartbeat__`, { agent: stack.agent, timeoutMs: 5000 });
-        if (res.status !== 200) {
-          failures++;
-          if (samples.length < 5) samples.push(`${slug}: HTTP ${res.status} ${res.body.slice(0, 80)}`);
-        } else containers.add(String(res.headers['x-berth-container']));
+        if (res.status !== 200) failed(slug, `HTTP ${res.status} ${res.body.trim().slice(0, 80)}`);
+        else containers.add(String(res.headers['x-berth-container']));
       } catch (err) {
-        failures++;
-        if (samples.length < 5) samples.push(`${slug}: ${(err as Error).message}`);
+        failed(slug, (err as Error).message);
       }
     }
   })();
@@ -108,7 +111,7 @@ export function startTrickle(stack: Stack, slugs: readonly string[], maxRequests
     async stop() {
       stopped = true;
       await loop;
-      return { requests, failures, samples, containers };
+      return { requests, failures, bySlug, samples, containers };
     },
   };
 }
