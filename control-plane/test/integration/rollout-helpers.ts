@@ -16,6 +16,8 @@ export interface RolloutStack {
   readonly api: ApiClient;
   /** A second reference to the tenant image: rolling to it replaces every container. */
   readonly imageB: string;
+  // Test JSON is checked field by field with assert; a full type per response would only repeat the schemas.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }>;
   stop(): Promise<void>;
 }
@@ -59,6 +61,7 @@ export async function createRunningTenants(rs: RolloutStack, slugs: readonly str
   }
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function waitForRollout(rs: RolloutStack, id: number, timeoutMs = 120_000): Promise<any> {
   return waitFor(async () => {
     const r = await rs.call('GET', `/api/v1/rollouts/${id}`);
