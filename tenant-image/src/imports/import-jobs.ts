@@ -25,6 +25,8 @@ export interface ImportJob {
   bytes: number;
   totalBytes: number;
   finishedAt?: number;
+  /** True while the search index is rebuilt after a successful import (the table is already usable). */
+  indexing: boolean;
   error?: ErrorEnvelope['error'];
   result?: ImportResult;
 }
@@ -74,6 +76,7 @@ export function createImportJobs(opts: { db: Db; dbPath: string; uploadsDir: str
         state: 'running',
         rows: 0,
         bytes: 0,
+        indexing: false,
         totalBytes: upload.sizeBytes,
       };
       const handle = csv.runImportInWorker(opts.dbPath, uploadPath(opts.uploadsDir, upload.id), plan, {
@@ -90,6 +93,7 @@ export function createImportJobs(opts: { db: Db; dbPath: string; uploadsDir: str
       const done = handle.promise.then(
         async (result) => {
           job.state = 'succeeded';
+          job.indexing = true;
           job.result = result;
           job.bytes = job.totalBytes;
           job.rows = result.rows;
@@ -105,9 +109,15 @@ export function createImportJobs(opts: { db: Db; dbPath: string; uploadsDir: str
         },
       ).finally(() => {
         job.finishedAt = Date.now();
+      });
+      // The worker lives on until the search index is rebuilt; it counts as running until then,
+      // so shutdown cancels and awaits that too.
+      const settled = Promise.allSettled([done, handle.indexed]).then(([, idx]) => {
+        job.indexing = false;
+        if (idx.status === 'rejected' && job.state === 'succeeded') opts.log.warn('search index rebuild failed', { job: job.id, err: idx.reason });
         running.delete(job.id);
       });
-      running.set(job.id, { cancel: handle.cancel, done });
+      running.set(job.id, { cancel: handle.cancel, done: settled });
       opts.log.info('import started', { job: job.id, table: plan.table, mode: plan.mode, bytes: upload.sizeBytes });
       return job;
     },
@@ -118,7 +128,7 @@ export function createImportJobs(opts: { db: Db; dbPath: string; uploadsDir: str
       return job;
     },
     runningCount: () => running.size,
-    running: () => [...running.keys()].map(get),
+    running: () => [...running.keys()].map(get).filter((j) => j.state === 'running'),
     async stopAll() {
       stopping = true;
       const all = [...running.values()];

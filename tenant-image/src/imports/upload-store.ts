@@ -4,11 +4,10 @@
 // once older than the TTL (not sooner: during a rollout the other app copy may be receiving or
 // importing one right now).
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import type { Db } from '../db/open-database.js';
 import { writeTx } from '../db/write-tx.js';
 import { BerthError } from '../errors.js';
@@ -48,15 +47,8 @@ export async function receiveUpload(
   const final = uploadPath(dir, id);
   const part = `${final}.part`;
   let size = 0;
-  const limiter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      size += chunk.length;
-      if (size > meta.maxBytes) done(new BerthError('PAYLOAD_TOO_LARGE', `the file is larger than the limit of ${meta.maxBytes} bytes`, { limitBytes: meta.maxBytes }));
-      else done(null, chunk);
-    },
-  });
   try {
-    await pipeline(body, limiter, createWriteStream(part, { flags: 'wx' }));
+    size = await copyWithLimit(body, createWriteStream(part, { flags: 'wx' }), meta.maxBytes);
     if (size === 0) throw new BerthError('VALIDATION_FAILED', 'the file is empty');
     await rename(part, final);
   } catch (err) {
@@ -69,6 +61,39 @@ export async function receiveUpload(
     db.prepare('INSERT INTO _berth_uploads (id, file_name, size_bytes, created_by, created_at) VALUES (?, ?, ?, ?, ?)').run(id, upload.fileName, size, upload.createdBy, upload.createdAt),
   );
   return upload;
+}
+
+/**
+ * Copies body to out with backpressure and a byte limit. Past the limit the rest of the body
+ * is read and discarded rather than destroying the request, so the client still gets the 413
+ * (the route answers with Connection: close, which ends the upload).
+ */
+function copyWithLimit(body: Readable, out: WriteStream, maxBytes: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const fail = (err: unknown) => {
+      body.off('data', onData);
+      body.resume();
+      out.destroy();
+      reject(err);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        fail(new BerthError('PAYLOAD_TOO_LARGE', `the file is larger than the limit of ${maxBytes} bytes`, { limitBytes: maxBytes }));
+      } else if (!out.write(chunk)) {
+        body.pause();
+        out.once('drain', () => body.resume());
+      }
+    };
+    body.on('data', onData);
+    body.once('end', () => {
+      if (size <= maxBytes) out.end(() => resolve(size));
+    });
+    body.once('aborted', () => fail(new Error('client aborted the upload')));
+    body.once('error', fail);
+    out.once('error', fail);
+  });
 }
 
 export function findUpload(db: Db, id: string): Upload {

@@ -14,8 +14,8 @@ type ReadingQuery = { encoding?: string; delimiter?: string };
 
 export async function previewUpload(deps: AppDeps, id: string, fileName: string, q: ReadingQuery): Promise<CsvPreview> {
   const csv = await loadCsvImport();
-  if (q.encoding && !csv.ENCODINGS.includes(q.encoding)) throw new BerthError('VALIDATION_FAILED', `unknown encoding "${q.encoding}"`, { encoding: q.encoding });
-  if (q.delimiter && !csv.DELIMITERS.includes(q.delimiter)) throw new BerthError('VALIDATION_FAILED', 'unsupported delimiter', { delimiter: q.delimiter });
+  if (q.encoding && !(csv.ENCODINGS as readonly string[]).includes(q.encoding)) throw new BerthError('VALIDATION_FAILED', `unknown encoding "${q.encoding}"`, { encoding: q.encoding });
+  if (q.delimiter && !(csv.DELIMITERS as readonly string[]).includes(q.delimiter)) throw new BerthError('VALIDATION_FAILED', 'unsupported delimiter', { delimiter: q.delimiter });
   return csv.previewCsv(uploadPath(deps.config.uploadsDir, id), {
     fileName,
     limits: deps.config.limits,
@@ -31,13 +31,19 @@ export function registerUploadRoutes(scope: FastifyInstance, deps: AppDeps): voi
     raw.addContentTypeParser('*', (_req, _payload, done) => done(null));
     raw.post<{ Querystring: { name?: string } }>('/api/uploads', async (req, reply) => {
       const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
-      const upload = await receiveUpload(deps.db, deps.config.uploadsDir, req.raw, {
-        fileName: cleanFileName(req.query.name),
-        createdBy: req.identity.email,
-        maxBytes: deps.config.limits.maxFileBytes,
-        ...(declared !== undefined && Number.isFinite(declared) ? { declaredBytes: declared } : {}),
-      });
-      return reply.status(201).send({ upload });
+      try {
+        const upload = await receiveUpload(deps.db, deps.config.uploadsDir, req.raw, {
+          fileName: cleanFileName(req.query.name),
+          createdBy: req.identity.email,
+          maxBytes: deps.config.limits.maxFileBytes,
+          ...(declared !== undefined && Number.isFinite(declared) ? { declaredBytes: declared } : {}),
+        });
+        return reply.status(201).send({ upload });
+      } catch (err) {
+        // The rest of the body is not wanted: close the connection after answering.
+        reply.header('connection', 'close');
+        throw err;
+      }
     });
   });
 
