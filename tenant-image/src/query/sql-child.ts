@@ -56,6 +56,7 @@ function run(req: SqlRequest): SqlResponse {
 process.on('message', (req: SqlRequest) => {
   process.send!(run(req));
 });
+process.send!({ ready: true });
 process.on('disconnect', () => {
   db?.close();
   process.exit(0);

@@ -25,11 +25,13 @@ export interface SqlRunner {
 }
 
 const MAX_WAITING = 8;
+const CHILD_START_TIMEOUT_MS = 15_000;
 // Under tsx (tests) this module is a .ts file and so is its sibling; in the image both are .js.
 const CHILD_PATH = fileURLToPath(new URL(`./sql-child${extname(import.meta.url)}`, import.meta.url));
 
 export function createSqlRunner(opts: SqlRunnerOptions): SqlRunner {
   let child: ChildProcess | undefined;
+  let childReady: Promise<void> = Promise.resolve();
   let idleTimer: NodeJS.Timeout | undefined;
   let nextId = 1;
   let chain: Promise<unknown> = Promise.resolve();
@@ -45,6 +47,21 @@ export function createSqlRunner(opts: SqlRunnerOptions): SqlRunner {
     c.on('exit', () => {
       if (child === c) child = undefined;
     });
+    // The time limit is for the query, not for starting Node: wait for the child's hello first.
+    childReady = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new BerthError('INTERNAL', 'the query process did not start')), CHILD_START_TIMEOUT_MS);
+      const onHello = (m: unknown) => {
+        if ((m as { ready?: boolean }).ready !== true) return;
+        clearTimeout(timer);
+        c.off('message', onHello);
+        resolve();
+      };
+      c.on('message', onHello);
+      c.once('exit', () => {
+        clearTimeout(timer);
+        reject(new BerthError('INTERNAL', 'the query process exited while starting'));
+      });
+    });
     return c;
   };
 
@@ -58,9 +75,13 @@ export function createSqlRunner(opts: SqlRunnerOptions): SqlRunner {
     });
   };
 
-  const runOne = (sql: string, params: Record<string, string>): Promise<SqlResult> => {
+  const runOne = async (sql: string, params: Record<string, string>): Promise<SqlResult> => {
     clearTimeout(idleTimer);
     const c = child ?? (child = spawnChild());
+    await childReady.catch(async (err: unknown) => {
+      await killChild();
+      throw err;
+    });
     const id = nextId++;
     return new Promise<SqlResult>((resolve, reject) => {
       const settle = () => {
