@@ -1,6 +1,7 @@
 // Wires the provisioning machinery (Docker, route files, Traefik API, prober, reconciler,
 // event watcher, memory sampler) into one unit with one run(signal), so main.ts stays short
 // and tests can start exactly what production starts.
+import { setMaxListeners } from 'node:events';
 import type { Config } from '../config.js';
 import type { Db } from '../db/open-database.js';
 import { createDockerEngine, type DockerEngine } from '../docker/docker-engine.js';
@@ -60,6 +61,8 @@ export function createProvisioning(config: Config, db: Db, log: Logger, opts: Pr
   return {
     docker, routes, traefik, prober, reconciler,
     async run(signal) {
+      // Every lane, limiter wait and poll listens on this one signal: hundreds at density.
+      setMaxListeners(0, signal);
       await routes.init();
       await routes.writeShared(sharedDocument(config));
       await Promise.all([
