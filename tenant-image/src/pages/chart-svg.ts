@@ -12,11 +12,12 @@ function niceMax(n: number): number {
   if (n <= 0) return 1;
   const p = 10 ** Math.floor(Math.log10(n));
   const m = n / p;
-  return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
+  const step = [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((x) => m <= x) ?? 10;
+  return step * p;
 }
 
 function formatEdge(v: number, scale: 'number' | 'date'): string {
-  if (scale === 'date') return new Date((v - 2440587.5) * 86_400_000).toISOString().slice(0, 10);
+  if (scale === 'date') return new Date((v - 2440588) * 86_400_000).toISOString().slice(0, 10);
   if (Number.isInteger(v)) return String(v);
   const a = Math.abs(v);
   return a >= 1000 || a < 0.01 ? v.toPrecision(3) : v.toFixed(2);

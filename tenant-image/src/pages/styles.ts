@@ -11,7 +11,8 @@ a{color:var(--accent);text-decoration:none}a:hover{text-decoration:underline}
 header.top{display:flex;align-items:center;gap:1.25rem;padding:.6rem 1.25rem;background:#14202b;color:#fff}
 header.top .brand{font-weight:650;letter-spacing:.01em;color:#fff;font-size:1.05rem}
 header.top .brand small{font-weight:400;color:#9fb3c4;margin-left:.4rem}
-header.top nav{display:flex;gap:1rem;flex:1}
+header.top nav{display:flex;flex-wrap:wrap;gap:.25rem 1rem;flex:1}
+header.top nav a{white-space:nowrap}
 header.top nav a{color:#d5e1ea}header.top nav a.active{color:#fff;font-weight:600}
 header.top .user{color:#9fb3c4;font-size:.9rem}
 .layout{display:grid;grid-template-columns:14rem minmax(0,1fr);gap:1.5rem;max-width:90rem;margin:0 auto;padding:1.25rem}
@@ -28,7 +29,7 @@ h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
 .card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:1rem 1.25rem;margin:0 0 1rem}
 .grid{overflow:auto;background:var(--card);border:1px solid var(--line);border-radius:10px;max-height:70vh}
 table.data{border-collapse:separate;border-spacing:0;width:100%;font-size:.9rem}
-table.data th,table.data td{padding:.4rem .65rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top;max-width:28rem;overflow:hidden;text-overflow:ellipsis}
+table.data th,table.data td{padding:.4rem .65rem;white-space:nowrap;border-bottom:1px solid var(--line);text-align:left;vertical-align:top;max-width:28rem;overflow:hidden;text-overflow:ellipsis}
 table.data th{position:sticky;top:0;background:#fafbfc;font-weight:600;white-space:nowrap;z-index:1}
 table.data td.num{text-align:right;font-variant-numeric:tabular-nums}
 table.data td.null{color:#aab2bf;font-style:italic}

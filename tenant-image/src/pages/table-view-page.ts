@@ -72,7 +72,7 @@ function renderFacets(m: TableViewModel): Html {
     (f) => html`<div class="card"><h3>${f.column} <a class="muted" href="${link(m, { facets: m.view.facets.filter((x) => x !== f.column) })}" aria-label="Hide facet">✕</a></h3><ul>${f.values.map((v) => {
       const filter: RowFilter = v.value === null || v.value === '' ? { column: f.column, op: 'empty', value: '' } : { column: f.column, op: 'eq', value: String(v.value) };
       return html`<li><a href="${link(m, { filters: [...m.view.filters, filter] })}">${v.value === null ? html`<em>null</em>` : String(v.value) || html`<em>empty</em>`}</a><span class="muted">${formatCount(v.count)}</span></li>`;
-    })}${f.more ? html`<li class="muted">…more values</li>` : ''}</ul></div>`,
+    })}${f.values.length === 0 ? html`<li class="muted">No values</li>` : ''}${f.more ? html`<li class="muted">…more values</li>` : ''}</ul></div>`,
   )}</div>`;
 }
 

@@ -48,8 +48,9 @@ export function readChartData(db: Db, q: RowQuery, column: string): ChartData {
     return { kind: 'top', column, values: values.map((v) => ({ value: v.value === null ? null : String(v.value), count: v.count })), others: total - shown };
   }
   const scale = col.kind === 'date' ? 'date' : 'number';
-  // Dates are binned by their Julian day; values that are not numbers/dates are counted as skipped.
-  const expr = scale === 'date' ? `julianday(${c})` : `(CASE WHEN typeof(${c}) IN ('integer', 'real') THEN ${c} END)`;
+  // Dates are binned by day: julianday + 0.5 puts midnight on whole numbers (day n is n - 2440588
+  // days after 1970-01-01). Values that are not numbers/dates are counted as skipped.
+  const expr = scale === 'date' ? `(julianday(${c}) + 0.5)` : `(CASE WHEN typeof(${c}) IN ('integer', 'real') THEN ${c} END)`;
   const valid = whereWith(q, { sql: `${expr} IS NOT NULL`, params: [] });
   const all = whereOf(q);
   const stats = db

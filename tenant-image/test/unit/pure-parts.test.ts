@@ -39,7 +39,7 @@ test('histogram bins and svg escaping', () => {
   assert.doesNotMatch(svg, /<script>|<c>/);
   assert.match(svg, /\(null\)/);
   const hist = renderHistogramSvg({ kind: 'histogram', column: 'd', scale: 'date', bins: [{ from: 2460311, to: 2460312, count: 3 }], skipped: 0 }).value;
-  assert.match(hist, /2024-01-0\d/);
+  assert.match(hist, />2024-01-01</);
 });
 
 test('html escapes interpolations, not raw()', () => {
