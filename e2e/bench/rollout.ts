@@ -5,6 +5,7 @@
 // harness. Exits non-zero if any pass condition fails or any control goes unnoticed.
 //   node --import tsx e2e/bench/rollout.ts [--tenants 5] [--rollouts 10] [--rate 100]
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT, startStack, type Stack } from '../src/stack.js';
 import { buildDerivedImage, removeImage } from '../src/load/derived-image.js';
@@ -19,6 +20,10 @@ const { values: args } = parseArgs({
     tenants: { type: 'string', default: '5' },
     rollouts: { type: 'string', default: '10' },
     rate: { type: 'string', default: '100' },
+    // Development aid: keep bench-a/bench-b built by an earlier run instead of rebuilding (and keep them after).
+    'reuse-images': { type: 'boolean', default: false },
+    // Writes every request record and rollout event of the main phase as JSON, for diagnosis.
+    records: { type: 'string' },
   },
 });
 const M = Number(args.tenants);
@@ -31,10 +36,20 @@ const IMAGE_B = 'berth/tenant:bench-b';
 const FAULT_A = 'berth/tenant:bench-fault-a';
 const FAULT_B = 'berth/tenant:bench-fault-b';
 
+function imageExists(ref: string): boolean {
+  try {
+    execFileSync('docker', ['image', 'inspect', ref], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function buildImages(): void {
   for (const v of ['bench-a', 'bench-b']) {
+    if (args['reuse-images'] && imageExists(`berth/tenant:${v}`)) continue;
     console.log(`building berth/tenant:${v}`);
-    execFileSync(`${REPO_ROOT}/infra/scripts/build-images.sh`, ['--version', v, '--no-current'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(`${REPO_ROOT}/infra/scripts/build-images.sh`, ['--version', v, '--no-current'], { stdio: ['ignore', 'inherit', 'inherit'] });
   }
 }
 
@@ -67,7 +82,7 @@ try {
   await buildDerivedImage(IMAGE_B, FAULT_B, { BERTH_FAULT_DEFERRED_WRITES: '1' }, {});
   const slugs = Array.from({ length: M }, (_, i) => `bench${i + 1}`);
   const { tenants } = await provisionTenants(stack, slugs);
-  const { sql: slowSql, ms: slowMs } = await calibrateSlowSql(tenants[0]!.target, 250);
+  const { sql: slowSql, ms: slowMs } = await calibrateSlowSql(tenants[0]!.target, 150);
   console.log(`${M} tenants serving; slow query ≈ ${slowMs} ms; load ${rate} req/s over TLS through Traefik (65% reads, 30% writes, 5% slow)`);
 
   const ledgers = new Map<string, WriteLedger>();
@@ -84,6 +99,7 @@ try {
     onRollout: (run, i) => console.log(describeRun(run, i)),
   });
   const v = judgePhase(main);
+  if (args.records) writeFileSync(args.records, JSON.stringify({ records: main.records, runs: main.runs, stopOrder: main.stopOrder, access: main.access }));
   const writes: TenantWrites[] = await verifyTenants(stack, tenants, ledgers, IMAGE_A);
   console.log(describeVerdict('rollouts', v));
   for (const w of writes) console.log(`  ${w.slug}: ${w.acknowledged} acknowledged writes, ${w.lost} lost, ${w.duplicates} duplicated, ${w.unacknowledgedStored} stored without acknowledgement; integrity_check ${w.integrity}`);
@@ -130,6 +146,6 @@ try {
   exitCode = 1;
 } finally {
   await stack.stop();
-  for (const image of [FAULT_A, FAULT_B, IMAGE_A, IMAGE_B]) await removeImage(image);
+  for (const image of args['reuse-images'] ? [FAULT_A, FAULT_B] : [FAULT_A, FAULT_B, IMAGE_A, IMAGE_B]) await removeImage(image);
 }
 process.exit(exitCode);

@@ -24,7 +24,7 @@ before(async () => {
   stack = await startStack({ env: { BERTH_ALLOW_UNSAFE_ROLLOUTS: 'true', BERTH_TENANT_IMAGE: IMAGE_A } });
   imageB = await buildDerivedImage(IMAGE_A, `berth/tenant:proof-${stack.instance}`, { BERTH_VERSION: `proof-b-${stack.instance}` }, { 'berth.instance': stack.instance });
   tenant = (await provisionTenants(stack, ['proof'])).tenants[0]!;
-  ({ sql: slowSql } = await calibrateSlowSql(tenant.target, 250));
+  ({ sql: slowSql } = await calibrateSlowSql(tenant.target, 150));
 });
 
 after(async () => {

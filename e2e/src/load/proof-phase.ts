@@ -47,7 +47,8 @@ export async function runPhase(opts: PhaseOptions): Promise<PhaseEvidence> {
   const { stack } = opts;
   const maxDurationMs = opts.maxDurationMs ?? 20 * 60_000;
   const containers = await watchContainers(stack.instance, stack.network);
-  const routes = watchRoutes(stack.traefikApi);
+  // Polled faster than any settle a correct rollout leaves between unrouting and stopping.
+  const routes = watchRoutes(stack.traefikApi, { intervalMs: 10 });
   const from = Date.now();
   const load = startLoad({
     ...opts.load,

@@ -37,7 +37,8 @@ export function watchRoutes(traefikApi: string, opts: { intervalMs?: number; sig
     while (!signal.aborted) {
       const sentAt = epochNow();
       try {
-        const res = await fetch(`${traefikApi}/api/http/services?per_page=10000`, { signal });
+        // A per-poll timeout, not the long-lived signal: fetch leaves a listener on the signal it is given.
+        const res = await fetch(`${traefikApi}/api/http/services?per_page=10000`, { signal: AbortSignal.timeout(2000) });
         const list = (await res.json()) as ApiService[];
         const servers = new Map<string, string[]>();
         for (const s of list) {
