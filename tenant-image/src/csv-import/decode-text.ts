@@ -76,8 +76,7 @@ class Utf16Decoder implements TextChunkDecoder {
     const buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
     const end = buf.length - (buf.length % 2);
     this.carry = end < buf.length ? Buffer.from(buf.subarray(end)) : null;
-    // Split surrogate pairs need no care: JS strings are UTF-16, so the halves rejoin when the
-    // tokenizer concatenates chunks.
+    // A surrogate pair split across chunks is rejoined by the reader (TextFeed in read-csv.ts).
     const body = this.bigEndian ? Buffer.from(buf.subarray(0, end)).swap16() : buf.subarray(0, end);
     return { text: body.toString('utf16le'), invalid: false };
   }

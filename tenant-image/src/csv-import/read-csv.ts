@@ -1,16 +1,20 @@
-// Streams a CSV file from disk through decode → NUL check → tokenizer, in 256 KiB reads with one
+// Streams a CSV file from disk through decode → NUL check → csv-parse, in 1 MiB reads with one
 // reused buffer, so memory stays flat whatever the file size. Hashes the raw bytes on the way.
-// Records reach `sink` synchronously; `afterChunk` runs between reads (the importer commits a
-// batch there) and is the only place the loop yields.
+// Each read is decoded and parsed in 256 KiB slices; records reach `sink` synchronously while a
+// slice is parsed, and `afterChunk` runs after each slice (the importer commits a batch there, so
+// the write lock is held for at most a batch plus one slice; progress and cancel stay prompt).
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import { CsvTokenizer, type RecordSink } from './csv-tokenizer.js';
+import { CsvRecordParser, type RecordSink } from './csv-record-parser.js';
 import { bomLength, createDecoder } from './decode-text.js';
 import { ImportError } from './import-errors.js';
 import type { Delimiter, Encoding, ImportLimits } from './import-plan.js';
+import { TextPosition } from './text-position.js';
 
-export const READ_CHUNK_BYTES = 256 * 1024;
-const DECODE_SLICE_BYTES = 64 * 1024;
+export type { RecordSink } from './csv-record-parser.js';
+
+export const READ_CHUNK_BYTES = 1024 * 1024;
+export const PARSE_SLICE_BYTES = 256 * 1024;
 
 export interface CsvReadOptions {
   encoding: Encoding;
@@ -34,11 +38,8 @@ export type AfterChunk = (bytesRead: number, totalBytes: number) => void | Promi
 
 export async function readCsv(path: string, opts: CsvReadOptions, sink: RecordSink, afterChunk?: AfterChunk): Promise<CsvReadResult> {
   const { limits } = opts;
-  const tokenizer = new CsvTokenizer(opts.delimiter, {
-    maxFieldChars: limits.maxFieldBytes > 0 ? limits.maxFieldBytes : Number.MAX_SAFE_INTEGER,
-    // One more than the limit, so a too-wide row is seen as ragged rather than as a wide header.
-    maxFields: limits.maxColumns > 0 ? limits.maxColumns + 1 : 1_000_000,
-  });
+  const parser = new CsvRecordParser(opts.delimiter, { maxFieldChars: limits.maxFieldBytes }, sink);
+  const feed = new TextFeed(parser, opts.delimiter, opts.encoding);
   const decoder = createDecoder(opts.encoding);
   const hash = opts.hash ? createHash('sha256') : null;
   const fh = await open(path, 'r');
@@ -49,65 +50,81 @@ export async function readCsv(path: string, opts: CsvReadOptions, sink: RecordSi
     const buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
     let bytesRead = 0;
     let reachedEnd = false;
-    while (!tokenizer.stopped) {
+    while (!parser.isStopped) {
       throwIfCancelled(opts.signal);
       const { bytesRead: n } = await fh.read(buf, 0, READ_CHUNK_BYTES, null);
       if (n === 0) {
         reachedEnd = true;
         break;
       }
-      let chunk = buf.subarray(0, n);
+      const chunk = buf.subarray(0, n);
       hash?.update(chunk);
-      if (bytesRead === 0) chunk = chunk.subarray(bomLength(opts.encoding, chunk));
-      bytesRead += n;
-      checkFileSize(bytesRead, limits, tokenizer.currentLine());
-      // Decoding in slices keeps each text string small: V8 keeps big strings (and the copies
-      // made when joining them to a partial record) in large-object space, which showed up as
-      // tens of MiB of peak RSS. Large reads keep the number of thread-pool round trips down.
-      for (let at = 0; at < chunk.length && !tokenizer.stopped; at += DECODE_SLICE_BYTES) {
-        const decoded = decoder.decode(chunk.subarray(at, at + DECODE_SLICE_BYTES));
-        feedText(tokenizer, decoded.text, sink);
-        if (decoded.invalid) throw invalidEncoding(opts.encoding, tokenizer);
+      const skip = bytesRead === 0 ? bomLength(opts.encoding, chunk) : 0;
+      checkFileSize(bytesRead + n, limits, feed.position.line);
+      for (let at = 0; at < n && !parser.isStopped; at += PARSE_SLICE_BYTES) {
+        const end = Math.min(at + PARSE_SLICE_BYTES, n);
+        const decoded = decoder.decode(chunk.subarray(Math.max(at, skip), end));
+        await feed.write(decoded.text, decoded.invalid);
+        await afterChunk?.(bytesRead + end, totalBytes);
       }
-      await afterChunk?.(bytesRead, totalBytes);
+      bytesRead += n;
       if (opts.stopAfterBytes && bytesRead >= opts.stopAfterBytes) break;
     }
-    if (reachedEnd && !tokenizer.stopped) {
+    if (reachedEnd && !parser.isStopped) {
       const tail = decoder.end();
-      feedText(tokenizer, tail.text, sink);
-      if (tail.invalid) throw invalidEncoding(opts.encoding, tokenizer);
-      tokenizer.end(sink);
+      await feed.write(tail.text, tail.invalid);
+      await feed.end();
     }
     return { bytesRead, totalBytes, sha256: hash ? hash.digest('hex') : null, reachedEnd };
   } finally {
+    parser.destroy();
     await fh.close();
   }
 }
 
-function feedText(tokenizer: CsvTokenizer, text: string, sink: RecordSink): void {
-  if (text.length === 0) return;
-  const nul = text.indexOf('\u0000');
-  if (nul === -1) {
-    tokenizer.push(text, sink);
-    return;
-  }
-  tokenizer.push(text.slice(0, nul), sink);
-  const line = tokenizer.currentLine();
-  const column = tokenizer.currentColumn();
-  throw new ImportError('CSV_NUL_BYTE', `Line ${line}, column ${column} contains a NUL byte; the file is probably not a text CSV file.`, {
-    line,
-    column,
-  });
-}
+/** Checks decoded text for NUL bytes, tracks the position for errors, and hands it to the parser. */
+class TextFeed {
+  readonly position: TextPosition;
 
-function invalidEncoding(encoding: Encoding, tokenizer: CsvTokenizer): ImportError {
-  const line = tokenizer.currentLine();
-  const column = tokenizer.currentColumn();
-  return new ImportError(
-    'CSV_INVALID_ENCODING',
-    `Line ${line}, column ${column} is not valid ${encoding.toUpperCase()}. If the file comes from Excel or another Windows program, choose the Windows-1252 encoding.`,
-    { line, column, details: { encoding } },
-  );
+  constructor(
+    private readonly parser: CsvRecordParser,
+    delimiter: string,
+    private readonly encoding: Encoding,
+  ) {
+    this.position = new TextPosition(delimiter);
+  }
+
+  async write(text: string, invalidAfter: boolean): Promise<void> {
+    const nul = text.indexOf('\u0000');
+    if (nul !== -1) {
+      await this.push(text.slice(0, nul));
+      throw this.located('CSV_NUL_BYTE', (where) => `${where} contains a NUL byte; the file is probably not a text CSV file.`);
+    }
+    await this.push(text);
+    if (invalidAfter) {
+      throw this.located(
+        'CSV_INVALID_ENCODING',
+        (where) =>
+          `${where} is not valid ${this.encoding.toUpperCase()}. If the file comes from Excel or another Windows program, choose the Windows-1252 encoding.`,
+        { encoding: this.encoding },
+      );
+    }
+  }
+
+  async end(): Promise<void> {
+    await this.parser.end();
+  }
+
+  private async push(text: string): Promise<void> {
+    if (text.length === 0) return;
+    this.position.advance(text);
+    await this.parser.write(text);
+  }
+
+  private located(code: 'CSV_NUL_BYTE' | 'CSV_INVALID_ENCODING', message: (where: string) => string, details?: Record<string, unknown>): ImportError {
+    const { line, column } = this.position;
+    return new ImportError(code, message(`Line ${line}, column ${column}`), { line, column, details });
+  }
 }
 
 function checkFileSize(bytes: number, limits: ImportLimits, line: number | undefined): void {

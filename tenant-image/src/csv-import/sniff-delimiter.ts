@@ -1,6 +1,6 @@
-// Guesses the delimiter by tokenizing a sample with each candidate and keeping the one that splits
+// Guesses the delimiter by parsing a sample with each candidate and keeping the one that splits
 // the most rows into the same number (> 1) of fields; ties go to the earlier candidate.
-import { CsvTokenizer } from './csv-tokenizer.js';
+import { countFieldsPerRecord } from './csv-record-parser.js';
 import { DELIMITERS, type Delimiter } from './import-plan.js';
 
 const SAMPLE_RECORDS = 50;
@@ -20,15 +20,7 @@ export function sniffDelimiter(sample: string, wholeFile: boolean): Delimiter {
 
 /** Consistency first (share of rows with the modal field count), then the field count itself. */
 function scoreDelimiter(sample: string, wholeFile: boolean, delimiter: Delimiter): number {
-  const counts: number[] = [];
-  const tokenizer = new CsvTokenizer(delimiter, { maxFieldChars: sample.length + 1, maxFields: 100_000 });
-  const sink = (_fields: string[], count: number): boolean => counts.push(count) < SAMPLE_RECORDS;
-  try {
-    tokenizer.push(sample, sink);
-    if (wholeFile) tokenizer.end(sink);
-  } catch {
-    // A broken sample (say, an unclosed quote) still tells us how the rows before it split.
-  }
+  const counts = countFieldsPerRecord(sample, delimiter, SAMPLE_RECORDS, wholeFile);
   if (counts.length === 0) return -1;
   const freq = new Map<number, number>();
   for (const c of counts) freq.set(c, (freq.get(c) ?? 0) + 1);
