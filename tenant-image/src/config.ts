@@ -50,6 +50,8 @@ export interface Config {
   readonly dataDir: string;
   readonly dbPath: string;
   readonly uploadsDir: string;
+  /** SQLite's temporary files (big sorts, GROUP BY) go to the volume: /tmp is a tiny tmpfs. */
+  readonly sqliteTmpDir: string;
   readonly tenantName: string;
   readonly controlPlaneUrl: string;
   readonly version: string;
@@ -107,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     dbPath: join(dataDir, 'tenant.db'),
     uploadsDir: join(dataDir, 'uploads'),
+    sqliteTmpDir: join(dataDir, 'tmp'),
     tenantName: raw('BERTH_TENANT_NAME'),
     controlPlaneUrl: raw('BERTH_CONTROL_PLANE_URL').replace(/\/$/, ''),
     version: raw('BERTH_VERSION') || readPackageVersion(),

@@ -1,6 +1,7 @@
 // Composition root. Order matters for zero-downtime rollouts (ROLLOUT.md F1): open the
 // database, migrate, clean what a crash left behind, and only then listen — a container that
 // accepts connections is ready. Shutdown order lives in lifecycle/shutdown.ts.
+import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase, openReadConnection } from './db/open-database.js';
@@ -39,6 +40,10 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   const state = createLifecycleState();
+  // SQLite reads SQLITE_TMPDIR when it initialises (at the first connection, here or in the
+  // query process, which inherits it): spill files of big sorts must not land in the few-MiB /tmp.
+  mkdirSync(config.sqliteTmpDir, { recursive: true });
+  process.env.SQLITE_TMPDIR = config.sqliteTmpDir;
   const db = openDatabase(config.dbPath, { busyTimeoutMs: config.busyTimeoutMs, faultDeferredWrites: config.faultDeferredWrites });
   if (config.faultDeferredWrites) log.warn('BERTH_FAULT_DEFERRED_WRITES is set: writes use deferred transactions with busy_timeout 0 (test-only negative control)');
   const dropped = await cleanStaleImports(db);

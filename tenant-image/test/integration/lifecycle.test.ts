@@ -75,3 +75,28 @@ test('drain, control-only endpoints, container header, keep-alive, SIGTERM finis
   assert.deepEqual(JSON.parse(res.body).rows, [[3000000]]);
   assert.equal(await exit, 0, app.output());
 });
+
+test('SIGTERM during an import cancels it cleanly: exit 0, no table, no staging left', { timeout: 90_000 }, async (t) => {
+  const dir = tempDir(t);
+  const app = await startAppProcess({ dataDir: dir });
+  t.after(() => app.stop('SIGKILL'));
+  const h = sessionHeaders(app.url);
+  const lines = ['id,label'];
+  for (let i = 0; i < 400_000; i++) lines.push(`${i},label number ${i}`);
+  const up = await fetch(`${app.url}/api/uploads?name=big.csv`, { method: 'POST', headers: { ...h, 'content-type': 'text/csv' }, body: lines.join('\n') });
+  const { upload } = (await up.json()) as { upload: { id: string } };
+  const started = await fetch(`${app.url}/api/imports`, { method: 'POST', headers: { ...h, 'content-type': 'application/json' }, body: JSON.stringify({ upload: upload.id, table: 'big', mode: 'create' }) });
+  const { job } = (await started.json()) as { job: { id: string } };
+  await waitFor(async () => {
+    const j = (await (await fetch(`${app.url}/api/imports/jobs/${job.id}`, { headers: h })).json()) as { job: { rows: number } };
+    return j.job.rows > 0;
+  }, { timeoutMs: 30_000, intervalMs: 10, what: 'the import to be writing rows' });
+  assert.equal(await app.stop('SIGTERM'), 0, app.output());
+  const db = openDatabase(join(dir, 'tenant.db'), { busyTimeoutMs: 5000 });
+  t.after(() => db.close());
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_berth\\_%' ESCAPE '\\'").pluck().all();
+  assert.deepEqual(tables, []);
+  const staging = db.prepare("SELECT name FROM sqlite_master WHERE name LIKE '\\_berth\\_import\\_%' ESCAPE '\\'").pluck().all();
+  assert.deepEqual(staging, []);
+  assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+});
