@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { request } from '../../../e2e/src/https-client.js';
 import { REPO_ROOT } from '../../../e2e/src/stack.js';
+import { waitFor } from '../../../e2e/src/wait-for.js';
 import { TENANT_IMAGE } from './harness.js';
 import { createRunningTenants, runningContainers, startRolloutStack, startTrickle, waitForRollout, type RolloutStack } from './rollout-helpers.js';
 
@@ -138,3 +139,27 @@ function runCli(r: RolloutStack, args: string[]): Promise<{ code: number; stdout
     });
   });
 }
+
+test('cancel: the tenant in flight is rolled back, the next is skipped, the rollout ends cancelled', { timeout: 240_000 }, async () => {
+  const slugs = ['cancel-a', 'cancel-b'];
+  await createRunningTenants(rs, slugs);
+  const before = new Map(await Promise.all(slugs.map(async (s) => [s, (await runningContainers(rs.stack, s))[0]!.id] as const)));
+  const trickle = startTrickle(rs.stack, slugs);
+  const created = await rs.call('POST', '/api/v1/rollouts', { image: rs.imageB, tenants: slugs, parallel: 1 });
+  await waitFor(async () => {
+    const r = (await rs.call('GET', `/api/v1/rollouts/${created.json.id}`)).json;
+    return r.tenants.some((x: { step: string | null }) => x.step === 'wait-ready' || x.step === 'start-new');
+  }, { timeoutMs: 60_000, intervalMs: 10, what: 'a tenant starting its new container' });
+  const cancel = await rs.call('POST', `/api/v1/rollouts/${created.json.id}/cancel`);
+  assert.equal(cancel.status, 200);
+  const done = await waitForRollout(rs, created.json.id);
+  const traffic = await trickle.stop();
+
+  assert.equal(done.state, 'cancelled');
+  assert.deepEqual(done.tenants.map((x: { state: string; reason: string }) => [x.state, x.reason]), [
+    ['rolled-back', 'rollout cancelled'],
+    ['skipped', 'rollout cancelled before this tenant started'],
+  ]);
+  assert.equal(traffic.failures, 0, traffic.samples.join('; '));
+  for (const slug of slugs) assert.deepEqual((await runningContainers(rs.stack, slug)).map((c) => c.id), [before.get(slug)]);
+});
