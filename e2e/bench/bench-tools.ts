@@ -21,13 +21,13 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-/** Polls the tenant's unauthenticated liveness path through Traefik every 10 ms until 200. */
-export async function untilServed(stack: Stack, slug: string, startedAt: number, deadlineMs = 30_000): Promise<number> {
+/** Polls the tenant's unauthenticated liveness path through Traefik (every 10 ms by default) until 200. */
+export async function untilServed(stack: Stack, slug: string, startedAt: number, deadlineMs = 30_000, intervalMs = 10): Promise<number> {
   for (;;) {
     const res = await request(`${stack.tenantUrl(slug)}/__lbheartbeat__`, { agent: stack.agent, timeoutMs: 5000 }).catch(() => null);
     if (res?.status === 200) return performance.now() - startedAt;
     if (performance.now() - startedAt > deadlineMs) throw new Error(`${slug} not served within ${deadlineMs} ms (last: ${res?.status ?? 'error'})`);
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
 

@@ -10,7 +10,8 @@ import { streamContainerEvents } from './docker-events.js';
 import type { ContainerEvent, ContainerState, ManagedContainer, ManagedNetwork, ManagedVolume, MemoryStats } from './types.js';
 
 export interface DockerEngine {
-  ping(): Promise<void>;
+  /** Fails after timeoutMs: a health check must not hang with a stuck engine. */
+  ping(timeoutMs?: number): Promise<void>;
   listContainers(): Promise<ManagedContainer[]>;
   listVolumes(): Promise<ManagedVolume[]>;
   /**
@@ -45,8 +46,10 @@ export function createDockerEngine(socketPath: string, instance: string): Docker
   };
 
   return {
-    async ping() {
-      await call('ping', () => docker.ping());
+    async ping(timeoutMs = 2000) {
+      // The typings omit ping's options; the library passes abortSignal through to the request.
+      const ping = docker.ping as unknown as (opts: { abortSignal: AbortSignal }) => Promise<unknown>;
+      await call('ping', () => ping.call(docker, { abortSignal: AbortSignal.timeout(timeoutMs) }));
     },
     async listContainers() {
       const list = (await call('list containers', () => docker.listContainers({ all: true, filters: { label: [ours] } })))!;
