@@ -9,12 +9,14 @@
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { openImportDatabase } from '../src/csv-import/open-import-database.js';
+import { DEFAULT_LIMITS } from '../src/csv-import/import-plan.js';
 import { previewCsv } from '../src/csv-import/preview.js';
+import { readCsv } from '../src/csv-import/read-csv.js';
 import { runImportInWorker } from '../src/csv-import/run-import-in-worker.js';
 
 export const BENCH_TABLE_SQL =
@@ -114,6 +116,29 @@ export async function measureImport(csvPath: string): Promise<ImportMeasurement>
   }
 }
 
+export interface ParseMeasurement {
+  rows: number;
+  seconds: number;
+  cpuSeconds: number;
+  peakRssMiB: number;
+}
+
+/** The parsing floor: read → decode → csv-parse with a sink that only counts, no types, no SQLite. */
+export async function measureParseOnly(csvPath: string): Promise<ParseMeasurement> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let rows = 0;
+  await readCsv(csvPath, { encoding: 'utf-8', delimiter: ',', limits: DEFAULT_LIMITS }, () => {
+    rows++;
+  });
+  return {
+    rows: rows - 1,
+    seconds: (performance.now() - t0) / 1000,
+    cpuSeconds: (({ user, system }) => (user + system) / 1e6)(process.cpuUsage(cpu0)),
+    peakRssMiB: readPeakRssMiB(),
+  };
+}
+
 function readPeakRssMiB(): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
@@ -138,6 +163,10 @@ async function main(): Promise<void> {
     process.stdout.write(JSON.stringify(await measureImport(process.argv[3]!)));
     return;
   }
+  if (process.argv[2] === '--measure-parse') {
+    process.stdout.write(JSON.stringify(await measureParseOnly(process.argv[3]!)));
+    return;
+  }
   const rows = Number(process.argv[2] ?? 1_000_000);
   const dir = mkdtempSync(join(tmpdir(), 'berth-bench-'));
   try {
@@ -146,16 +175,21 @@ async function main(): Promise<void> {
     const bytes = statSync(csvPath).size;
     console.log(`generated ${rows} rows, ${(bytes / 1e6).toFixed(1)} MB`);
     const entry = compileForMeasurement();
-    const child = spawnSync(process.execPath, [entry, '--measure', csvPath], { encoding: 'utf8' });
-    if (child.status !== 0) throw new Error(`import measurement failed: ${child.stderr}`);
-    const m = JSON.parse(child.stdout) as ImportMeasurement;
+    const loadBefore = loadavg()[0]!;
+    const m = runMeasurement<ImportMeasurement>(entry, '--measure', csvPath);
     const seconds = m.previewSeconds + m.importSeconds;
     const baseline = runSqliteCliBaseline(csvPath);
+    const parse = runMeasurement<ParseMeasurement>(entry, '--measure-parse', csvPath);
+    const loadAfter = loadavg()[0]!;
     const rowsPerS = m.rows / seconds;
     console.log(`columns: ${m.columnTypes.join(' ')}`);
     console.log(`berth import: preview ${m.previewSeconds.toFixed(2)} s + import ${m.importSeconds.toFixed(2)} s = ${seconds.toFixed(2)} s`);
     console.log(`  ${Math.round(rowsPerS)} rows/s, ${(bytes / 1e6 / seconds).toFixed(1)} MB/s, peak RSS ${m.peakRssMiB.toFixed(1)} MiB, CPU ${m.cpuSeconds.toFixed(2)} s`);
     console.log(`sqlite3 CLI .import: ${baseline.seconds.toFixed(2)} s, ${Math.round(baseline.rowsPerS)} rows/s (${baseline.rows} rows)`);
+    console.log(
+      `csv-parse only (read + decode + parse, no types or SQLite): ${parse.seconds.toFixed(2)} s, ${Math.round(parse.rows / parse.seconds)} rows/s, CPU ${parse.cpuSeconds.toFixed(2)} s, peak RSS ${parse.peakRssMiB.toFixed(1)} MiB`,
+    );
+    console.log(`load average (1 min): ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after, on ${availableParallelism()} CPUs`);
     const summary = {
       bench: 'import',
       rows: m.rows,
@@ -164,11 +198,21 @@ async function main(): Promise<void> {
       peak_rss_mib: Number(m.peakRssMiB.toFixed(1)),
       baseline_rows_per_s: Math.round(baseline.rowsPerS),
       ratio: Number((rowsPerS / baseline.rowsPerS).toFixed(2)),
+      cpu_s: Number(m.cpuSeconds.toFixed(2)),
+      parse_only_rows_per_s: Math.round(parse.rows / parse.seconds),
+      parse_only_cpu_s: Number(parse.cpuSeconds.toFixed(2)),
+      load_avg_1m: Number(loadAfter.toFixed(1)),
     };
     console.log(JSON.stringify(summary));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function runMeasurement<T>(entry: string, mode: string, csvPath: string): T {
+  const child = spawnSync(process.execPath, [entry, mode, csvPath], { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`${mode} failed: ${child.stderr}`);
+  return JSON.parse(child.stdout) as T;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
