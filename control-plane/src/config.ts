@@ -36,7 +36,7 @@ export const SETTINGS = [
   { name: 'BERTH_SECURE_COOKIES', kind: 'bool', default: 'true', help: 'Mark cookies Secure (they are served over HTTPS by Traefik).' },
   { name: 'BERTH_LOG_LEVEL', kind: 'string', default: 'info', help: 'Log level: debug, info, warn, error.' },
   { name: 'BERTH_EXTRA_LABELS', kind: 'string', default: '', help: 'Extra labels (k=v, comma-separated) put on every container, volume and network berth creates; tests use it for exact cleanup.' },
-  { name: 'BERTH_MEMORY_SAMPLE_INTERVAL_MS', kind: 'int', default: '60000', help: "Period of sampling every tenant container's memory for pages." },
+  { name: 'BERTH_MEMORY_SAMPLE_INTERVAL_MS', kind: 'int', default: '300000', help: "Period of sampling every tenant container's memory for pages (one stats call per container, spread over the period)." },
   { name: 'BERTH_TENANT_NODE_OPTIONS', kind: 'string', default: '', help: 'NODE_OPTIONS given to tenant containers (e.g. heap limits that lower idle memory); part of the spec hash.' },
   { name: 'BERTH_ROLLOUT_SETTLE_MS', kind: 'int', default: '300', help: "Pause after Traefik's API confirms an old container left a route, before it is drained (lets requests Traefik already picked finish arriving)." },
   { name: 'BERTH_ROLLOUT_STEP_TIMEOUT_MS', kind: 'int', default: '15000', help: 'Deadline of each polled rollout step that waits on Traefik (route applied, probe through Traefik).' },

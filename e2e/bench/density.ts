@@ -2,6 +2,7 @@
 // tenant, Traefik's memory, the idle CPU of berth + Traefik + dockerd + containerd + shims
 // (health probing included) over 30 s, and the time for one more provision at that size.
 // Last line: one JSON summary.
+import { readFileSync } from 'node:fs';
 import { createApiClient } from '../../control-plane/test/integration/api-client.js';
 import { docker } from '../src/docker-cli.js';
 import { request } from '../src/https-client.js';
@@ -14,6 +15,10 @@ const TENANTS = Number(process.env.BENCH_TENANTS ?? 200);
 const BATCH = 20;
 const IDLE_WINDOW_S = 30;
 const MIB = 1024 * 1024;
+
+function countLogLines(stack: Stack, needle: string): number {
+  return readFileSync(`${stack.logDir}/control-plane.log`, 'utf8').split('\n').filter((l) => l.includes(needle)).length;
+}
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -49,7 +54,7 @@ function pidsOf(stack: Stack, containerIds: readonly string[]) {
 }
 
 assertImage();
-const stack = await startStack({ env: { BERTH_TENANT_IMAGE: TENANT_IMAGE, BERTH_LOG_LEVEL: 'warn' } });
+const stack = await startStack({ env: { BERTH_TENANT_IMAGE: TENANT_IMAGE, BERTH_LOG_LEVEL: 'info' } });
 try {
   await waitFor(async () => (await request(`${stack.publicUrl}/__lbheartbeat__`, { agent: stack.agent })).status === 200, { timeoutMs: 20_000, what: 'control plane through Traefik' });
   const api = createApiClient(stack.publicUrl, stack.agent);
@@ -84,6 +89,8 @@ try {
   console.log(`        Traefik RSS ${traefikMib.toFixed(1)} MiB; control plane RSS ${cpMib.toFixed(1)} MiB`);
 
   const groups = { berth: pids.controlPlane, traefik: pids.traefik, dockerd: pids.dockerd, containerd: pids.containerd, shims: pids.shims, tenants: pids.tenants };
+  const routeWritesBefore = countLogLines(stack, '"route written"');
+  const readinessBefore = countLogLines(stack, '"readiness changed"');
   const ticksBefore = Object.fromEntries(Object.entries(groups).map(([k, ps]) => [k, ps.reduce((s, p) => s + cpuTicks(p), 0)]));
   const w0 = performance.now();
   await pause(IDLE_WINDOW_S * 1000);
@@ -92,6 +99,7 @@ try {
   const idleCpu = pct.berth! + pct.traefik! + pct.dockerd! + pct.containerd! + pct.shims!;
   console.log(`idle CPU over ${seconds.toFixed(0)} s (% of one core): ${Object.entries(pct).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
   console.log(`        berth + Traefik + dockerd + containerd + shims = ${idleCpu.toFixed(2)}% (dockerd/containerd are shared with anything else on the host)`);
+  console.log(`        during the window: ${countLogLines(stack, '"route written"') - routeWritesBefore} route writes, ${countLogLines(stack, '"readiness changed"') - readinessBefore} readiness changes (each route change rebuilds Traefik's whole config)`);
 
   const t0 = performance.now();
   await api.createTenant('dense-one-more');

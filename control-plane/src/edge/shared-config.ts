@@ -5,6 +5,9 @@ import { forwardAuthMiddleware, IDENTITY_HEADERS } from '../auth/forward-auth-sp
 import type { Config } from '../config.js';
 import { SHARED } from '../tenants/route.js';
 
+/** Deny answers are a short JSON error or a redirect. */
+const FORWARD_AUTH_MAX_BODY_BYTES = 64 * 1024;
+
 export interface SharedDocument {
   readonly http: {
     readonly middlewares: Record<string, unknown>;
@@ -22,7 +25,9 @@ export function sharedDocument(config: Pick<Config, 'domain' | 'httpHost' | 'htt
         // An empty value makes Traefik delete the request header.
         [SHARED.stripIdentity]: { headers: { customRequestHeaders: Object.fromEntries(IDENTITY_HEADERS.map((h) => [h, ''])) } },
         // Identity headers come only from the control plane's answer (defined in auth/).
-        [SHARED.auth]: { forwardAuth: auth },
+        // The body cap bounds what a deny answer may carry (and stops Traefik logging a warning
+        // per router on every configuration rebuild).
+        [SHARED.auth]: { forwardAuth: { ...auth, maxResponseBodySize: FORWARD_AUTH_MAX_BODY_BYTES } },
         // A backstop only: retries dial failures (nothing written to the backend yet).
         [SHARED.retry]: { retry: { attempts: 2, initialInterval: '50ms' } },
       },

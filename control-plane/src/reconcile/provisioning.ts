@@ -44,7 +44,8 @@ export function createProvisioning(config: Config, db: Db, log: Logger, opts: Pr
     intervalMs: config.probeIntervalMs,
     readyTimeoutMs: config.readyTimeoutMs,
     onChange: (id, view) => {
-      log.debug('readiness changed', { id: id.slice(0, 12), ...view });
+      // A change moves a container into or out of a route: worth a line at info.
+      log.info('readiness changed', { id: id.slice(0, 12), state: view.state, detail: view.detail });
       nudge();
     },
   });

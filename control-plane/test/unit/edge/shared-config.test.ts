@@ -18,6 +18,7 @@ test('ForwardAuth goes to the control plane on loopback and hands on only the id
   const fa = (sharedDocument(config).http.middlewares['berth-auth'] as { forwardAuth: Record<string, unknown> }).forwardAuth;
   assert.equal(fa.address, `http://127.0.0.1:${config.httpPort}/auth/forward`);
   assert.equal(fa.trustForwardHeader, true);
+  assert.equal(fa.maxResponseBodySize, 65536);
   assert.deepEqual(fa.authResponseHeaders, ['X-Berth-User-Id', 'X-Berth-User-Email', 'X-Berth-User-Role', 'X-Berth-Auth']);
 });
 
