@@ -37,7 +37,7 @@ export function plan(input: PlanInput): Lane[] {
   const { tenants, observed, held, config } = input;
   const lanes: Lane[] = [];
   const ids = new Set(tenants.map((t) => String(t.id)));
-  const volumes = new Map(observed.volumes.map((v) => [v.name, v]));
+  const volumes = volumesByName(observed.volumes);
   const live = tenants.filter((t) => t.desiredState === 'running' && !held.has(t.id));
 
   // Drift replacement overlaps old and new containers: bound how many run at once.
@@ -73,6 +73,15 @@ export function plan(input: PlanInput): Lane[] {
     if (!slugs.has(slug)) lanes.push({ key: `route:${slug}`, tenantId: null, actions: [{ kind: 'remove-route', slug, reason: 'orphan: no such tenant' }] });
   }
   return lanes;
+}
+
+const volumeIndexes = new WeakMap<readonly ManagedVolume[], Map<string, ManagedVolume>>();
+
+/** The observed volumes by name, indexed once per observed list. */
+export function volumesByName(volumes: readonly ManagedVolume[]): ReadonlyMap<string, ManagedVolume> {
+  let index = volumeIndexes.get(volumes);
+  if (!index) volumeIndexes.set(volumes, (index = new Map(volumes.map((v) => [v.name, v]))));
+  return index;
 }
 
 /** A volume with the tenant's name that carries another tenant's id is never adopted. */

@@ -5,7 +5,7 @@ import { renderRoute } from '../edge/route-files.js';
 import { containerSpecFor, volumeNameFor } from '../tenants/container-spec.js';
 import { routeFor } from '../tenants/route.js';
 import type { Tenant } from '../tenants/tenant.js';
-import { purgeDueAt, volumeConflict, type Observed, type PlanConfig } from './plan.js';
+import { purgeDueAt, volumeConflict, volumesByName, type Observed, type PlanConfig } from './plan.js';
 import { containersOf, viewTenant } from './tenant-view.js';
 
 export type TenantState = 'creating' | 'starting' | 'running' | 'unhealthy' | 'deleting' | 'deleted' | 'error';
@@ -39,7 +39,7 @@ export function statusFor(tenant: Tenant, observed: Observed, failure: LaneFailu
       : due === null ? `volume ${volume} kept` : `volume ${volume} kept until ${new Date(due).toISOString()}`;
     return { state: 'deleted', detail, ...none };
   }
-  if (volumeConflict(tenant, new Map(observed.volumes.map((v) => [v.name, v])), config)) {
+  if (volumeConflict(tenant, volumesByName(observed.volumes), config)) {
     return { state: 'error', detail: `volume ${volumeNameFor(tenant, config)} belongs to another tenant; left alone`, ...none };
   }
   if (failure && failure.attempts >= ERROR_AFTER_ATTEMPTS) return { state: 'error', detail: failure.message, ...none };

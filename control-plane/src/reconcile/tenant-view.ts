@@ -24,8 +24,22 @@ export function isTenantContainer(c: ManagedContainer): boolean {
   return c.labels[LABEL.role] === 'tenant';
 }
 
-export function containersOf(tenantId: number, containers: readonly ManagedContainer[]): ManagedContainer[] {
-  return containers.filter((c) => isTenantContainer(c) && c.labels[LABEL.tenantId] === String(tenantId));
+// One index per observed list (a pass observes once, then asks per tenant): keeps a pass at
+// 200 tenants linear instead of scanning every container for every tenant.
+const indexes = new WeakMap<readonly ManagedContainer[], Map<string, ManagedContainer[]>>();
+
+export function containersOf(tenantId: number, containers: readonly ManagedContainer[]): readonly ManagedContainer[] {
+  let index = indexes.get(containers);
+  if (!index) {
+    index = new Map();
+    for (const c of containers) {
+      if (!isTenantContainer(c)) continue;
+      const key = c.labels[LABEL.tenantId] ?? '';
+      index.set(key, [...(index.get(key) ?? []), c]);
+    }
+    indexes.set(containers, index);
+  }
+  return index.get(String(tenantId)) ?? [];
 }
 
 export function isReady(c: ManagedContainer, readiness: (id: string) => ReadinessView): boolean {

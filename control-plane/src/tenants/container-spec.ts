@@ -57,7 +57,19 @@ export function tenantLabels(tenant: Pick<Tenant, 'id' | 'slug'>, config: Pick<C
   };
 }
 
+// The same tenant row object asks for its spec several times per pass (plan, status): memo
+// by object identity; a new pass reads new rows, so nothing stale survives.
+const specs = new WeakMap<SpecConfig, WeakMap<Tenant, ContainerSpec>>();
+
 export function containerSpecFor(tenant: Tenant, config: SpecConfig): ContainerSpec {
+  let byTenant = specs.get(config);
+  if (!byTenant) specs.set(config, (byTenant = new WeakMap()));
+  let spec = byTenant.get(tenant);
+  if (!spec) byTenant.set(tenant, (spec = buildSpec(tenant, config)));
+  return spec;
+}
+
+function buildSpec(tenant: Tenant, config: SpecConfig): ContainerSpec {
   const env: Record<string, string> = {
     PORT: String(APP_PORT),
     BERTH_DATA_DIR: DATA_DIR,
