@@ -1,6 +1,6 @@
 // ./berth bench rollout — the proof of ROLLOUT.md "Proving it", at size: M tenants under
 // constant load over TLS through their real hostnames (reads, acknowledged writes with unique
-// (client, sequence) pairs, slow queries), R rollouts back and forth between two image
+// (client, sequence) pairs, slow uploads), R rollouts back and forth between two image
 // versions with several tenants rolling at once, then the three negative controls in the same
 // harness. Exits non-zero if any pass condition fails or any control goes unnoticed.
 //   node --import tsx e2e/bench/rollout.ts [--tenants 5] [--rollouts 10] [--rate 100]
@@ -9,9 +9,10 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT, startStack, type Stack } from '../src/stack.js';
 import { buildDerivedImage, removeImage } from '../src/load/derived-image.js';
-import { calibrateSlowSql, provisionTenants, type ProofTenant } from '../src/load/proof-tenants.js';
+import { provisionTenants, type ProofTenant } from '../src/load/proof-tenants.js';
 import { failuresSeen, judgePhase, runPhase, type PhaseVerdict, type RolloutRun } from '../src/load/proof-phase.js';
 import type { RolloutRequest } from '../src/load/rollout-client.js';
+import { trickledUpload } from '../src/load/slow-requests.js';
 import { verifyTenants, type TenantWrites } from '../src/load/verify-tenants.js';
 import type { WriteLedger } from '../src/load/write-ledger.js';
 
@@ -82,8 +83,8 @@ try {
   await buildDerivedImage(IMAGE_B, FAULT_B, { BERTH_FAULT_DEFERRED_WRITES: '1' }, {});
   const slugs = Array.from({ length: M }, (_, i) => `bench${i + 1}`);
   const { tenants } = await provisionTenants(stack, slugs);
-  const { sql: slowSql, ms: slowMs } = await calibrateSlowSql(tenants[0]!.target, 150);
-  console.log(`${M} tenants serving; slow query ≈ ${slowMs} ms; load ${rate} req/s over TLS through Traefik (65% reads, 30% writes, 5% slow)`);
+  const slowRequest = trickledUpload(400);
+  console.log(`${M} tenants serving; slow requests: CSV uploads trickled over 400 ms; load ${rate} req/s over TLS through Traefik (65% reads, 30% writes, 5% slow)`);
 
   const ledgers = new Map<string, WriteLedger>();
   const requests: RolloutRequest[] = Array.from({ length: R }, (_, i) => ({
@@ -93,7 +94,7 @@ try {
   }));
   const main = await runPhase({
     stack, tenants, steadyRequests: rate * 10,
-    load: { ratePerS: rate, slowSql, runId: 'bench', ledgers },
+    load: { ratePerS: rate, slowRequest, runId: 'bench', ledgers },
     rollouts: requests,
     maxDurationMs: 30 * 60_000,
     onRollout: (run, i) => console.log(describeRun(run, i)),
@@ -109,15 +110,15 @@ try {
   const nextImage = R % 2 === 0 ? IMAGE_B : IMAGE_A;
   controls['stop-before-unroute'] = await control(stack, 'stop-before-unroute', tenants[0]!,
     [{ image: nextImage, tenants: [tenants[0]!.slug], unsafe: 'stop-before-unroute' }],
-    { ratePerS: 40, slowSql, runId: 'ctl-sbu', ledgers }, failuresSeen);
+    { ratePerS: 40, slowRequest, runId: 'ctl-sbu', ledgers }, failuresSeen);
   // Slow queries queued back to back, so some are in flight whenever the old container is killed.
   controls['no-drain'] = await control(stack, 'no-drain', tenants[1]!,
     [{ image: nextImage, tenants: [tenants[1]!.slug], unsafe: 'no-drain' }],
-    { ratePerS: 40, slowSql, runId: 'ctl-nd', ledgers, slowPer20: 8, maxSlowInflightPerTarget: 3 }, (x) => x.failed);
+    { ratePerS: 40, slowRequest, runId: 'ctl-nd', ledgers, slowPer20: 8, maxSlowInflightPerTarget: 10 }, (x) => x.failed);
   // Both copies with busy timeout 0 and deferred transactions while they overlap; long write transactions.
   controls['busy-timeout-0'] = await control(stack, 'busy-timeout-0', tenants[2]!,
     [{ image: FAULT_B, tenants: [tenants[2]!.slug] }, { image: FAULT_A, tenants: [tenants[2]!.slug] }],
-    { ratePerS: 80, slowSql, runId: 'ctl-busy', ledgers, writesPer20: 16, slowPer20: 0, rowsPerWrite: 50 }, (x) => x.busy);
+    { ratePerS: 80, slowRequest, runId: 'ctl-busy', ledgers, writesPer20: 16, slowPer20: 0, rowsPerWrite: 50 }, (x) => x.busy);
   const sensitive = Object.values(controls).every((n) => n > 0);
   if (!sensitive) console.error('the harness is INSENSITIVE: a negative control registered no failures');
 

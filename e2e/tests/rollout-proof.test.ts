@@ -8,8 +8,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, type Stack } from '../src/stack.js';
 import { buildDerivedImage, removeImage } from '../src/load/derived-image.js';
-import { provisionTenants, calibrateSlowSql, type ProofTenant } from '../src/load/proof-tenants.js';
+import { provisionTenants, type ProofTenant } from '../src/load/proof-tenants.js';
 import { runPhase, judgePhase, failuresSeen } from '../src/load/proof-phase.js';
+import { trickledUpload } from '../src/load/slow-requests.js';
 import { verifyTenants } from '../src/load/verify-tenants.js';
 import type { WriteLedger } from '../src/load/write-ledger.js';
 
@@ -17,14 +18,12 @@ const IMAGE_A = process.env.BERTH_TEST_TENANT_IMAGE ?? 'berth/tenant:current';
 let imageB = '';
 let stack: Stack;
 let tenant: ProofTenant;
-let slowSql = '';
 const ledgers = new Map<string, WriteLedger>();
 
 before(async () => {
   stack = await startStack({ env: { BERTH_ALLOW_UNSAFE_ROLLOUTS: 'true', BERTH_TENANT_IMAGE: IMAGE_A } });
   imageB = await buildDerivedImage(IMAGE_A, `berth/tenant:proof-${stack.instance}`, { BERTH_VERSION: `proof-b-${stack.instance}` }, { 'berth.instance': stack.instance });
   tenant = (await provisionTenants(stack, ['proof'])).tenants[0]!;
-  ({ sql: slowSql } = await calibrateSlowSql(tenant.target, 150));
 });
 
 after(async () => {
@@ -35,7 +34,7 @@ after(async () => {
 test('rollouts a → b → a under load: no failed request, no lost or doubled write, unrouted before stopped', async () => {
   const evidence = await runPhase({
     stack, tenants: [tenant], steadyRequests: 300,
-    load: { ratePerS: 60, slowSql, runId: 'ci', ledgers },
+    load: { ratePerS: 60, slowRequest: trickledUpload(400), runId: 'ci', ledgers },
     rollouts: [{ image: imageB, tenants: [tenant.slug] }, { image: IMAGE_A, tenants: [tenant.slug] }],
     maxDurationMs: 150_000,
   });
@@ -60,7 +59,7 @@ test('rollouts a → b → a under load: no failed request, no lost or doubled w
 test('negative control: stopping the old container before unrouting it is caught by the same harness', async () => {
   const evidence = await runPhase({
     stack, tenants: [tenant], steadyRequests: 100,
-    load: { ratePerS: 60, slowSql, runId: 'ci-control', ledgers },
+    load: { ratePerS: 60, slowRequest: trickledUpload(400), runId: 'ci-control', ledgers },
     rollouts: [{ image: imageB, tenants: [tenant.slug], unsafe: 'stop-before-unroute' }],
     maxDurationMs: 90_000,
   });

@@ -10,6 +10,7 @@ import { docker } from '../src/docker-cli.js';
 import { runTenantContainer, type DirectContainer } from '../src/load/direct-container.js';
 import { importCsv, runSql, uploadCsv, startImport, waitForImport } from '../src/load/tenant-api.js';
 import { startLoad } from '../src/load/load-generator.js';
+import { trickledUpload } from '../src/load/slow-requests.js';
 import { WriteLedger } from '../src/load/write-ledger.js';
 import { verifyWrites } from '../src/load/verify-writes.js';
 import { checkIntegrity } from '../src/load/integrity-check.js';
@@ -63,7 +64,7 @@ async function runTwoCopies(name: string, env: Record<string, string>): Promise<
   const targets = [a.target, { ...b.target, slug: a.target.slug }];
   const load = startLoad({
     targets, ratePerS: 150, maxDurationMs: 20_000, maxRequests: 2400, writesPer20: 16, slowPer20: 0, rowsPerWrite: 5,
-    slowSql: 'SELECT 1', runId: name, ledgers,
+    slowRequest: trickledUpload(100), runId: name, ledgers,
   });
   // Meanwhile each container imports its own CSV (batched BEGIN IMMEDIATE transactions).
   const [upA, upB] = await Promise.all([uploadCsv(a.target, csvOf(300_000, 'a'), 'a.csv'), uploadCsv(b.target, csvOf(300_000, 'b'), 'b.csv')]);

@@ -2,10 +2,10 @@
 // schedule whether or not earlier ones have answered, so a stall shows up as latency and
 // failures instead of silently lowering the rate. Three kinds of request, in a fixed pattern
 // per tenant: reads, writes that each carry unique (client, sequence) pairs and count as
-// acknowledged only on a 2xx (the tenant answers after COMMIT), and slow SQL queries that are
-// in flight when containers are swapped. Bounded in count and in time; stops by itself.
+// acknowledged only on a 2xx (the tenant answers after COMMIT), and slow requests that are in
+// flight when containers are swapped. Bounded in count and in time; stops by itself.
 import { setTimeout as delay } from 'node:timers/promises';
-import { epochNow, isOk } from './http-call.js';
+import { epochNow, isOk, type CallResult } from './http-call.js';
 import { appendRows } from './tenant-api.js';
 import { callTenant, type TenantTarget } from './tenant-target.js';
 import { WriteLedger } from './write-ledger.js';
@@ -44,9 +44,9 @@ export interface LoadOptions {
   readonly clientsPerTarget?: number;
   /** The ledger table's name (columns client, seq, payload). */
   readonly table?: string;
-  /** A read-only query that takes a few hundred milliseconds. */
-  readonly slowSql: string;
-  /** Slow queries run one at a time inside a tenant; more than this in flight become reads. */
+  /** A request that stays in flight a few hundred milliseconds (see slow-requests.ts). */
+  readonly slowRequest: (target: TenantTarget) => Promise<CallResult>;
+  /** More slow requests than this in flight to one tenant become reads (bounds the generator's own pressure). */
   readonly maxSlowInflightPerTarget?: number;
   readonly timeoutMs?: number;
   /** Prefix of client names, unique per run. */
@@ -97,7 +97,7 @@ export function startLoad(opts: LoadOptions): RunningLoad {
   const slowPer20 = opts.slowPer20 ?? 1;
   const rowsPerWrite = opts.rowsPerWrite ?? 1;
   const clients = opts.clientsPerTarget ?? 4;
-  const maxSlow = opts.maxSlowInflightPerTarget ?? 2;
+  const maxSlow = opts.maxSlowInflightPerTarget ?? 4;
   const records: RequestRecord[] = [];
   const pending = new Set<Promise<void>>();
   const perTarget = opts.targets.map(() => ({ sent: 0, slowInflight: 0 }));
@@ -124,7 +124,7 @@ export function startLoad(opts: LoadOptions): RunningLoad {
       p = appendRows(target, table, rows, opts.timeoutMs);
     } else if (kind === 'slow') {
       state.slowInflight++;
-      p = callTenant(target, `/api/sql?${new URLSearchParams({ sql: opts.slowSql })}`, { timeoutMs: opts.timeoutMs });
+      p = opts.slowRequest(target);
     } else {
       p = callTenant(target, readPath(n, table), { timeoutMs: opts.timeoutMs, maxBodyBytes: 64 * 1024 });
     }
