@@ -5,14 +5,15 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { quoteIdent } from '../sql/identifier.js';
+import { MISMATCH, parseIntegerCell, parseRealCell, isDateCell, isDateTimeCell } from './cell-types.js';
 import { ImportError, toImportError } from './import-errors.js';
 import { BatchTransaction, runImmediate } from './immediate-transaction.js';
 import { DEFAULT_LIMITS, validatePlan, type ColumnPlan, type ImportLimits, type ImportMode, type ImportPlan, type ImportProgress } from './import-plan.js';
 import { ensureImportsTable, insertStartedImport, recordFinishedImport, recordHeartbeat } from './provenance.js';
-import { throwIfCancelled } from './read-csv.js';
+import { readCsv } from './read-csv.js';
+import { checkHeader, raggedRowError, tooManyRowsError, typeMismatchError } from './row-checks.js';
 import { createTableSql, dropTableIfExists, insertRowsSql, rowsPerStatement, stagingTableName } from './staging.js';
 import { alignToTable, diffAppendColumns, readTableColumns, tableExists } from './table-columns.js';
-import { FIELD_SEPARATOR, isNumericColumn, readTypedBatches, type RowBatch, type TypedReadOptions, type TypedReadResult } from './typed-batches.js';
 
 export interface ImportContext {
   /** The uploaded file's original name, for provenance. */
@@ -44,32 +45,13 @@ export interface ImportResult {
 const BATCH_ROWS = 20_000;
 const BATCH_MAX_MS = 150;
 
+const TYPE_CODE = { text: 0, integer: 1, real: 2, date: 3, datetime: 4 } as const;
+
 export function newImportId(): string {
   return `${Date.now().toString(36)}${randomBytes(5).toString('hex')}`;
 }
 
-/**
- * Where the checked rows come from: given the columns (in the file's order) and limits, it
- * delivers every row as batches to `onBatch`, which inserts synchronously, and resolves when the
- * file is done. importCsv() parses in this thread; the import worker parses in a second one.
- */
-export type RowSource = (input: RowSourceInput, onBatch: (batch: RowBatch) => void) => Promise<TypedReadResult>;
-
-export interface RowSourceInput extends Omit<TypedReadOptions, 'path'> {
-  signal?: AbortSignal;
-}
-
-/** A RowSource that parses `path` in the calling thread. */
-export function parseInThread(path: string): RowSource {
-  return (input, onBatch) => readTypedBatches({ ...input, path }, onBatch);
-}
-
 export async function importCsv(db: Database.Database, path: string, plan: ImportPlan, ctx: ImportContext): Promise<ImportResult> {
-  return importRows(db, plan, ctx, parseInThread(path));
-}
-
-/** importCsv() with the rows from `source`: staging table, batched inserts, publish or discard. */
-export async function importRows(db: Database.Database, plan: ImportPlan, ctx: ImportContext, source: RowSource): Promise<ImportResult> {
   validatePlan(plan);
   const limits: ImportLimits = { ...DEFAULT_LIMITS, ...ctx.limits };
   const importId = ctx.importId ?? newImportId();
@@ -102,55 +84,87 @@ export async function importRows(db: Database.Database, plan: ImportPlan, ctx: I
     const insertMany = db.prepare(insertRowsSql(staging, ncols, perStatement));
     const insertOne = db.prepare(insertRowsSql(staging, ncols, 1));
     const values: (string | number | null)[] = new Array(perStatement * ncols).fill(null);
-    const numeric = columns.map(isNumericColumn);
+    const typeCodes = Uint8Array.from(columns, (c) => TYPE_CODE[c.type]);
+    const maxRows = limits.maxRows;
+    const appending = plan.mode === 'append';
     let buffered = 0;
     let batchStartRows = 0;
+    let headerSeen = false;
+
     const progressEvery = ctx.progressIntervalMs ?? 100;
     let lastProgress = 0;
 
-    const result = await source(
-      { encoding: plan.encoding, delimiter: plan.delimiter, mode: plan.mode, columns, limits, signal: ctx.signal },
-      (batch) => {
-        throwIfCancelled(ctx.signal);
-        const fields = batch.text.split(FIELD_SEPARATOR);
-        for (let at = 0, end = batch.rows * ncols; at < end; at += ncols) {
-          const base = buffered * ncols;
-          for (let i = 0; i < ncols; i++) {
-            const s = fields[at + i]!;
-            values[base + i] = s.length === 0 ? null : numeric[i] ? Number(s) : s;
-          }
-          if (++buffered === perStatement) {
-            tx.begin();
-            insertMany.run(values);
-            buffered = 0;
-          }
+    const result = await readCsv(
+      path,
+      { encoding: plan.encoding, delimiter: plan.delimiter, limits, signal: ctx.signal, hash: true },
+      (fields, count, line) => {
+        if (!headerSeen) {
+          checkHeaderMatchesPlan(checkHeader(fields, count, limits), plan.columns);
+          headerSeen = true;
+          return;
         }
-        rows += batch.rows;
-        bytes = batch.bytesRead;
-        // End the write transaction once it is big or old enough: the lock is never held for
-        // more than about BATCH_MAX_MS plus one batch (one 256 KiB slice of the file).
+        if (count !== ncols) throw raggedRowError(line, ncols, count);
+        const base = buffered * ncols;
+        for (let i = 0; i < ncols; i++) {
+          const s = fields[i]!;
+          let v: string | number | null | typeof MISMATCH;
+          if (s.length === 0) v = null;
+          else {
+            switch (typeCodes[i]) {
+              case 0:
+                v = s;
+                break;
+              case 1:
+                v = parseIntegerCell(s);
+                break;
+              case 2:
+                v = parseRealCell(s);
+                break;
+              case 3:
+                v = isDateCell(s) ? s : MISMATCH;
+                break;
+              default:
+                v = isDateTimeCell(s) ? s : MISMATCH;
+            }
+            if (v === MISMATCH) throw typeMismatchError(line, i + 1, columns[i]!.name, columns[i]!.type, s, appending);
+          }
+          values[base + i] = v;
+        }
+        if (maxRows > 0 && rows >= maxRows) throw tooManyRowsError(line, maxRows);
+        rows++;
+        if (++buffered === perStatement) {
+          tx.begin();
+          insertMany.run(values);
+          buffered = 0;
+        }
+      },
+      (bytesRead, totalBytes) => {
+        // Between reads: end the batch once it is big or old enough; the write lock is never
+        // held for more than about BATCH_MAX_MS plus one 256 KiB chunk.
         const now = performance.now();
         if (tx.isOpen && (rows - batchStartRows >= BATCH_ROWS || now - tx.startedAt >= BATCH_MAX_MS)) {
           recordHeartbeat(db, importId, rows, new Date().toISOString());
           tx.commit();
           batchStartRows = rows;
         }
+        bytes = bytesRead;
         if (ctx.onProgress && now - lastProgress >= progressEvery) {
           lastProgress = now;
-          ctx.onProgress({ rows, bytesRead: batch.bytesRead, totalBytes: batch.totalBytes });
+          ctx.onProgress({ rows, bytesRead, totalBytes });
         }
       },
     );
+    if (!headerSeen) throw new ImportError('CSV_EMPTY_FILE', 'The file is empty: there is no header row.', { line: 1 });
     if (buffered > 0) {
       tx.begin();
       for (let r = 0; r < buffered; r++) insertOne.run(values.slice(r * ncols, (r + 1) * ncols));
     }
     tx.commit();
     bytes = result.bytesRead;
-    const sha256 = result.sha256;
+    const sha256 = result.sha256!;
     const finishedAt = new Date().toISOString();
     runImmediate(db, () => {
-      throwIfCancelled(ctx.signal);
+      if (ctx.signal?.aborted) throw new ImportError('CSV_CANCELLED', 'The import was cancelled; nothing was written.');
       publishStaging(db, plan, columns, staging);
       recordFinishedImport(db, importId, { status: 'succeeded', rows, fileBytes: bytes, sha256, columns, finishedAt });
     });
@@ -181,6 +195,16 @@ function checkAppendable(db: Database.Database, plan: ImportPlan) {
     });
   }
   return existing;
+}
+
+function checkHeaderMatchesPlan(headers: string[], planned: readonly ColumnPlan[]): void {
+  const changed = headers.length !== planned.length || headers.some((h, i) => h !== planned[i]!.header);
+  if (changed) {
+    throw new ImportError('CSV_HEADER_CHANGED', "The file's header row does not match the reviewed columns; preview the file again.", {
+      line: 1,
+      details: { headers, planned: planned.map((c) => c.header) },
+    });
+  }
 }
 
 function tableExistsError(table: string): ImportError {

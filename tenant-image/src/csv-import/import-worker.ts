@@ -1,13 +1,11 @@
 // Worker-thread entry: runs one import (and then the search index rebuild) on its own database
-// connection, so the app's event loop keeps answering while a 1M-row file streams in. The file is
-// parsed in a second worker (parse-in-worker.ts) so parsing and inserting use both cores.
+// connection, so the app's event loop keeps answering while a 1M-row file streams in.
 // Messages to the parent: progress, imported, indexed, error. From the parent: cancel.
 import { parentPort, workerData } from 'node:worker_threads';
-import { importRows, type ImportContext } from './import-csv.js';
+import { importCsv, type ImportContext } from './import-csv.js';
 import { toImportError } from './import-errors.js';
 import type { ImportPlan } from './import-plan.js';
 import { openImportDatabase } from './open-import-database.js';
-import { parseInWorker } from './parse-in-worker.js';
 import { rebuildSearchIndex } from './search-index.js';
 import type { WorkerMessage } from './worker-messages.js';
 
@@ -29,11 +27,11 @@ const post = (m: WorkerMessage): void => port.postMessage(m);
 
 const db = openImportDatabase(data.dbPath);
 try {
-  const result = await importRows(db, data.plan, {
+  const result = await importCsv(db, data.path, data.plan, {
     ...data.ctx,
     signal: controller.signal,
     onProgress: (progress) => post({ type: 'progress', progress }),
-  }, parseInWorker(data.path));
+  });
   post({ type: 'imported', result });
   if (data.rebuildIndex) {
     try {
