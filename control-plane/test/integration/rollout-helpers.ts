@@ -27,7 +27,9 @@ export async function startRolloutStack(env: Record<string, string> = {}): Promi
   const stack = await startStack({
     env: {
       BERTH_TENANT_IMAGE: TENANT_IMAGE, BERTH_STOP_GRACE_S: '5', BERTH_PROBE_INTERVAL_MS: '500', BERTH_RECONCILE_INTERVAL_MS: '1000',
-      BERTH_ROLLOUT_SETTLE_MS: '300', BERTH_LOG_LEVEL: 'debug', ...env,
+      BERTH_ROLLOUT_SETTLE_MS: '300', BERTH_LOG_LEVEL: 'debug',
+      // A loaded CI host can take well over the 30 s default to start a Node container.
+      BERTH_READY_TIMEOUT_MS: '90000', ...env,
     },
   });
   const imageB = `berth/tenant:rollout-b-${stack.instance}`;
@@ -57,7 +59,7 @@ export async function startRolloutStack(env: Record<string, string> = {}): Promi
 export async function createRunningTenants(rs: RolloutStack, slugs: readonly string[]): Promise<void> {
   for (const slug of slugs) await rs.api.createTenant(slug);
   for (const slug of slugs) {
-    await waitFor(async () => (await request(`${rs.stack.tenantUrl(slug)}/__lbheartbeat__`, { agent: rs.stack.agent })).status === 200, { timeoutMs: 30_000, what: `${slug} serving` });
+    await waitFor(async () => (await request(`${rs.stack.tenantUrl(slug)}/__lbheartbeat__`, { agent: rs.stack.agent })).status === 200, { timeoutMs: 90_000, what: `${slug} serving` });
   }
 }
 
