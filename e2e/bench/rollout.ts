@@ -118,7 +118,7 @@ try {
   // Both copies with busy timeout 0 and deferred transactions while they overlap; long write transactions.
   controls['busy-timeout-0'] = await control(stack, 'busy-timeout-0', tenants[2]!,
     [{ image: FAULT_B, tenants: [tenants[2]!.slug] }, { image: FAULT_A, tenants: [tenants[2]!.slug] }],
-    { ratePerS: 80, slowRequest, runId: 'ctl-busy', ledgers, writesPer20: 16, slowPer20: 0, rowsPerWrite: 50 }, (x) => x.busy);
+    { ratePerS: 60, slowRequest, runId: 'ctl-busy', ledgers, writesPer20: 16, slowPer20: 0, rowsPerWrite: 20 }, (x) => x.busy);
   const sensitive = Object.values(controls).every((n) => n > 0);
   if (!sensitive) console.error('the harness is INSENSITIVE: a negative control registered no failures');
 

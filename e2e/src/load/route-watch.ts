@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { docker } from '../docker-cli.js';
 import { epochNow } from './http-call.js';
+import { waitFor } from '../wait-for.js';
 
 /** One poll of Traefik: which server URLs each tenant service had, known true at some point in [sentAt, receivedAt]. */
 export interface RouteSnapshot {
@@ -82,40 +83,57 @@ export interface ContainerEvent {
 export interface ContainerWatch {
   /** Server URL (http://<ip>:8080) of each container running at the start or started since. */
   readonly urls: Map<string, string>;
-  /** Stops following and returns every container event of the window, read back from Docker. */
+  /** Stops following and returns every container event of the window. */
   stop(): Promise<ContainerEvent[]>;
 }
 
 /**
- * Follows `docker events` for the stack's containers to learn each new container's address
- * while it still exists; at the end the window's events are read back in full with
- * --since/--until (a bounded query, so nothing emitted late is missed).
+ * Follows `docker events` for the stack's objects: every container event, and each new
+ * container's address while it still exists. Collected live, because the daemon keeps only
+ * its last 256 events for --since queries. At the end a sentinel container is created (never
+ * started): once its event arrives, every earlier event has been delivered (the stream is ordered).
  */
 export async function watchContainers(instance: string, network: string, port = 8080): Promise<ContainerWatch> {
-  const since = Date.now() / 1000;
+  const label = `berth.instance=${instance}`;
   const urls = new Map<string, string>();
+  const events: ContainerEvent[] = [];
   const lookups: Promise<void>[] = [];
+  const sentinel = `berth-${instance}-events-sentinel-${process.pid}`;
+  let sentinelSeen = false;
   const lookUp = (id: string) => {
     lookups.push(docker('inspect', '-f', `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`, id)
       .then((ip) => { if (ip) urls.set(id, `http://${ip}:${port}`); })
       .catch(() => undefined));
   };
-  const child = spawn('docker', ['events', '--filter', `label=berth.instance=${instance}`, '--filter', 'type=container', '--filter', 'event=start', '--format', '{{.ID}}'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
+  const child = spawn('docker', ['events', '--filter', `label=${label}`, '--format', '{{json .}}'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    if (line.includes(sentinel)) sentinelSeen = true;
+    const [e] = parseContainerEvents(line);
+    if (!e) return;
+    events.push(e);
+    if (e.action === 'start') lookUp(e.id);
   });
-  createInterface({ input: child.stdout! }).on('line', (id) => { if (id.trim()) lookUp(id.trim()); });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  for (const id of (await docker('ps', '-q', '--no-trunc', '--filter', `label=berth.instance=${instance}`)).split('\n').filter(Boolean)) lookUp(id);
+  // A created-never-started container of an image already here: only container events carry labels.
+  const image = (await docker('ps', '--filter', `label=${label}`, '--format', '{{.Image}}')).split('\n')[0];
+  if (!image) throw new Error(`no running container labelled ${label} to watch`);
+  const mark = async (name: string) => {
+    sentinelSeen = false;
+    const id = await docker('create', '--name', name, '--label', label, '--network', 'none', '--entrypoint', '/never-started', image);
+    await waitFor(() => sentinelSeen, { timeoutMs: 10_000, intervalMs: 10, what: 'docker events to deliver the sentinel' });
+    await docker('rm', id);
+  };
+  // The stream is live once it reports an event caused after it started.
+  await mark(`${sentinel}-start`);
+  for (const id of (await docker('ps', '-q', '--no-trunc', '--filter', `label=${label}`)).split('\n').filter(Boolean)) lookUp(id);
   return {
     urls,
     async stop() {
-      const until = Date.now() / 1000;
+      await mark(`${sentinel}-end`);
       child.kill('SIGTERM');
       await exited;
       await Promise.all(lookups);
-      const out = await docker('events', '--since', since.toFixed(3), '--until', until.toFixed(3),
-        '--filter', `label=berth.instance=${instance}`, '--filter', 'type=container', '--format', '{{json .}}');
-      return parseContainerEvents(out);
+      return events;
     },
   };
 }
@@ -123,13 +141,13 @@ export async function watchContainers(instance: string, network: string, port = 
 export function parseContainerEvents(text: string): ContainerEvent[] {
   const events: ContainerEvent[] = [];
   for (const line of text.split('\n')) {
-    let e: { id?: string; Action?: string; timeNano?: number; Actor?: { Attributes?: Record<string, string> } };
+    let e: { Type?: string; id?: string; Action?: string; timeNano?: number; Actor?: { Attributes?: Record<string, string> } };
     try {
       e = JSON.parse(line);
     } catch {
       continue;
     }
-    if (!e.id || !e.Action) continue;
+    if (e.Type !== 'container' || !e.id || !e.Action) continue;
     const attrs = e.Actor?.Attributes ?? {};
     events.push({ id: e.id, action: e.Action.split(':')[0]!, at: Number(e.timeNano) / 1e6, name: attrs.name ?? '', tenant: attrs['berth.tenant'] });
   }
