@@ -3,11 +3,11 @@
 // says what to do next; running it again after a crash gives the remaining steps.
 import type { Config } from '../config.js';
 import type { ManagedContainer, ManagedVolume } from '../docker/types.js';
-import { renderRoute } from '../edge/route-files.js';
+import { parseRoute, renderRoute } from '../edge/route-files.js';
 import type { ReadinessView } from '../probe/prober.js';
 import { containerSpecFor, tenantLabels, volumeNameFor, type SpecConfig } from '../tenants/container-spec.js';
 import { LABEL } from '../tenants/labels.js';
-import { routeFor } from '../tenants/route.js';
+import { routeFor, serversOf } from '../tenants/route.js';
 import type { Tenant } from '../tenants/tenant.js';
 import type { Action, Lane } from './actions.js';
 import { containersOf, isTenantContainer, viewTenant, type TenantView } from './tenant-view.js';
@@ -41,7 +41,7 @@ export function plan(input: PlanInput): Lane[] {
   const live = tenants.filter((t) => t.desiredState === 'running' && !held.has(t.id));
 
   // Drift replacement overlaps old and new containers: bound how many run at once.
-  const views = new Map(live.map((t) => [t.id, viewTenant(containerSpecFor(t, config), containersOf(t.id, observed.containers), observed.readiness)]));
+  const views = new Map(live.map((t) => [t.id, viewTenant(containerSpecFor(t, config), containersOf(t.id, observed.containers), observed.readiness, routedServers(observed, t.slug))]));
   const replacing = [...views.values()].filter((v) => v.keeper !== null && !v.keeperReady && v.serving.length > 0).length;
   let replaceBudget = Math.max(0, config.rolloutParallel - replacing);
 
@@ -82,6 +82,13 @@ export function volumesByName(volumes: readonly ManagedVolume[]): ReadonlyMap<st
   let index = volumeIndexes.get(volumes);
   if (!index) volumeIndexes.set(volumes, (index = new Map(volumes.map((v) => [v.name, v]))));
   return index;
+}
+
+/** Server URLs the tenant's current route file lists (what Traefik is serving now). */
+function routedServers(observed: Observed, slug: string): Set<string> {
+  const text = observed.routes.get(slug);
+  const doc = text === undefined ? null : parseRoute(text);
+  return new Set(doc ? serversOf(doc, slug) : []);
 }
 
 /** A volume with the tenant's name that carries another tenant's id is never adopted. */

@@ -46,10 +46,26 @@ export function isReady(c: ManagedContainer, readiness: (id: string) => Readines
   return c.state === 'running' && c.ip !== null && readiness(c.id).state === 'ready';
 }
 
-export function viewTenant(spec: ContainerSpec, mine: readonly ManagedContainer[], readiness: (id: string) => ReadinessView): TenantView {
+/**
+ * Ready, or not probed yet while the current route already lists it. After a control-plane
+ * restart the prober knows nothing; treating every routed container as gone until its first
+ * probe would write empty routes (503s) for a moment. A probe failure still removes it.
+ */
+function isServing(c: ManagedContainer, readiness: (id: string) => ReadinessView, routed: ReadonlySet<string>): boolean {
+  if (isReady(c, readiness)) return true;
+  return c.state === 'running' && c.ip !== null && readiness(c.id).state === 'unknown' && routed.has(serverUrlFor(c.ip));
+}
+
+export function viewTenant(
+  spec: ContainerSpec,
+  mine: readonly ManagedContainer[],
+  readiness: (id: string) => ReadinessView,
+  routedServers: ReadonlySet<string> = new Set(),
+): TenantView {
   const hash = spec.labels[LABEL.specHash]!;
-  const ready = (c: ManagedContainer) => isReady(c, readiness);
-  const rank = (c: ManagedContainer) => (ready(c) ? 0 : RANK[c.state]);
+  // Probed-ready ranks first; a routed container not probed yet may serve but never outranks it.
+  const ready = (c: ManagedContainer) => isServing(c, readiness, routedServers);
+  const rank = (c: ManagedContainer) => (isReady(c, readiness) ? 0 : RANK[c.state]);
   const candidates = mine
     .filter((c) => c.labels[LABEL.specHash] === hash && RANK[c.state] < 9)
     .sort((a, b) => rank(a) - rank(b) || b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1));

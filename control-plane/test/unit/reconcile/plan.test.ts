@@ -24,6 +24,8 @@ interface World {
   routes?: Record<string, string[]>;
   confirmed?: string[];
   ready?: ManagedContainer[];
+  /** Probed and failing (the rest of the unlisted containers are not probed yet: 'unknown'). */
+  notReady?: ManagedContainer[];
   held?: number[];
   parallel?: number;
 }
@@ -34,12 +36,13 @@ function run(w: World): Lane[] {
     Object.entries(w.routes ?? {}).map(([slug, urls]) => [slug, renderRoute(routeFor(byslug.get(slug) ?? tenant({ slug }), urls, config))]),
   );
   const readySet = new Set((w.ready ?? []).map((c) => c.id));
+  const notReadySet = new Set((w.notReady ?? []).map((c) => c.id));
   const observed: Observed = {
     containers: w.containers ?? [],
     volumes: w.volumes ?? [],
     routes,
     confirmedRoutes: new Map((w.confirmed ?? []).map((slug) => [slug, routes.get(slug)!])),
-    readiness: (id) => ({ state: readySet.has(id) ? 'ready' : 'unknown', since: 0, detail: '' }),
+    readiness: (id) => ({ state: readySet.has(id) ? 'ready' : notReadySet.has(id) ? 'not-ready' : 'unknown', since: 0, detail: '' }),
   };
   return plan({ tenants: w.tenants, observed, held: new Set(w.held ?? []), now: NOW, config: { ...config, rolloutParallel: w.parallel ?? 2 } });
 }
@@ -89,6 +92,16 @@ test('a route file that Traefik has not confirmed (e.g. after a restart) is conf
   const c = containerOf(acme);
   assert.deepEqual(summary(run({ tenants: [acme], containers: [c], volumes: [volumeOf(acme)], routes: { acme: [url(c)] }, ready: [c] })), {
     'tenant:1': [`confirm [${url(c)}]`],
+  });
+});
+
+test('after a restart, a routed container not probed yet keeps its place (no empty route, no 503)', () => {
+  const c = containerOf(acme);
+  assert.deepEqual(summary(run({ tenants: [acme], containers: [c], volumes: [volumeOf(acme)], routes: { acme: [url(c)] } })), {
+    'tenant:1': [`confirm [${url(c)}]`],
+  });
+  assert.deepEqual(summary(run({ tenants: [acme], containers: [c], volumes: [volumeOf(acme)], routes: { acme: [url(c)] }, notReady: [c] })), {
+    'tenant:1': ['route []'],
   });
 });
 
