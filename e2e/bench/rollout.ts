@@ -115,10 +115,11 @@ try {
   controls['no-drain'] = await control(stack, 'no-drain', tenants[1]!,
     [{ image: nextImage, tenants: [tenants[1]!.slug], unsafe: 'no-drain' }],
     { ratePerS: 40, slowRequest, runId: 'ctl-nd', ledgers, slowPer20: 8, maxSlowInflightPerTarget: 10 }, (x) => x.failed);
-  // Both copies with busy timeout 0 and deferred transactions while they overlap; long write transactions.
+  // Busy timeout 0 and deferred transactions while two copies overlap (three overlaps, the
+  // last two with both copies faulty): 140 writes/s of 50 rows keep the write lock held often.
   controls['busy-timeout-0'] = await control(stack, 'busy-timeout-0', tenants[2]!,
-    [{ image: FAULT_B, tenants: [tenants[2]!.slug] }, { image: FAULT_A, tenants: [tenants[2]!.slug] }],
-    { ratePerS: 60, slowRequest, runId: 'ctl-busy', ledgers, writesPer20: 16, slowPer20: 0, rowsPerWrite: 20 }, (x) => x.busy);
+    [FAULT_B, FAULT_A, FAULT_B].map((image) => ({ image, tenants: [tenants[2]!.slug] })),
+    { ratePerS: 150, slowRequest, runId: 'ctl-busy', ledgers, writesPer20: 19, slowPer20: 0, rowsPerWrite: 50 }, (x) => x.busy);
   const sensitive = Object.values(controls).every((n) => n > 0);
   if (!sensitive) console.error('the harness is INSENSITIVE: a negative control registered no failures');
 
