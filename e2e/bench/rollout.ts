@@ -132,6 +132,7 @@ try {
     lost > 0 && `${lost} lost writes`,
     duplicates > 0 && `${duplicates} duplicated writes`,
     v.stopOrderViolations + v.eventOrderViolations > 0 && 'an old container was stopped while still routed',
+    v.stopsUnverified > 0 && `${v.stopsUnverified} old-container stops reported by the rollouts were not seen by the watchers`,
     v.oldContainersStopped < M * R && `only ${v.oldContainersStopped} of ${M * R} old containers were seen leaving`,
     writes.some((w) => w.integrity !== 'ok') && 'integrity_check failed',
     v.rolloutsNotDone.length > 0 && `rollouts not done: ${v.rolloutsNotDone.join('; ')}`,

@@ -47,6 +47,7 @@ test('rollouts a → b → a under load: no failed request, no lost or doubled w
   assert.equal(v.busy, 0);
   assert.equal(v.traefik5xx, 0, 'Traefik answered no 5xx for the tenant');
   assert.equal(v.oldContainersStopped, 2, 'both old containers were seen leaving');
+  assert.equal(v.stopsUnverified, 0);
   assert.equal(v.stopOrderViolations, 0, 'Traefik no longer listed each old container when Docker stopped it');
   assert.equal(v.eventOrderViolations, 0);
   assert.ok(v.rolling.requests > 50, `load ran during the rollouts (${v.rolling.requests} requests)`);

@@ -95,6 +95,8 @@ export interface PhaseVerdict {
   readonly stopOrderViolations: number;
   readonly eventOrderViolations: number;
   readonly oldContainersStopped: number;
+  /** Stops the rollouts reported that the outside watchers could not judge (incomplete evidence). */
+  readonly stopsUnverified: number;
   readonly rolloutsNotDone: string[];
   readonly steady: WindowSummary;
   readonly rolling: WindowSummary;
@@ -121,6 +123,7 @@ export function judgePhase(e: PhaseEvidence): PhaseVerdict {
     stopOrderViolations: e.stopOrder.filter((o) => !o.ok).length,
     eventOrderViolations: e.eventOrder.filter((o) => !o.ok).length,
     oldContainersStopped: e.stopOrder.length,
+    stopsUnverified: Math.max(0, e.eventOrder.length - e.stopOrder.length),
     rolloutsNotDone: notDone,
     steady: summarise(outside),
     rolling: summarise(inside),
