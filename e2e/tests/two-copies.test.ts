@@ -14,6 +14,7 @@ import { trickledUpload } from '../src/load/slow-requests.js';
 import { WriteLedger } from '../src/load/write-ledger.js';
 import { verifyWrites } from '../src/load/verify-writes.js';
 import { checkIntegrity } from '../src/load/integrity-check.js';
+import { waitFor } from '../src/wait-for.js';
 
 const IMAGE = process.env.BERTH_TEST_TENANT_IMAGE ?? 'berth/tenant:current';
 let stack: Stack;
@@ -58,7 +59,9 @@ async function runTwoCopies(name: string, env: Record<string, string>): Promise<
   // One after the other: the second starts while the first already holds the database open.
   const a = await runTenantContainer({ image: IMAGE, network: stack.network, volume, label, name: `${volume}-a`, agent, env });
   const b = await runTenantContainer({ image: IMAGE, network: stack.network, volume, label, name: `${volume}-b`, agent, env });
-  await importCsv(a.target, 'ledger', 'client,seq,payload\nseed,0,seed\n');
+  // In the negative control these setup writes can meet SQLITE_BUSY themselves: retried, bounded.
+  const retried = <T>(what: string, fn: () => Promise<T>) => waitFor(fn, { timeoutMs: 60_000, intervalMs: 100, what });
+  await retried('ledger table', () => importCsv(a.target, 'ledger', 'client,seq,payload\nseed,0,seed\n'));
   const ledgers = new Map<string, WriteLedger>();
   // Both containers write to the same table: one ledger, since it is one database.
   const targets = [a.target, { ...b.target, slug: a.target.slug }];
@@ -67,9 +70,10 @@ async function runTwoCopies(name: string, env: Record<string, string>): Promise<
     slowRequest: trickledUpload(100), runId: name, ledgers,
   });
   // Meanwhile each container imports its own CSV (batched BEGIN IMMEDIATE transactions).
-  const [upA, upB] = await Promise.all([uploadCsv(a.target, csvOf(300_000, 'a'), 'a.csv'), uploadCsv(b.target, csvOf(300_000, 'b'), 'b.csv')]);
+  const [csvA, csvB] = [csvOf(300_000, 'a'), csvOf(300_000, 'b')];
+  const [upA, upB] = await Promise.all([retried('upload a', () => uploadCsv(a.target, csvA, 'a.csv')), retried('upload b', () => uploadCsv(b.target, csvB, 'b.csv'))]);
   const importStart = Date.now();
-  const [jobA, jobB] = await Promise.all([startImport(a.target, upA, 'imported_a'), startImport(b.target, upB, 'imported_b')]);
+  const [jobA, jobB] = await Promise.all([retried('import a', () => startImport(a.target, upA, 'imported_a')), retried('import b', () => startImport(b.target, upB, 'imported_b'))]);
   const settled = await Promise.allSettled([waitForImport(a.target, jobA.id, 120_000), waitForImport(b.target, jobB.id, 120_000)]);
   const importEnd = Date.now();
   const records = await load.done;
