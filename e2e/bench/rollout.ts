@@ -55,14 +55,15 @@ function buildImages(): void {
 }
 
 function describeRun(run: RolloutRun, i: number): string {
-  const tenants = (run.rollout.tenants ?? []).map((t) => `${t.slug}:${t.state}${t.startedAt && t.finishedAt ? ` ${((t.finishedAt - t.startedAt) / 1000).toFixed(1)}s` : ''}`).join(' ');
+  const tenants = (run.rollout.tenants ?? []).map((t) => `${t.slug}:${t.state}${t.startedAt && t.finishedAt ? ` ${((t.finishedAt - t.startedAt) / 1000).toFixed(1)}s` : ''}` +
+    (t.state !== 'done' && t.reason ? ` (${t.reason})` : '')).join(' ');
   return `rollout ${i + 1} → ${run.request.image} (parallel ${run.request.parallel ?? '-'}${run.request.unsafe ? `, unsafe ${run.request.unsafe}` : ''}): ${run.rollout.state} in ${((run.to - run.from) / 1000).toFixed(1)} s [${tenants}]`;
 }
 
 function describeVerdict(name: string, v: PhaseVerdict): string {
   return `${name}: ${v.requests} requests, ${v.failed} failed, ${v.busy} busy, Traefik 5xx ${v.traefik5xx}, retries ${v.traefikRetries}, ` +
     `old containers stopped ${v.oldContainersStopped} (stopped while routed: ${v.stopOrderViolations} by Traefik/Docker, ${v.eventOrderViolations} by the rollout's events); ` +
-    `steady p50/p99 ${v.steady.p50Ms}/${v.steady.p99Ms} ms, during rollouts ${v.rolling.p50Ms}/${v.rolling.p99Ms} ms` +
+    `reads+writes p50/p99 steady ${v.steady.p50Ms}/${v.steady.p99Ms} ms, during rollouts ${v.rolling.p50Ms}/${v.rolling.p99Ms} ms` +
     (v.failureSamples.length ? `\n    failures: ${v.failureSamples.join('\n              ')}` : '');
 }
 
@@ -115,11 +116,12 @@ try {
   controls['no-drain'] = await control(stack, 'no-drain', tenants[1]!,
     [{ image: nextImage, tenants: [tenants[1]!.slug], unsafe: 'no-drain' }],
     { ratePerS: 40, slowRequest, runId: 'ctl-nd', ledgers, slowPer20: 8, maxSlowInflightPerTarget: 10 }, (x) => x.failed);
-  // Busy timeout 0 and deferred transactions while two copies overlap (three overlaps, the
-  // last two with both copies faulty): 140 writes/s of 50 rows keep the write lock held often.
+  // Busy timeout 0 and deferred transactions while two copies overlap (five overlaps, the last
+  // four with both copies faulty). Each overlap lasts well under a second, so the writes are
+  // many and long (200 rows) to keep the write lock held a good part of the time.
   controls['busy-timeout-0'] = await control(stack, 'busy-timeout-0', tenants[2]!,
-    [FAULT_B, FAULT_A, FAULT_B].map((image) => ({ image, tenants: [tenants[2]!.slug] })),
-    { ratePerS: 150, slowRequest, runId: 'ctl-busy', ledgers, writesPer20: 19, slowPer20: 0, rowsPerWrite: 50 }, (x) => x.busy);
+    [FAULT_B, FAULT_A, FAULT_B, FAULT_A, FAULT_B].map((image) => ({ image, tenants: [tenants[2]!.slug] })),
+    { ratePerS: 120, slowRequest, runId: 'ctl-busy', ledgers, writesPer20: 19, slowPer20: 0, rowsPerWrite: 200 }, (x) => x.busy);
   const sensitive = Object.values(controls).every((n) => n > 0);
   if (!sensitive) console.error('the harness is INSENSITIVE: a negative control registered no failures');
 
