@@ -137,9 +137,12 @@ export function createProber(opts: ProberOptions): Prober {
       const e = entries.get(id);
       if (!e) return;
       const wasReady = e.state === 'ready';
-      const next = fresh(e.ip, Date.now());
+      // Fast-polled like a new container, but 'not-ready' rather than 'unknown': after a
+      // restart of the control plane an unprobed routed container keeps its place, a
+      // container known to have died must not (its app is not listening yet).
+      const next: Entry = { ...fresh(e.ip, Date.now()), state: 'not-ready', detail: 'container died' };
       entries.set(id, next);
-      if (wasReady) opts.onChange(id, { state: 'unknown', since: next.since, detail: 'container died' });
+      if (wasReady) opts.onChange(id, { state: 'not-ready', since: next.since, detail: 'container died' });
       poke();
     },
     forget(id) {
