@@ -23,7 +23,7 @@ export const SETTINGS = [
   { name: 'BERTH_NETWORK', kind: 'string', default: 'berth-tenants', help: 'Docker bridge network for tenant containers (inter-container traffic disabled).' },
   { name: 'BERTH_TENANT_IMAGE', kind: 'string', default: 'berth/tenant:current', help: 'Image new tenants are created with.' },
   { name: 'BERTH_TENANT_MEMORY_MIB', kind: 'int', default: '128', help: 'Memory limit per tenant container.' },
-  { name: 'BERTH_TENANT_CPUS', kind: 'number', default: '1', help: 'CPU limit per tenant container (cores).' },
+  { name: 'BERTH_TENANT_CPUS', kind: 'number', default: '2', help: 'CPU limit per tenant container (cores). Two lets an import worker and the request thread run at once, so pages and health checks stay fast during a big import.' },
   { name: 'BERTH_TENANT_PIDS', kind: 'int', default: '64', help: 'Process/thread limit per tenant container.' },
   { name: 'BERTH_RECONCILE_INTERVAL_MS', kind: 'int', default: '10000', help: 'Period of the full reconcile resync (events and writes wake it sooner).' },
   { name: 'BERTH_PROBE_INTERVAL_MS', kind: 'int', default: '5000', help: "Period of the HTTP liveness probe of every running tenant container (a crash is seen at once through Docker's event stream; this catches hangs)." },

@@ -45,7 +45,8 @@ try {
   await docker('volume', 'create', '--label', label, `${stack.network}-bench`);
   const c = await runTenantContainer({
     image, network: stack.network, volume: `${stack.network}-bench`, label, name: `${stack.network}-bench`,
-    memory: '128m', cpus: '1', agent,
+    // The same limits the control plane gives a tenant by default (BERTH_TENANT_MEMORY_MIB, BERTH_TENANT_CPUS).
+    memory: '128m', cpus: '2', agent,
   });
   const [appPid] = await nodePids(c.id);
   if (!appPid) throw new Error('no node process found in the tenant container');
