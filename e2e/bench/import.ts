@@ -1,7 +1,7 @@
 // ./berth bench import — the 1,000,000-row × 8-column CSV (about 100 MB, deterministic)
 // imported through the HTTP upload path of ONE running tenant container, with type detection,
 // against the sqlite3 CLI's `.import` of the same file into a typed table in the same run.
-// The container gets the limits the control plane gives tenants (128 MiB, 1 CPU, 64 pids)
+// The container gets the limits the control plane gives tenants (128 MiB, 2 CPUs, 64 pids)
 // and is reached directly on its network with the identity headers ForwardAuth would add.
 // Figures, then one JSON line last.
 //   node --import tsx e2e/bench/import.ts [--rows N] [--image berth/tenant:current]
@@ -50,7 +50,7 @@ try {
   });
   const [appPid] = await nodePids(c.id);
   if (!appPid) throw new Error('no node process found in the tenant container');
-  console.log(`tenant container ${c.id.slice(0, 12)} (${image}) at ${c.ip}, 128 MiB, 1 CPU; app pid ${appPid} on the host`);
+  console.log(`tenant container ${c.id.slice(0, 12)} (${image}) at ${c.ip}, 128 MiB, 2 CPUs; app pid ${appPid} on the host`);
 
   const memory = sampleContainerMemory(c.id, 100);
   const health = probeLatency(c.target, '/__heartbeat__', 20);
