@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page, BrowserContext } from 'playwright-core';
 import { startStack, type Stack } from '../src/stack.js';
-import { launchBrowser, ARTIFACTS_DIR, type TestBrowser } from '../src/browser.js';
+import { launchBrowser, submitAndWait, ARTIFACTS_DIR, type TestBrowser } from '../src/browser.js';
 
 const shots = join(ARTIFACTS_DIR, 'signup-sso');
 let stack: Stack;
@@ -24,9 +24,8 @@ async function signUp(context: BrowserContext, email: string): Promise<Page> {
   await page.goto(`${stack.publicUrl}/signup`);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('correct horse battery');
-  await page.getByRole('button', { name: 'Sign up' }).click();
   try {
-    await page.waitForURL(`${stack.publicUrl}/`, { timeout: 15_000 });
+    await submitAndWait(page, () => page.getByRole('button', { name: 'Sign up' }).click(), `${stack.publicUrl}/`);
   } catch (err) {
     await shot(page, `failed-signup-${email}`);
     throw err;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, ARTIFACTS_DIR, type TestBrowser } from '../../../e2e/src/browser.js';
+import { launchBrowser, submitAndWait, ARTIFACTS_DIR, type TestBrowser } from '../../../e2e/src/browser.js';
 import { createRunningTenants, startRolloutStack, type RolloutStack } from './rollout-helpers.js';
 
 const shots = join(ARTIFACTS_DIR, 'rollout-admin');
@@ -29,8 +29,7 @@ async function logIn(context: BrowserContext, email: string, password: string): 
   await page.goto(`${rs.stack.publicUrl}/login`);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: /log in/i }).click();
-  await page.waitForURL(`${rs.stack.publicUrl}/`, { timeout: 15_000 });
+  await submitAndWait(page, () => page.getByRole('button', { name: /log in/i }).click(), `${rs.stack.publicUrl}/`);
   return page;
 }
 
@@ -69,8 +68,7 @@ test('a signed-in member who is not an admin is refused', async () => {
   await page.goto(`${rs.stack.publicUrl}/signup`);
   await page.getByLabel('Email').fill(`member-${rs.stack.instance}@example.com`);
   await page.getByLabel('Password').fill('correct horse battery');
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await page.waitForURL(`${rs.stack.publicUrl}/`, { timeout: 15_000 });
+  await submitAndWait(page, () => page.getByRole('button', { name: 'Sign up' }).click(), `${rs.stack.publicUrl}/`);
   const res = await page.goto(`${rs.stack.publicUrl}/admin`);
   assert.equal(res?.status(), 403);
   await page.screenshot({ path: join(shots, '04-member-refused.png'), fullPage: true });
