@@ -17,7 +17,7 @@ test('the create body carries every hardening setting of the spec and no socket,
   assert.deepEqual(h.SecurityOpt, ['no-new-privileges:true']);
   assert.equal(h.Init, true);
   assert.equal(h.Memory, h.MemorySwap);
-  assert.equal(h.NanoCpus, 1e9);
+  assert.equal(h.NanoCpus, config.tenantCpus * 1e9);
   assert.equal(h.PidsLimit, config.tenantPids);
   assert.deepEqual(h.RestartPolicy, { Name: 'unless-stopped' });
   assert.equal(h.NetworkMode, config.network);
