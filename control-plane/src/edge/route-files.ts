@@ -9,8 +9,14 @@ import type { RouteDocument } from '../tenants/route.js';
 
 const ROUTE_FILE = /^t-([a-z0-9][a-z0-9-]*)\.yml$/;
 const SHARED_FILE = '_shared.yml';
-// A temp file ends in .tmp-<pid>-<seq>: Traefik only loads .yml/.yaml/.toml, so it never sees one.
+// A temp file ends in .tmp-<pid>-<seq>: Traefik only loads .yml/.yaml/.toml, so it never loads one.
 const TEMP_FILE = /^\.(t-[a-z0-9-]+|_shared)\.yml\.tmp-\d+-\d+$/;
+// Temp files are written in this subdirectory, then renamed into the watched directory. Traefik
+// watches the directory itself, not its subdirectories, so a write is ONE event (the rename) for
+// it: with the temp file beside the route, creating it already woke Traefik, which re-read the
+// directory before the rename and then held the real change back for providersThrottleDuration
+// (measured: route written → first 200 took 218 ms, 10 ms without the extra event).
+const STAGING_DIR = '.staging';
 let tempSeq = 0;
 
 export interface RouteFiles {
@@ -42,8 +48,11 @@ export function createRouteFiles(dir: string): RouteFiles {
   return {
     dir,
     async init() {
-      await mkdir(dir, { recursive: true });
-      for (const name of await readdir(dir)) if (TEMP_FILE.test(name)) await rm(join(dir, name), { force: true });
+      await mkdir(join(dir, STAGING_DIR), { recursive: true });
+      // Also the watched directory itself: earlier versions wrote their temp files there.
+      for (const d of [dir, join(dir, STAGING_DIR)]) {
+        for (const name of await readdir(d)) if (TEMP_FILE.test(name)) await rm(join(d, name), { force: true });
+      }
     },
     async readAll() {
       const out = new Map<string, string>();
@@ -72,11 +81,12 @@ export function createRouteFiles(dir: string): RouteFiles {
 }
 
 /**
- * Temp file in the same directory, fsync, rename (F12): Traefik sees the old file or the new
- * one, never a half-written one. Sync I/O for the write+fsync keeps it one short step.
+ * Temp file on the same filesystem, fsync, rename into the watched directory (F12): Traefik
+ * sees the old file or the new one, never a half-written one. Sync I/O for the write+fsync
+ * keeps it one short step.
  */
 async function writeAtomically(dir: string, name: string, text: string): Promise<void> {
-  const tmp = join(dir, `.${name}.tmp-${process.pid}-${++tempSeq}`);
+  const tmp = join(dir, STAGING_DIR, `.${name}.tmp-${process.pid}-${++tempSeq}`);
   const fd = openSync(tmp, 'w', 0o644);
   try {
     writeSync(fd, text);

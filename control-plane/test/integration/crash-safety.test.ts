@@ -5,6 +5,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { docker } from '../../../e2e/src/docker-cli.js';
 import { request } from '../../../e2e/src/https-client.js';
 import { startStack, type Stack } from '../../../e2e/src/stack.js';
@@ -109,5 +110,6 @@ test(`SIGKILL at ${ROUNDS} moments during creations and deletions, then converge
   assert.equal(containers.length, live.length, 'exactly one container per live tenant');
   const files = readdirSync(s.routesDir).filter((f) => f.startsWith('t-')).sort();
   assert.deepEqual(files, live.map((slug) => `t-${slug}.yml`).sort(), 'one route file per live tenant, none for deleted ones');
-  assert.deepEqual(readdirSync(s.routesDir).filter((f) => f.includes('.tmp-')), [], 'no temp files left behind');
+  const temps = [...readdirSync(s.routesDir), ...readdirSync(join(s.routesDir, '.staging'))].filter((f) => f.includes('.tmp-'));
+  assert.deepEqual(temps, [], 'no temp files left behind');
 });
