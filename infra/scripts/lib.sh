@@ -26,6 +26,9 @@ wait_until() {
 
 # Content hash of files (paths relative to the repo), for "rebuild only when changed".
 tree_hash() {
-  (cd "$BERTH_ROOT" && find "$@" -type f ! -path '*/node_modules/*' ! -path '*/dist/*' -print0 2>/dev/null \
+  # Paths that do not exist (a package without scripts/) are skipped, not an error.
+  local p existing=()
+  for p in "$@"; do [ -e "$BERTH_ROOT/$p" ] && existing+=("$p"); done
+  (cd "$BERTH_ROOT" && find "${existing[@]}" -type f ! -path '*/node_modules/*' ! -path '*/dist/*' -print0 2>/dev/null \
     | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
 }

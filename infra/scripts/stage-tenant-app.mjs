@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Stages the tenant image's build context: the compiled app plus exactly its production
-// dependency closure, resolved the way Node resolves it from the hoisted node_modules.
+// Stages the tenant image's build context: the bundled app (tenant-image/scripts/bundle.mjs)
+// plus the dependency closure of the packages the bundle leaves external (native addons),
+// resolved the way Node resolves it from the hoisted node_modules.
 //   node stage-tenant-app.mjs <out-dir>
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
@@ -9,13 +10,14 @@ const root = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 const out = process.argv[2];
 if (!out) throw new Error('usage: stage-tenant-app.mjs <out-dir>');
 const pkgDir = join(root, 'tenant-image');
-if (!existsSync(join(pkgDir, 'dist/main.js'))) throw new Error('tenant-image is not built (tenant-image/dist/main.js missing)');
+const bundleDir = join(pkgDir, 'bundle');
+if (!existsSync(join(bundleDir, 'main.js'))) throw new Error('tenant-image is not bundled (tenant-image/bundle/main.js missing)');
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, 'app'), { recursive: true });
 mkdirSync(join(out, 'data'), { recursive: true });
 copyFileSync(join(pkgDir, 'Dockerfile'), join(out, 'Dockerfile'));
-cpSync(join(pkgDir, 'dist'), join(out, 'app/dist'), { recursive: true, filter: (src) => !src.endsWith('.map') });
+cpSync(bundleDir, join(out, 'app/dist'), { recursive: true, filter: (src) => !src.endsWith('.map') && !src.endsWith('externals.json') });
 copyFileSync(join(pkgDir, 'package.json'), join(out, 'app/package.json'));
 
 function resolveDep(fromDir, name) {
@@ -27,8 +29,12 @@ function resolveDep(fromDir, name) {
   throw new Error(`cannot resolve ${name} from ${fromDir}`);
 }
 
+// Needed only to install a package, never when it runs: better-sqlite3 lists prebuild-install
+// (and its 30 dependencies) to fetch a prebuilt addon; the image ships the addon compiled here.
+const INSTALL_TIME_ONLY = new Set(['prebuild-install']);
+
 const seen = new Set();
-const queue = [[pkgDir, Object.keys(JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).dependencies ?? {})]];
+const queue = [[pkgDir, JSON.parse(readFileSync(join(bundleDir, 'externals.json'), 'utf8'))]];
 while (queue.length) {
   const [from, deps] = queue.shift();
   for (const name of deps) {
@@ -36,7 +42,7 @@ while (queue.length) {
     if (seen.has(dir)) continue;
     seen.add(dir);
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    queue.push([dir, Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies }).filter((d) => {
+    queue.push([dir, Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies }).filter((d) => !INSTALL_TIME_ONLY.has(d)).filter((d) => {
       try { resolveDep(dir, d); return true; } catch { return !(pkg.dependencies ?? {})[d]; }
     })]);
   }
