@@ -40,6 +40,8 @@ export const SETTINGS = [
   { name: 'BERTH_TENANT_NODE_OPTIONS', kind: 'string', default: '', help: 'NODE_OPTIONS given to tenant containers (e.g. heap limits that lower idle memory); part of the spec hash.' },
   { name: 'BERTH_ROLLOUT_SETTLE_MS', kind: 'int', default: '300', help: "Pause after Traefik's API confirms an old container left a route, before it is drained (lets requests Traefik already picked finish arriving)." },
   { name: 'BERTH_ROLLOUT_STEP_TIMEOUT_MS', kind: 'int', default: '15000', help: 'Deadline of each polled rollout step that waits on Traefik (route applied, probe through Traefik).' },
+  { name: 'BERTH_SIGNUP_LIMIT_PER_ADDRESS', kind: 'int', default: '10', help: 'Sign-ups allowed per client address (as Traefik reports it in X-Forwarded-For) within BERTH_SIGNUP_LIMIT_WINDOW_MINUTES; more answer 429 with Retry-After. Every sign-up that passes validation counts, whether it creates an account or finds the email taken. Benchmarks that sign up many users from loopback raise it explicitly.' },
+  { name: 'BERTH_SIGNUP_LIMIT_WINDOW_MINUTES', kind: 'int', default: '60', help: 'Sliding window of the per-address sign-up limit.' },
   { name: 'BERTH_ALLOW_UNSAFE_ROLLOUTS', kind: 'bool', default: 'false', help: 'TEST-ONLY: allow the rollout negative controls (unsafe: stop-before-unroute, no-drain) that the proof harness uses to show it detects failures. Never set in production.' },
 ] as const satisfies readonly SettingSpec[];
 
@@ -74,6 +76,8 @@ export interface Config {
   readonly rolloutSettleMs: number;
   readonly rolloutStepTimeoutMs: number;
   readonly allowUnsafeRollouts: boolean;
+  readonly signupLimitPerAddress: number;
+  readonly signupLimitWindowMinutes: number;
   /** https://<domain>[:port] — where people reach the control plane. */
   readonly publicUrl: string;
 }
@@ -149,6 +153,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rolloutSettleMs: int('BERTH_ROLLOUT_SETTLE_MS'),
     rolloutStepTimeoutMs: int('BERTH_ROLLOUT_STEP_TIMEOUT_MS', 100),
     allowUnsafeRollouts: bool('BERTH_ALLOW_UNSAFE_ROLLOUTS'),
+    signupLimitPerAddress: int('BERTH_SIGNUP_LIMIT_PER_ADDRESS', 1),
+    signupLimitWindowMinutes: int('BERTH_SIGNUP_LIMIT_WINDOW_MINUTES', 1),
     publicUrl: `https://${domain}${publicHttpsPort === 443 ? '' : `:${publicHttpsPort}`}`,
   };
   if (problems.length > 0) throw new ConfigError(problems);

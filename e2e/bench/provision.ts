@@ -37,7 +37,8 @@ function printBreakdown(logDir: string, marks: { slug: string; apiAt: number; se
 }
 
 assertImage();
-const stack = await startStack({ env: { BERTH_TENANT_IMAGE: TENANT_IMAGE } });
+// Every sign-up arrives from 127.0.0.1, so the per-address sign-up limit must cover all N.
+const stack = await startStack({ env: { BERTH_TENANT_IMAGE: TENANT_IMAGE, BERTH_SIGNUP_LIMIT_PER_ADDRESS: String(Math.max(N, 1)) } });
 try {
   await waitFor(async () => (await request(`${stack.publicUrl}/__lbheartbeat__`, { agent: stack.agent })).status === 200, { timeoutMs: 20_000, what: 'control plane through Traefik' });
   console.log(`provision benchmark: ${N} sign-ups + instances, image ${TENANT_IMAGE}, instance ${stack.instance}`);

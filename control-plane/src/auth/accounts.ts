@@ -7,11 +7,12 @@ import { checkSignup, normalizeEmail, PASSWORD_MAX_LENGTH } from './account-rule
 import { checkLoginThrottle, clearAccountFailures, recordLoginFailure } from './login-throttle.js';
 import { hashPassword, verifyDecoyPassword, verifyPassword } from './passwords.js';
 import { createSession, type NewSession } from './sessions.js';
+import { checkSignupThrottle, takeSignupSlot, type SignupLimits } from './signup-throttle.js';
 import { findUserWithHash, insertUser, toUser } from './users.js';
 
 export interface AccountDeps {
   readonly db: Db;
-  readonly config: Pick<Config, 'adminEmails'>;
+  readonly config: Pick<Config, 'adminEmails'> & SignupLimits;
 }
 
 export interface Credentials {
@@ -19,19 +20,28 @@ export interface Credentials {
   readonly password: string;
 }
 
-export async function signUp(deps: AccountDeps, input: Credentials, now: number): Promise<NewSession> {
+/** The client address the request came from, for rate limits. */
+export interface FromAddress {
+  readonly address: string;
+}
+
+/** Signs up, or throws RATE_LIMITED (details.retryAfterS), VALIDATION_FAILED or EMAIL_TAKEN. */
+export async function signUp(deps: AccountDeps, input: Credentials & FromAddress, now: number): Promise<NewSession> {
+  // Checked before validation too, so a refused visitor learns it before fixing their fields.
+  throwIfSignupThrottled(checkSignupThrottle(deps.db, deps.config, input.address, now));
   const email = normalizeEmail(input.email);
   const problems = checkSignup(email, input.password);
   if (Object.keys(problems).length > 0) {
     throw new BerthError('VALIDATION_FAILED', Object.values(problems).join(' '), { fields: problems });
   }
+  throwIfSignupThrottled(takeSignupSlot(deps.db, deps.config, input.address, now));
   const hash = await hashPassword(input.password);
   const user = insertUser(deps.db, deps.config, email, hash, now);
   return createSession(deps.db, user, now);
 }
 
 /** Logs in, or throws RATE_LIMITED (details.retryAfterS) or UNAUTHENTICATED. */
-export async function logIn(deps: AccountDeps, input: Credentials & { readonly address: string }, now: number): Promise<NewSession> {
+export async function logIn(deps: AccountDeps, input: Credentials & FromAddress, now: number): Promise<NewSession> {
   const email = normalizeEmail(input.email);
   const subject = { email, address: input.address };
   const retryAfterS = checkLoginThrottle(deps.db, subject, now);
@@ -46,6 +56,12 @@ export async function logIn(deps: AccountDeps, input: Credentials & { readonly a
   }
   clearAccountFailures(deps.db, email);
   return createSession(deps.db, toUser(row, deps.config), now);
+}
+
+function throwIfSignupThrottled(retryAfterS: number): void {
+  if (retryAfterS > 0) {
+    throw new BerthError('RATE_LIMITED', `Too many sign-ups from your network. Try again in ${describeWait(retryAfterS)}.`, { retryAfterS });
+  }
 }
 
 function describeWait(seconds: number): string {

@@ -29,15 +29,15 @@ export function registerAccountApiRoutes(app: FastifyInstance, deps: AppDeps): v
 
   app.post<{ Body: Credentials }>('/api/v1/signup', {
     schema: {
-      summary: 'Create an account and log in',
+      summary: 'Create an account and log in (429 with Retry-After after too many sign-ups from one address)',
       tags,
       security: noAuth,
       body: credentialsSchema,
-      response: { 201: sessionResponseSchema, ...errorResponses(400, 403, 409, 422) },
+      response: { 201: sessionResponseSchema, ...errorResponses(400, 403, 409, 422, 429) },
     },
   }, async (req, reply) => {
     verifyPreSessionCsrf(deps, req, headerValue(req, 'x-csrf-token'));
-    const session = await signUp(deps, req.body, Date.now());
+    const session = await signUp(deps, { ...req.body, address: clientAddress(req) }, Date.now());
     setSessionCookie(reply, deps.config, session.token, session.expiresAt);
     return reply.status(201).send({ user: toApiUser(session.user), csrfToken: session.csrfToken });
   });

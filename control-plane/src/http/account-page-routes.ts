@@ -58,10 +58,8 @@ export function registerAccountPageRoutes(app: FastifyInstance, deps: AppDeps): 
       const state = (extra: Partial<AccountFormState>): AccountFormState => ({ csrfToken: formToken(req, reply), email: body.email, next, ...extra });
       try {
         verifyPreSessionCsrf(deps, req, body._csrf);
-        const credentials = { email: body.email ?? '', password: body.password ?? '' };
-        const session = kind === 'login'
-          ? await logIn(deps, { ...credentials, address: clientAddress(req) }, Date.now())
-          : await signUp(deps, credentials, Date.now());
+        const attempt = { email: body.email ?? '', password: body.password ?? '', address: clientAddress(req) };
+        const session = kind === 'login' ? await logIn(deps, attempt, Date.now()) : await signUp(deps, attempt, Date.now());
         setSessionCookie(reply, config, session.token, session.expiresAt);
         return reply.redirect(next ?? '/', 303);
       } catch (err) {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { checkSignup } from '../../../src/auth/account-rules.js';
 import { readCookieValues } from '../../../src/auth/forward-auth.js';
 import { forwardAuthMiddleware } from '../../../src/auth/forward-auth-spec.js';
-import { computeRetryAfterS } from '../../../src/auth/login-throttle.js';
+import { computeRetryAfterS } from '../../../src/auth/attempt-throttle.js';
 import { isLocalPath, slugFromHost } from '../../../src/auth/tenant-host.js';
 
 test('checkSignup names each bad field with a readable message', () => {
