@@ -42,6 +42,7 @@ export const SETTINGS = [
   { name: 'BERTH_ROLLOUT_STEP_TIMEOUT_MS', kind: 'int', default: '15000', help: 'Deadline of each polled rollout step that waits on Traefik (route applied, probe through Traefik).' },
   { name: 'BERTH_SIGNUP_LIMIT_PER_ADDRESS', kind: 'int', default: '10', help: 'Sign-ups allowed per client address (as Traefik reports it in X-Forwarded-For) within BERTH_SIGNUP_LIMIT_WINDOW_MINUTES; more answer 429 with Retry-After. Every sign-up that passes validation counts, whether it creates an account or finds the email taken. Benchmarks that sign up many users from loopback raise it explicitly.' },
   { name: 'BERTH_SIGNUP_LIMIT_WINDOW_MINUTES', kind: 'int', default: '60', help: 'Sliding window of the per-address sign-up limit.' },
+  { name: 'BERTH_EXPIRY_SWEEP_INTERVAL_MS', kind: 'int', default: '600000', help: 'Period of deleting expired sessions, tenant sessions (berth_t), SSO codes and rate-limit rows. Lookups already ignore expired rows; the sweep keeps the tables from growing.' },
   { name: 'BERTH_ALLOW_UNSAFE_ROLLOUTS', kind: 'bool', default: 'false', help: 'TEST-ONLY: allow the rollout negative controls (unsafe: stop-before-unroute, no-drain) that the proof harness uses to show it detects failures. Never set in production.' },
 ] as const satisfies readonly SettingSpec[];
 
@@ -78,6 +79,7 @@ export interface Config {
   readonly allowUnsafeRollouts: boolean;
   readonly signupLimitPerAddress: number;
   readonly signupLimitWindowMinutes: number;
+  readonly expirySweepIntervalMs: number;
   /** https://<domain>[:port] — where people reach the control plane. */
   readonly publicUrl: string;
 }
@@ -155,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowUnsafeRollouts: bool('BERTH_ALLOW_UNSAFE_ROLLOUTS'),
     signupLimitPerAddress: int('BERTH_SIGNUP_LIMIT_PER_ADDRESS', 1),
     signupLimitWindowMinutes: int('BERTH_SIGNUP_LIMIT_WINDOW_MINUTES', 1),
+    expirySweepIntervalMs: int('BERTH_EXPIRY_SWEEP_INTERVAL_MS', 100),
     publicUrl: `https://${domain}${publicHttpsPort === 443 ? '' : `:${publicHttpsPort}`}`,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -27,7 +27,7 @@ export function createSession(db: Db, user: User, now: number): NewSession {
   const csrfToken = generateToken();
   const expiresAt = now + SESSION_TTL_MS;
   writeTx(db, () => {
-    // Housekeeping rides on logins instead of a background task: expired rows of this user.
+    // This user's expired rows go at once; everyone else's wait for the expiry sweep.
     db.prepare('DELETE FROM sessions WHERE user_id = ? AND expires_at <= ?').run(user.id, now);
     db.prepare('INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
       .run(idHash, user.id, csrfToken, now, expiresAt);

@@ -1,8 +1,10 @@
 // buildApp(deps) builds the Fastify application without listening, so tests use inject().
 // Routes are registered here by hand, in one place, each group a factory taking typed deps.
+// The app also owns the expiry sweep of its auth tables: it runs while the app is open.
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { runExpirySweep } from '../auth/expiry-sweep.js';
 import { BerthError, toEnvelope } from '../errors.js';
 import { renderMessagePage } from '../pages/layout.js';
 import { registerAccountApiRoutes } from './account-api-routes.js';
@@ -73,7 +75,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerRolloutRoutes(app, deps);
   registerAdminRoutes(app, deps);
   registerOpenApiRoute(app, deps, apiRoutes);
+  runWhileOpen(app, (signal) => runExpirySweep(deps, signal));
   return app;
+}
+
+/**
+ * Starts a background task once the app is ready (listen, ready or the first inject) and
+ * aborts and awaits it on close, so it is done before main.ts closes the database.
+ */
+function runWhileOpen(app: FastifyInstance, task: (signal: AbortSignal) => Promise<void>): void {
+  const stop = new AbortController();
+  let running: Promise<void> | undefined;
+  app.addHook('onReady', async () => {
+    running = task(stop.signal);
+  });
+  app.addHook('onClose', async () => {
+    stop.abort();
+    await running;
+  });
 }
 
 /** Maps anything thrown in a handler to the closed set of errors. */
