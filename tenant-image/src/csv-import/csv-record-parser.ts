@@ -21,16 +21,26 @@ export interface RecordParserLimits {
   maxFieldChars: number;
 }
 
+export interface RecordParserOptions extends RecordParserLimits {
+  /** Physical lines before the input (it starts part-way into a file); 0 by default. */
+  lineOffset?: number;
+  /**
+   * No header: every record reaches the sink whatever its field count, for a caller that checks
+   * counts itself (the second half of a split file, whose header the other half read).
+   */
+  headerless?: boolean;
+}
+
 /** The options every parse shares; the record limit stops an unclosed quote from buffering a whole file. */
-function parseOptions(delimiter: string, maxRecordSize: number) {
+function parseOptions(delimiter: string, maxRecordSize: number, relaxColumnCount = false) {
   return {
     delimiter,
-    // We strip the BOM ourselves while decoding, and hand csv-parse text.
+    // We strip the BOM ourselves, and hand csv-parse UTF-8 bytes or text.
     bom: false,
     // Explicit, so CRLF and LF may both appear in one file (auto-detection fixes on the first seen).
     record_delimiter: ['\r\n', '\n'],
     relax_quotes: true,
-    relax_column_count: false,
+    relax_column_count: relaxColumnCount,
     skip_empty_lines: true,
     max_record_size: maxRecordSize,
   };
@@ -40,6 +50,7 @@ export class CsvRecordParser {
   private readonly parser: Parser;
   private readonly maxFieldChars: number;
   private readonly maxRecordChars: number;
+  private readonly lineOffset: number;
   /** The first error (ours from the sink, or the parser's), reported by the next write()/end(). */
   private failure: unknown = null;
   private stopped = false;
@@ -53,16 +64,21 @@ export class CsvRecordParser {
   private crInFields = 0;
   /** Field count of the first record (the header), which every record must match. */
   private headerFields = -1;
+  /** Bytes handed to csv-parse so far (text counts as the UTF-8 it becomes), and where the last record ended. */
+  private bytesFed = 0;
+  private lastRecordEnd = 0;
+  private boundary: { at: number; decided: (held: boolean) => void } | null = null;
 
   constructor(
     delimiter: string,
-    limits: RecordParserLimits,
+    options: RecordParserOptions,
     private readonly sink: RecordSink,
   ) {
-    this.maxFieldChars = limits.maxFieldChars > 0 ? limits.maxFieldChars : Number.MAX_SAFE_INTEGER;
+    this.maxFieldChars = options.maxFieldChars > 0 ? options.maxFieldChars : Number.MAX_SAFE_INTEGER;
     // A record may hold several large fields; past this a missing closing quote is the likely story.
-    this.maxRecordChars = limits.maxFieldChars > 0 ? Math.max(8 * limits.maxFieldChars, 1024 * 1024) : 0;
-    this.parser = parse(parseOptions(delimiter, this.maxRecordChars));
+    this.maxRecordChars = options.maxFieldChars > 0 ? Math.max(8 * options.maxFieldChars, 1024 * 1024) : 0;
+    this.lineOffset = options.lineOffset ?? 0;
+    this.parser = parse(parseOptions(delimiter, this.maxRecordChars, options.headerless === true));
     this.parser.on('data', (record: string[]) => this.onRecord(record));
     this.parser.on('error', (err: unknown) => {
       this.failure ??= err;
@@ -74,20 +90,24 @@ export class CsvRecordParser {
     return this.stopped;
   }
 
-  /** Parses `text`; resolves when every complete record in it has reached the sink. */
-  write(text: string): Promise<void> {
+  /**
+   * Says whether a record ends exactly where the input fed so far ends, i.e. whether the file may
+   * be cut there without changing any record. csv-parse holds back the last bytes of each input
+   * until it sees what follows, so this is decided by the first record that ends past this point
+   * (which then stops the parse without reaching the sink if the boundary held), or by end().
+   */
+  watchBoundary(decided: (held: boolean) => void): void {
+    this.boundary = { at: this.bytesFed, decided };
+  }
+
+  /** Parses `input` (UTF-8 bytes or text); resolves when every complete record in it has reached the sink. */
+  write(input: string | Buffer): Promise<void> {
     if (this.stopped) return this.settle();
-    if (this.carry.length > 0) {
-      text = this.carry + text;
-      this.carry = '';
-    }
-    if (text.length > 0 && isHighSurrogate(text.charCodeAt(text.length - 1))) {
-      this.carry = text.slice(-1);
-      text = text.slice(0, -1);
-    }
-    if (text.length === 0) return Promise.resolve();
+    if (typeof input === 'string') input = this.withoutSplitSurrogate(input);
+    if (input.length === 0) return Promise.resolve();
+    this.bytesFed += typeof input === 'string' ? Buffer.byteLength(input) : input.length;
     return new Promise<void>((resolve, reject) => {
-      this.parser.write(text, (err) => {
+      this.parser.write(input, (err) => {
         if (err) this.failure ??= err;
         this.settle().then(resolve, reject);
       });
@@ -104,6 +124,8 @@ export class CsvRecordParser {
       const done = (): void => {
         this.parser.off('end', done);
         this.parser.off('error', done);
+        // No record ended past the watched point: there was nothing after it to hand over.
+        this.decideBoundary(false);
         this.settle().then(resolve, reject);
       };
       this.parser.once('end', done);
@@ -120,7 +142,26 @@ export class CsvRecordParser {
 
   /** The line the record being parsed (not yet complete) started on. */
   openRecordLine(emptyLines = this.parser.info.empty_lines): number {
-    return this.rawEnd + 1 + (emptyLines - this.emptyBefore) - this.crInFields;
+    return this.lineOffset + this.rawEnd + 1 + (emptyLines - this.emptyBefore) - this.crInFields;
+  }
+
+  private withoutSplitSurrogate(text: string): string {
+    if (this.carry.length > 0) {
+      text = this.carry + text;
+      this.carry = '';
+    }
+    if (text.length > 0 && isHighSurrogate(text.charCodeAt(text.length - 1))) {
+      this.carry = text.slice(-1);
+      text = text.slice(0, -1);
+    }
+    return text;
+  }
+
+  private decideBoundary(held: boolean): void {
+    const boundary = this.boundary;
+    if (boundary === null) return;
+    this.boundary = null;
+    boundary.decided(held);
   }
 
   private settle(): Promise<void> {
@@ -132,8 +173,17 @@ export class CsvRecordParser {
   private onRecord(fields: string[]): void {
     if (this.stopped) return;
     const info = this.parser.info;
+    if (this.boundary !== null && info.bytes > this.boundary.at) {
+      const held = this.lastRecordEnd === this.boundary.at;
+      this.decideBoundary(held);
+      if (held) {
+        this.stopped = true;
+        return;
+      }
+    }
+    this.lastRecordEnd = info.bytes;
     const rawStart = this.rawEnd + 1 + (info.empty_lines - this.emptyBefore);
-    const line = rawStart - this.crInFields;
+    const line = this.lineOffset + rawStart - this.crInFields;
     if (info.lines !== rawStart) this.crInFields += countCarriageReturns(fields);
     this.rawEnd = info.lines;
     this.emptyBefore = info.empty_lines;

@@ -140,7 +140,7 @@ export async function importCsv(db: Database.Database, path: string, plan: Impor
       },
       (bytesRead, totalBytes) => {
         // Between reads: end the batch once it is big or old enough; the write lock is never
-        // held for more than about BATCH_MAX_MS plus one 256 KiB chunk.
+        // held for more than about BATCH_MAX_MS plus one 64 KiB slice.
         const now = performance.now();
         if (tx.isOpen && (rows - batchStartRows >= BATCH_ROWS || now - tx.startedAt >= BATCH_MAX_MS)) {
           recordHeartbeat(db, importId, rows, new Date().toISOString());

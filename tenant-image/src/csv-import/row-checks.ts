@@ -1,6 +1,6 @@
 // The per-row rules shared by preview and import, and the errors they raise.
 import { ImportError } from './import-errors.js';
-import type { ColumnType, ImportLimits } from './import-plan.js';
+import type { ColumnType, Encoding, ImportLimits } from './import-plan.js';
 
 /** SQLite's default SQLITE_MAX_COLUMN; better-sqlite3 is built with it. */
 export const SQLITE_MAX_COLUMNS = 2000;
@@ -51,4 +51,16 @@ export function tooManyRowsError(line: number, limit: number): ImportError {
     line,
     details: { limit },
   });
+}
+
+export function nulByteError(line: number, column: number): ImportError {
+  return new ImportError('CSV_NUL_BYTE', `Line ${line}, column ${column} contains a NUL byte; the file is probably not a text CSV file.`, { line, column });
+}
+
+export function invalidEncodingError(line: number, column: number, encoding: Encoding): ImportError {
+  return new ImportError(
+    'CSV_INVALID_ENCODING',
+    `Line ${line}, column ${column} is not valid ${encoding.toUpperCase()}. If the file comes from Excel or another Windows program, choose the Windows-1252 encoding.`,
+    { line, column, details: { encoding } },
+  );
 }

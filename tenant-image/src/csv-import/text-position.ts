@@ -1,12 +1,18 @@
 // Where in the file the text fed so far ends: the physical line, and the field position on it
-// (counting delimiters, so approximate inside a quoted field). NUL bytes and invalid bytes are
-// found in the text before csv-parse sees it, so their location comes from here.
+// (counting delimiters, so approximate inside a quoted field). On the decoding path (UTF-16,
+// Windows-1252) NUL bytes and invalid bytes are found in the text before csv-parse sees it, so
+// their location comes from here; the UTF-8 path locates them only when one is found (locate-byte.ts).
 export class TextPosition {
   /** 1-based physical line (LF-separated) that the next character is on. */
-  line = 1;
+  line: number;
   private delimitersOnLine = 0;
 
-  constructor(private readonly delimiter: string) {}
+  constructor(
+    private readonly delimiter: string,
+    firstLine = 1,
+  ) {
+    this.line = firstLine;
+  }
 
   advance(text: string): void {
     let lastLf = -1;
