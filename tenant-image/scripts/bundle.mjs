@@ -10,7 +10,7 @@
 // time relative to its own module: run-import-in-worker.ts → ./import-worker.js, sql-runner.ts
 // → ./sql-child.js, config.ts → ../package.json.
 import { build } from 'esbuild';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
@@ -18,6 +18,26 @@ const outdir = `${pkgDir}bundle`;
 
 /** Native addons cannot be bundled; the image stages them (and what they require) as packages. */
 const EXTERNAL_PACKAGES = ['better-sqlite3'];
+
+/**
+ * V8 keeps every script's source text for lazy compilation, and stores a whole script as two
+ * bytes per character if a single character is outside Latin-1: the "·", "←", "✕" in the page
+ * templates doubled main.js in the heap of every idle tenant (~1 MiB each). esbuild escapes
+ * non-ASCII itself except in template literals (it must keep their raw text), so our sources
+ * are escaped on load: in a template, `\u00b7` cooks to the same string, and our html tag
+ * reads only cooked strings (no String.raw in src/). The bundle check below keeps it so.
+ */
+const asciiSources = {
+  name: 'ascii-sources',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]tenant-image[\\/]src[\\/].*\.ts$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      // eslint-disable-next-line no-control-regex
+      const contents = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+      return { contents, loader: 'ts' };
+    });
+  },
+};
 
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
@@ -43,7 +63,13 @@ const result = await build({
   minifySyntax: true,
   metafile: true,
   logLevel: 'warning',
+  plugins: [asciiSources],
 });
+for (const file of Object.keys(result.metafile.outputs)) {
+  // eslint-disable-next-line no-control-regex
+  const at = readFileSync(file, 'utf8').search(/[^\x00-\xff]/);
+  if (at !== -1) throw new Error(`${file} has a non-Latin-1 character at offset ${at}: V8 would hold it at two bytes per character`);
+}
 writeFileSync(`${outdir}/externals.json`, JSON.stringify(EXTERNAL_PACKAGES) + '\n');
 const files = Object.entries(result.metafile.outputs);
 const total = files.reduce((n, [, o]) => n + o.bytes, 0);
