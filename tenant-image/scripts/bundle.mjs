@@ -32,7 +32,6 @@ const asciiSources = {
   setup(b) {
     b.onLoad({ filter: /[\\/]tenant-image[\\/]src[\\/].*\.ts$/ }, (args) => {
       const text = readFileSync(args.path, 'utf8');
-      // eslint-disable-next-line no-control-regex
       const contents = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
       return { contents, loader: 'ts' };
     });
@@ -66,7 +65,6 @@ const result = await build({
   plugins: [asciiSources],
 });
 for (const file of Object.keys(result.metafile.outputs)) {
-  // eslint-disable-next-line no-control-regex
   const at = readFileSync(file, 'utf8').search(/[^\x00-\xff]/);
   if (at !== -1) throw new Error(`${file} has a non-Latin-1 character at offset ${at}: V8 would hold it at two bytes per character`);
 }
