@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     idleExitMs: config.sqlIdleExitS * 1000,
     log,
   });
-  const imports = createImportJobs({ db, dbPath: config.dbPath, uploadsDir: config.uploadsDir, limits: config.limits, log });
+  const imports = createImportJobs({ db, readDb, dbPath: config.dbPath, uploadsDir: config.uploadsDir, limits: config.limits, log });
   const app = await buildApp({ config, log, db, readDb, state, sqlRunner, imports, containerName: hostname(), rowCount: createRowCounter(readDb) });
 
   let stopping: Promise<void> | undefined;

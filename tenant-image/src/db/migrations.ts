@@ -35,4 +35,37 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 2,
+    name: 'import jobs',
+    sql: `
+      -- One row per import job, written by the app copy that runs it (start, a beat every few
+      -- seconds, outcome) and read by either copy during a rollout. The id is also the id of the
+      -- import's _berth_imports row (the CSV module's provenance), which carries rows so far.
+      -- cancel_requested_at is set by whichever copy received the cancel; the running copy acts on it.
+      -- Not named _berth_import_*: every version's startup cleanup drops tables with that prefix
+      -- (staging tables of crashed imports), and the previous version runs it during a rollout.
+      CREATE TABLE IF NOT EXISTS _berth_jobs (
+        id                  TEXT PRIMARY KEY,
+        upload_id           TEXT NOT NULL,
+        file_name           TEXT NOT NULL,
+        table_name          TEXT NOT NULL,
+        mode                TEXT NOT NULL,
+        actor               TEXT NOT NULL,
+        owner               TEXT NOT NULL,
+        state               TEXT NOT NULL,
+        indexing            INTEGER NOT NULL DEFAULT 0,
+        rows                INTEGER NOT NULL DEFAULT 0,
+        bytes               INTEGER NOT NULL DEFAULT 0,
+        total_bytes         INTEGER NOT NULL,
+        started_at          INTEGER NOT NULL,
+        beat_at             INTEGER NOT NULL,
+        finished_at         INTEGER,
+        cancel_requested_at INTEGER,
+        error_json          TEXT,
+        result_json         TEXT
+      );
+      CREATE INDEX IF NOT EXISTS _berth_jobs_by_state ON _berth_jobs (state, started_at);
+    `,
+  },
 ];

@@ -1,139 +1,197 @@
-// Running imports of this process. An import runs in the CSV module's worker thread (its own
-// connection, so this event loop stays free); the job here tracks its progress for the status
-// endpoint, cancels it on request or at shutdown, and removes the upload once it is no longer
-// needed. Jobs live in memory: they belong to the process that runs them.
-import { randomBytes } from 'node:crypto';
+// Import jobs. An import runs in the CSV module's worker thread (its own connection, so this
+// event loop stays free) in the process that started it; its status and cancel requests live in
+// the database (job-records.ts), so during a rollout either app copy can answer a poll or take a
+// cancel for it. The running process keeps the worker handle and its live progress, beats the
+// job row, acts on cancel requests recorded by the other copy, cancels its imports at shutdown,
+// and removes the upload once it is no longer needed.
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ImportLimits } from '../config.js';
 import type { Db } from '../db/open-database.js';
-import { BerthError, toBerthError, type ErrorEnvelope } from '../errors.js';
+import { BerthError, toBerthError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { loadCsvImport, type ImportPlan, type ImportResult } from './csv-import-api.js';
+import { loadCsvImport, type ImportHandle, type ImportPlan } from './csv-import-api.js';
+import { insertJob, isCancelRequested, readJob, readRunningJobs, recordBeat, recordIndexed, recordOutcome, requestCancel, type JobOutcome } from './job-records.js';
+import { describeJob, interruptedError, type ImportJob, type LiveProgress } from './job-status.js';
 import { deleteUpload, uploadPath, type Upload } from './upload-store.js';
 
-export type JobState = 'running' | 'succeeded' | 'failed' | 'cancelled';
-
-export interface ImportJob {
-  readonly id: string;
-  readonly uploadId: string;
-  readonly fileName: string;
-  readonly table: string;
-  readonly mode: ImportPlan['mode'];
-  readonly actor: string;
-  readonly startedAt: number;
-  state: JobState;
-  rows: number;
-  bytes: number;
-  totalBytes: number;
-  finishedAt?: number;
-  /** True while the search index is rebuilt after a successful import (the table is already usable). */
-  indexing: boolean;
-  error?: ErrorEnvelope['error'];
-  result?: ImportResult;
-}
+export type { ImportJob } from './job-status.js';
+export type { JobState } from './job-records.js';
 
 export interface ImportJobs {
   start(upload: Upload, plan: ImportPlan, actor: string): Promise<ImportJob>;
+  /** The job's status, whichever copy runs it (NOT_FOUND when no copy ever did, or it is long gone). */
   get(id: string): ImportJob;
+  /** Records a cancel request; the copy running the import stops it (this one at once, the other within a second). */
   cancel(id: string): ImportJob;
+  /** Imports running in this process (the control plane waits for them before stopping it). */
   runningCount(): number;
+  /** Imports running in any copy. */
   running(): ImportJob[];
-  /** Cancels every running import and waits until each has rolled back. */
+  /** Cancels every import of this process and waits until each has rolled back. */
   stopAll(): Promise<void>;
 }
 
-const MAX_RUNNING = 1;
-const KEEP_FINISHED_MS = 60 * 60_000;
+interface RunningJob {
+  readonly handle: ImportHandle;
+  readonly live: LiveProgress;
+  readonly watch: AbortController;
+  readonly settled: Promise<void>;
+  /** A person asked for the cancel (here or on the other copy), as opposed to a shutdown. */
+  cancelled: boolean;
+}
 
-export function createImportJobs(opts: { db: Db; dbPath: string; uploadsDir: string; limits: ImportLimits; log: Logger }): ImportJobs {
-  const jobs = new Map<string, ImportJob>();
-  const running = new Map<string, { cancel: () => void; done: Promise<void> }>();
+const MAX_RUNNING = 1;
+/** Finished jobs are answered for this long; the import history (provenance) keeps them for good. */
+const KEEP_FINISHED_MS = 24 * 60 * 60_000;
+/** How often the running copy looks for a cancel request (a cheap read). */
+const CANCEL_POLL_MS = 250;
+/**
+ * How often it writes progress and liveness to the job row. A write waits for the import
+ * worker's current batch (up to ~150 ms), so not more often than this.
+ */
+const BEAT_MS = 2_000;
+
+export interface ImportJobsOptions {
+  /** The read-write connection (job rows are written through writeTx). */
+  readonly db: Db;
+  /** The read-only connection, for status reads. */
+  readonly readDb: Db;
+  readonly dbPath: string;
+  readonly uploadsDir: string;
+  readonly limits: ImportLimits;
+  readonly log: Logger;
+  /** Names this process in the job rows it writes (default: host name and pid). */
+  readonly owner?: string;
+}
+
+export function createImportJobs(opts: ImportJobsOptions): ImportJobs {
+  const { db, readDb, log } = opts;
+  const owner = opts.owner ?? `${hostname()}/${process.pid}`;
+  const running = new Map<string, RunningJob>();
   let stopping = false;
 
-  const forgetOld = (now: number) => {
-    for (const [id, j] of jobs) if (j.finishedAt !== undefined && now - j.finishedAt > KEEP_FINISHED_MS) jobs.delete(id);
+  const get = (id: string): ImportJob => {
+    const rec = readJob(readDb, id);
+    if (!rec) throw new BerthError('NOT_FOUND', 'no such import (it may have finished more than a day ago; see the import history)', { job: id });
+    return describeJob(rec, Date.now(), running.get(id)?.live);
   };
 
-  const get = (id: string): ImportJob => {
-    const job = jobs.get(id);
-    if (!job) throw new BerthError('NOT_FOUND', 'no such import on this instance (it may have finished more than an hour ago)', { job: id });
-    return job;
+  /** Records what happened; a failure to record is logged, the import's own result stands. */
+  const record = (what: string, write: () => void) => {
+    try {
+      write();
+    } catch (err) {
+      log.error(`could not record the import ${what}`, { err });
+    }
+  };
+
+  /** The owner's loop for one job: act on a cancel request from either copy, beat the row. Ends with the job. */
+  const watch = async (id: string, run: RunningJob) => {
+    const signal = run.watch.signal;
+    let sinceBeat = 0;
+    while (!signal.aborted) {
+      await sleep(CANCEL_POLL_MS, undefined, { signal }).catch(() => undefined);
+      if (signal.aborted) return;
+      try {
+        if (!run.cancelled && isCancelRequested(readDb, id)) {
+          run.cancelled = true;
+          run.handle.cancel();
+          log.info('import cancel requested', { job: id });
+        }
+        sinceBeat += CANCEL_POLL_MS;
+        if (sinceBeat >= BEAT_MS) {
+          sinceBeat = 0;
+          recordBeat(db, id, run.live, Date.now());
+        }
+      } catch (err) {
+        // A busy or failing database delays the next beat; the job itself goes on.
+        log.warn('import watch step failed', { job: id, err });
+      }
+    }
   };
 
   return {
     async start(upload, plan, actor) {
+      const csv = await loadCsvImport();
       if (stopping) throw new BerthError('SHUTTING_DOWN', 'the app is stopping; start the import again in a moment');
       if (running.size >= MAX_RUNNING) throw new BerthError('TOO_BUSY', 'another import is running; wait for it to finish');
-      forgetOld(Date.now());
-      const csv = await loadCsvImport();
-      const job: ImportJob = {
-        id: randomBytes(12).toString('base64url'),
-        uploadId: upload.id,
-        fileName: upload.fileName,
-        table: plan.table,
-        mode: plan.mode,
-        actor,
-        startedAt: Date.now(),
-        state: 'running',
-        rows: 0,
-        bytes: 0,
-        indexing: false,
-        totalBytes: upload.sizeBytes,
-      };
+      // The job id is the provenance id, so the job row and the worker's _berth_imports row join.
+      const id = csv.newImportId();
+      const now = Date.now();
+      insertJob(db, { id, uploadId: upload.id, fileName: upload.fileName, table: plan.table, mode: plan.mode, actor, owner, totalBytes: upload.sizeBytes, startedAt: now }, now - KEEP_FINISHED_MS);
+      const live: LiveProgress = { rows: 0, bytes: 0, totalBytes: upload.sizeBytes };
       const handle = csv.runImportInWorker(opts.dbPath, uploadPath(opts.uploadsDir, upload.id), plan, {
         limits: opts.limits,
         actor,
         fileName: upload.fileName,
+        importId: id,
         onProgress: (p) => {
-          job.rows = p.rows;
-          job.bytes = p.bytesRead;
-          job.totalBytes = p.totalBytes || job.totalBytes;
+          live.rows = p.rows;
+          live.bytes = p.bytesRead;
+          live.totalBytes = p.totalBytes || live.totalBytes;
         },
       });
-      jobs.set(job.id, job);
+      let succeeded = false;
+      const finish = (o: JobOutcome) => record('outcome', () => recordOutcome(db, id, o, Date.now()));
       const done = handle.promise.then(
         async (result) => {
-          job.state = 'succeeded';
-          job.indexing = true;
-          job.result = result;
-          job.bytes = job.totalBytes;
-          job.rows = result.rows;
-          await deleteUpload(opts.db, opts.uploadsDir, upload.id).catch((err) => opts.log.warn('could not remove upload', { err }));
+          succeeded = true;
+          live.rows = result.rows;
+          live.bytes = live.totalBytes;
+          finish({ state: 'succeeded', rows: result.rows, bytes: live.totalBytes, indexing: true, result });
+          await deleteUpload(db, opts.uploadsDir, upload.id).catch((err) => log.warn('could not remove upload', { err }));
         },
         async (err: unknown) => {
           const e = toBerthError(err);
-          job.state = e.code === 'IMPORT_CANCELLED' ? 'cancelled' : 'failed';
-          job.error = { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) };
-          if (e.code === 'INTERNAL') opts.log.error('import failed unexpectedly', { job: job.id, err });
+          if (e.code === 'INTERNAL') log.error('import failed unexpectedly', { job: id, err });
+          if (e.code === 'IMPORT_CANCELLED' && !run.cancelled) {
+            // Stopped by a shutdown, not by a person: the file stays so the import can simply be started again.
+            finish({ state: 'failed', rows: live.rows, bytes: live.bytes, indexing: false, error: interruptedError() });
+            return;
+          }
+          const state = e.code === 'IMPORT_CANCELLED' ? 'cancelled' : 'failed';
+          finish({ state, rows: live.rows, bytes: live.bytes, indexing: false, error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });
           // A cancelled import's file goes; a failed one stays so the person can adjust and retry.
-          if (job.state === 'cancelled') await deleteUpload(opts.db, opts.uploadsDir, upload.id).catch(() => undefined);
+          if (state === 'cancelled') await deleteUpload(db, opts.uploadsDir, upload.id).catch(() => undefined);
         },
-      ).finally(() => {
-        job.finishedAt = Date.now();
-      });
-      // The worker lives on until the search index is rebuilt; it counts as running until then,
-      // so shutdown cancels and awaits that too.
+      );
+      // The worker lives on until the search index is rebuilt; the job counts as running here
+      // until then, so shutdown cancels and awaits that too.
       const settled = Promise.allSettled([done, handle.indexed]).then(([, idx]) => {
-        job.indexing = false;
-        if (idx.status === 'rejected' && job.state === 'succeeded') opts.log.warn('search index rebuild failed', { job: job.id, err: idx.reason });
-        running.delete(job.id);
+        if (idx.status === 'rejected' && succeeded) log.warn('search index rebuild failed', { job: id, err: idx.reason });
+        record('index state', () => recordIndexed(db, id, Date.now()));
+        run.watch.abort();
+        running.delete(id);
       });
-      running.set(job.id, { cancel: handle.cancel, done: settled });
-      opts.log.info('import started', { job: job.id, table: plan.table, mode: plan.mode, bytes: upload.sizeBytes });
-      return job;
+      const run: RunningJob = { handle, live, watch: new AbortController(), settled, cancelled: false };
+      running.set(id, run);
+      void watch(id, run);
+      log.info('import started', { job: id, table: plan.table, mode: plan.mode, bytes: upload.sizeBytes });
+      return get(id);
     },
     get,
     cancel(id) {
-      const job = get(id);
-      running.get(id)?.cancel();
-      return job;
+      const run = running.get(id);
+      if (run && !run.cancelled) {
+        run.cancelled = true;
+        run.handle.cancel();
+      }
+      requestCancel(db, id, Date.now());
+      return get(id);
     },
     runningCount: () => running.size,
-    running: () => [...running.keys()].map(get).filter((j) => j.state === 'running'),
+    running: () => {
+      const now = Date.now();
+      return readRunningJobs(readDb)
+        .map((rec) => describeJob(rec, now, running.get(rec.id)?.live))
+        .filter((j) => j.state === 'running');
+    },
     async stopAll() {
       stopping = true;
       const all = [...running.values()];
-      for (const r of all) r.cancel();
-      await Promise.all(all.map((r) => r.done));
+      for (const r of all) r.handle.cancel();
+      await Promise.all(all.map((r) => r.settled));
     },
   };
 }
