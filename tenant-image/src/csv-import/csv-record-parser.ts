@@ -80,9 +80,7 @@ export class CsvRecordParser {
     this.lineOffset = options.lineOffset ?? 0;
     this.parser = parse(parseOptions(delimiter, this.maxRecordChars, options.headerless === true));
     this.parser.on('data', (record: string[]) => this.onRecord(record));
-    this.parser.on('error', (err: unknown) => {
-      this.failure ??= err;
-    });
+    this.parser.on('error', (err: unknown) => this.fail(err));
   }
 
   /** True once the sink returned false or anything failed; further input is ignored. */
@@ -108,7 +106,7 @@ export class CsvRecordParser {
     this.bytesFed += typeof input === 'string' ? Buffer.byteLength(input) : input.length;
     return new Promise<void>((resolve, reject) => {
       this.parser.write(input, (err) => {
-        if (err) this.failure ??= err;
+        if (err) this.fail(err);
         this.settle().then(resolve, reject);
       });
     });
@@ -155,6 +153,16 @@ export class CsvRecordParser {
       text = text.slice(0, -1);
     }
     return text;
+  }
+
+  /**
+   * Keeps the first error. Once the sink has stopped the parse, csv-parse still runs through the
+   * rest of the input it was given; what it finds there is past the records we wanted (the other
+   * thread's half, or beyond a preview's rows), so it is not an error of this parse.
+   */
+  private fail(err: unknown): void {
+    if (this.stopped && this.failure === null) return;
+    this.failure ??= err;
   }
 
   private decideBoundary(held: boolean): void {

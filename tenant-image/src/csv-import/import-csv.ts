@@ -1,18 +1,24 @@
 // Commit step: streams the whole file into a staging table in short batched transactions,
 // validating every value against the reviewed plan, then makes the result visible in one short
 // final transaction (rename for create/replace, INSERT…SELECT for append) together with the
-// provenance row. Any failure or cancellation drops the staging table: all or nothing.
-import { randomBytes } from 'node:crypto';
+// provenance row. A large file is parsed by two threads (see README: the split import). Any
+// failure or cancellation drops the staging table and the scratch file: all or nothing.
+import { createHash, randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import type Database from 'better-sqlite3';
 import { quoteIdent } from '../sql/identifier.js';
-import { MISMATCH, parseIntegerCell, parseRealCell, isDateCell, isDateTimeCell } from './cell-types.js';
 import { ImportError, toImportError } from './import-errors.js';
 import { BatchTransaction, runImmediate } from './immediate-transaction.js';
 import { DEFAULT_LIMITS, validatePlan, type ColumnPlan, type ImportLimits, type ImportMode, type ImportPlan, type ImportProgress } from './import-plan.js';
+import { countLineFeeds } from './locate-byte.js';
 import { ensureImportsTable, insertStartedImport, recordFinishedImport, recordHeartbeat } from './provenance.js';
-import { readCsv } from './read-csv.js';
-import { checkHeader, raggedRowError, tooManyRowsError, typeMismatchError } from './row-checks.js';
-import { createTableSql, dropTableIfExists, insertRowsSql, rowsPerStatement, stagingTableName } from './staging.js';
+import { readCsv, throwIfCancelled, type RecordSink } from './read-csv.js';
+import { checkHeader } from './row-checks.js';
+import { RowInserter } from './row-inserter.js';
+import { scratchPath } from './scratch-file.js';
+import { startSecondHalf, type SecondHalfThread } from './second-half-thread.js';
+import { chooseSplit } from './split-point.js';
+import { copyScratchTables, createTableSql, dropTableIfExists, stagingTableName } from './staging.js';
 import { alignToTable, diffAppendColumns, readTableColumns, tableExists } from './table-columns.js';
 
 export interface ImportContext {
@@ -27,6 +33,10 @@ export interface ImportContext {
   progressIntervalMs?: number;
   /** Chosen by the caller to find the provenance row early; random by default. */
   importId?: string;
+  /** Files at least this large are parsed by two threads (split-point.ts); Infinity = never. */
+  parallelMinBytes?: number;
+  /** Told where a split file was cut and whether the second thread's rows were used (for logs and tests). */
+  onSplit?: (at: number, handedOver: boolean) => void;
 }
 
 export interface ImportResult {
@@ -44,8 +54,6 @@ export interface ImportResult {
 /** Rows per write transaction, and the longest a batch may hold the write lock. */
 const BATCH_ROWS = 20_000;
 const BATCH_MAX_MS = 150;
-
-const TYPE_CODE = { text: 0, integer: 1, real: 2, date: 3, datetime: 4 } as const;
 
 export function newImportId(): string {
   return `${Date.now().toString(36)}${randomBytes(5).toString('hex')}`;
@@ -76,92 +84,92 @@ export async function importCsv(db: Database.Database, path: string, plan: Impor
   });
 
   const tx = new BatchTransaction(db);
-  let rows = 0;
   let bytes = 0;
+  let second: SecondHalfThread | null = null;
   try {
-    const ncols = columns.length;
-    const perStatement = rowsPerStatement(ncols);
-    const insertMany = db.prepare(insertRowsSql(staging, ncols, perStatement));
-    const insertOne = db.prepare(insertRowsSql(staging, ncols, 1));
-    const values: (string | number | null)[] = new Array(perStatement * ncols).fill(null);
-    const typeCodes = Uint8Array.from(columns, (c) => TYPE_CODE[c.type]);
-    const maxRows = limits.maxRows;
-    const appending = plan.mode === 'append';
-    let buffered = 0;
-    let batchStartRows = 0;
+    const inserter = new RowInserter(db, staging, columns, plan.mode === 'append', () => tx.begin(), limits.maxRows);
     let headerSeen = false;
-
+    const sink: RecordSink = (fields, count, line) => {
+      if (headerSeen) return inserter.add(fields, count, line);
+      checkHeaderMatchesPlan(checkHeader(fields, count, limits), plan.columns);
+      headerSeen = true;
+    };
+    let batchStartRows = 0;
+    let secondRows = 0;
     const progressEvery = ctx.progressIntervalMs ?? 100;
     let lastProgress = 0;
+    const afterChunk = (bytesRead: number, totalBytes: number): void => {
+      // Between slices: end the batch once it is big or old enough; the write lock is never
+      // held for more than about BATCH_MAX_MS plus one 64 KiB slice.
+      const now = performance.now();
+      if (tx.isOpen && (inserter.rows - batchStartRows >= BATCH_ROWS || now - tx.startedAt >= BATCH_MAX_MS)) {
+        recordHeartbeat(db, importId, inserter.rows, new Date().toISOString());
+        tx.commit();
+        batchStartRows = inserter.rows;
+      }
+      bytes = bytesRead;
+      if (ctx.onProgress && now - lastProgress >= progressEvery) {
+        lastProgress = now;
+        ctx.onProgress({ rows: inserter.rows + secondRows, bytesRead, totalBytes });
+      }
+    };
+    const readOptions = { encoding: plan.encoding, delimiter: plan.delimiter, limits, signal: ctx.signal };
 
-    const result = await readCsv(
-      path,
-      { encoding: plan.encoding, delimiter: plan.delimiter, limits, signal: ctx.signal, hash: true },
-      (fields, count, line) => {
-        if (!headerSeen) {
-          checkHeaderMatchesPlan(checkHeader(fields, count, limits), plan.columns);
-          headerSeen = true;
-          return;
-        }
-        if (count !== ncols) throw raggedRowError(line, ncols, count);
-        const base = buffered * ncols;
-        for (let i = 0; i < ncols; i++) {
-          const s = fields[i]!;
-          let v: string | number | null | typeof MISMATCH;
-          if (s.length === 0) v = null;
-          else {
-            switch (typeCodes[i]) {
-              case 0:
-                v = s;
-                break;
-              case 1:
-                v = parseIntegerCell(s);
-                break;
-              case 2:
-                v = parseRealCell(s);
-                break;
-              case 3:
-                v = isDateCell(s) ? s : MISMATCH;
-                break;
-              default:
-                v = isDateTimeCell(s) ? s : MISMATCH;
-            }
-            if (v === MISMATCH) throw typeMismatchError(line, i + 1, columns[i]!.name, columns[i]!.type, s, appending);
-          }
-          values[base + i] = v;
-        }
-        if (maxRows > 0 && rows >= maxRows) throw tooManyRowsError(line, maxRows);
-        rows++;
-        if (++buffered === perStatement) {
-          tx.begin();
-          insertMany.run(values);
-          buffered = 0;
-        }
-      },
-      (bytesRead, totalBytes) => {
-        // Between reads: end the batch once it is big or old enough; the write lock is never
-        // held for more than about BATCH_MAX_MS plus one 64 KiB slice.
-        const now = performance.now();
-        if (tx.isOpen && (rows - batchStartRows >= BATCH_ROWS || now - tx.startedAt >= BATCH_MAX_MS)) {
-          recordHeartbeat(db, importId, rows, new Date().toISOString());
-          tx.commit();
-          batchStartRows = rows;
-        }
-        bytes = bytesRead;
-        if (ctx.onProgress && now - lastProgress >= progressEvery) {
-          lastProgress = now;
-          ctx.onProgress({ rows, bytesRead, totalBytes });
-        }
-      },
-    );
-    if (!headerSeen) throw new ImportError('CSV_EMPTY_FILE', 'The file is empty: there is no header row.', { line: 1 });
-    if (buffered > 0) {
-      tx.begin();
-      for (let r = 0; r < buffered; r++) insertOne.run(values.slice(r * ncols, (r + 1) * ncols));
+    // A large file is split: a helper thread parses the second half into a scratch file while
+    // this one parses the first; if a record ends exactly at the split, its rows are copied in.
+    const fileStat = await stat(path);
+    const split = canSplit(db, fileStat.isFile()) ? await chooseSplit(path, fileStat.size, plan.encoding, ctx.parallelMinBytes) : null;
+    let handedOver = false;
+    if (split !== null) {
+      const job = { path, encoding: plan.encoding, delimiter: plan.delimiter, limits, start: split, columns, appending: plan.mode === 'append' };
+      second = startSecondHalf({ ...job, scratchPath: scratchPath(db.name, importId) }, (r) => (secondRows = r));
     }
-    tx.commit();
+    const boundary =
+      split === null
+        ? undefined
+        : {
+            at: split,
+            decided: (held: boolean) => {
+              handedOver = held;
+              ctx.onSplit?.(split, held);
+              // A quoted field spans the split: the second half was parsed wrongly; carry on alone.
+              if (!held) void second?.stop();
+            },
+          };
+    const result = await readCsv(path, { ...readOptions, hash: true, boundary }, sink, afterChunk);
+    if (!headerSeen) throw new ImportError('CSV_EMPTY_FILE', 'The file is empty: there is no header row.', { line: 1 });
+    let sha256 = result.sha256!;
     bytes = result.bytesRead;
-    const sha256 = result.sha256!;
+    if (handedOver && split !== null && second !== null) {
+      inserter.flush();
+      tx.commit();
+      const outcome = await untilCancelled(second.outcome, ctx.signal);
+      const within = (n: number): boolean => limits.maxRows === 0 || inserter.rows + n <= limits.maxRows;
+      if (outcome.ok && !outcome.result.overLimit && within(outcome.result.rows)) {
+        const firstRows = inserter.rows;
+        copyScratchTables(db, scratchPath(db.name, importId), outcome.result.tables, staging, ctx.signal, (copied) => {
+          recordHeartbeat(db, importId, firstRows + copied, new Date().toISOString());
+        });
+        inserter.rows += outcome.result.rows;
+        sha256 = outcome.result.sha256;
+        bytes = fileStat.size;
+      } else if (!outcome.ok && !outcome.crashed) {
+        // The first half had no error, so the second half's first error is the file's.
+        throw outcome.error;
+      } else {
+        // Over the row limit (its line is needed), or the helper died: parse the rest here.
+        await second.stop();
+        const hash = createHash('sha256');
+        const lineOffset = await countLineFeeds(path, split, (chunk) => hash.update(chunk));
+        const rest = await readCsv(path, { ...readOptions, hash, range: { start: split, lineOffset } }, sink, afterChunk);
+        sha256 = rest.sha256!;
+        bytes = rest.bytesRead;
+      }
+    }
+    inserter.flush();
+    tx.commit();
+    await second?.stop();
+    const rows = inserter.rows;
     const finishedAt = new Date().toISOString();
     runImmediate(db, () => {
       if (ctx.signal?.aborted) throw new ImportError('CSV_CANCELLED', 'The import was cancelled; nothing was written.');
@@ -172,9 +180,31 @@ export async function importCsv(db: Database.Database, path: string, plan: Impor
     return { importId, table: plan.table, mode: plan.mode, rows, bytes, sha256, columns, startedAt, finishedAt };
   } catch (err) {
     tx.rollback();
+    await second?.stop();
     const error = toImportError(err);
     discardStaging(db, importId, staging, error, bytes);
     throw error;
+  }
+}
+
+/** Splitting needs a second CPU (checked by chooseSplit), a regular file to read twice, and a database file to put the scratch file next to. */
+function canSplit(db: Database.Database, regularFile: boolean): boolean {
+  return regularFile && !db.memory && db.name !== '';
+}
+
+/** `promise`, or CSV_CANCELLED as soon as `signal` aborts. */
+async function untilCancelled<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  throwIfCancelled(signal);
+  let onAbort!: () => void;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new ImportError('CSV_CANCELLED', 'The import was cancelled; nothing was written.'));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([promise, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
 }
 

@@ -1,21 +1,27 @@
-// Worker-thread entry: runs one import (and then the search index rebuild) on its own database
-// connection, so the app's event loop keeps answering while a 1M-row file streams in.
-// Messages to the parent: progress, imported, indexed, error. From the parent: cancel.
+// Worker-thread entry, in one of two roles. 'import': runs one import (and then the search index
+// rebuild) on its own database connection, so the app's event loop keeps answering while a 1M-row
+// file streams in; messages to the parent: progress, imported, indexed, error; from it: cancel.
+// 'second-half': the helper thread of a split import (second-half.ts), started by the import
+// worker; it is stopped by terminate(). One entry file for both, as the app is bundled with fixed entries.
 import { parentPort, workerData } from 'node:worker_threads';
 import { importCsv, type ImportContext } from './import-csv.js';
 import { toImportError } from './import-errors.js';
 import type { ImportPlan } from './import-plan.js';
 import { openImportDatabase } from './open-import-database.js';
 import { rebuildSearchIndex } from './search-index.js';
-import type { WorkerMessage } from './worker-messages.js';
+import { importSecondHalf, type SecondHalfJob } from './second-half.js';
+import type { HelperMessage, WorkerMessage } from './worker-messages.js';
 
-export interface ImportWorkerData {
-  dbPath: string;
-  path: string;
-  plan: ImportPlan;
-  ctx: Omit<ImportContext, 'signal' | 'onProgress'>;
-  rebuildIndex: boolean;
-}
+export type ImportWorkerData =
+  | {
+      role: 'import';
+      dbPath: string;
+      path: string;
+      plan: ImportPlan;
+      ctx: Omit<ImportContext, 'signal' | 'onProgress' | 'onSplit'>;
+      rebuildIndex: boolean;
+    }
+  | { role: 'second-half'; job: SecondHalfJob };
 
 const port = parentPort!;
 const data = workerData as ImportWorkerData;
@@ -23,27 +29,44 @@ const controller = new AbortController();
 port.on('message', (m: { type: string }) => {
   if (m.type === 'cancel') controller.abort();
 });
-const post = (m: WorkerMessage): void => port.postMessage(m);
 
-const db = openImportDatabase(data.dbPath);
-try {
-  const result = await importCsv(db, data.path, data.plan, {
-    ...data.ctx,
-    signal: controller.signal,
-    onProgress: (progress) => post({ type: 'progress', progress }),
-  });
-  post({ type: 'imported', result });
-  if (data.rebuildIndex) {
-    try {
-      const info = await rebuildSearchIndex(db, data.plan.table, controller.signal);
-      post({ type: 'indexed', info });
-    } catch (err) {
-      post({ type: 'index-error', error: toImportError(err).toJSON() });
+if (data.role === 'second-half') await runSecondHalf(data.job);
+else await runImport(data);
+
+async function runImport(data: Extract<ImportWorkerData, { role: 'import' }>): Promise<void> {
+  const post = (m: WorkerMessage): void => port.postMessage(m);
+  const db = openImportDatabase(data.dbPath);
+  try {
+    const result = await importCsv(db, data.path, data.plan, {
+      ...data.ctx,
+      signal: controller.signal,
+      onProgress: (progress) => post({ type: 'progress', progress }),
+    });
+    post({ type: 'imported', result });
+    if (data.rebuildIndex) {
+      try {
+        const info = await rebuildSearchIndex(db, data.plan.table, controller.signal);
+        post({ type: 'indexed', info });
+      } catch (err) {
+        post({ type: 'index-error', error: toImportError(err).toJSON() });
+      }
     }
+  } catch (err) {
+    post({ type: 'error', error: toImportError(err).toJSON() });
+  } finally {
+    db.close();
+    port.close();
   }
-} catch (err) {
-  post({ type: 'error', error: toImportError(err).toJSON() });
-} finally {
-  db.close();
-  port.close();
+}
+
+async function runSecondHalf(job: SecondHalfJob): Promise<void> {
+  const post = (m: HelperMessage): void => port.postMessage(m);
+  try {
+    const result = await importSecondHalf(job, controller.signal, (rows) => post({ type: 'half-progress', rows }));
+    post({ type: 'half-done', result });
+  } catch (err) {
+    post({ type: 'half-error', error: toImportError(err).toJSON() });
+  } finally {
+    port.close();
+  }
 }

@@ -8,7 +8,7 @@
 // back) into a new Buffer; at 256 KiB those copies were mmap-sized allocations, each held in RSS
 // until V8 collected its Buffer object, and parsing the benchmark peaked at 120 MiB; at 64 KiB
 // malloc reuses freed copies and the same parse peaks at 59 MiB, with no measurable CPU cost.
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { CsvRecordParser, type RecordSink } from './csv-record-parser.js';
 import { bomLength } from './decode-text.js';
@@ -27,7 +27,8 @@ export interface CsvReadOptions {
   delimiter: Delimiter;
   limits: ImportLimits;
   signal?: AbortSignal;
-  hash?: boolean;
+  /** Hash the bytes read (SHA-256), continuing `hash` when one is given. */
+  hash?: boolean | Hash;
   /** Stop (without error) once this many bytes were read; 0 = read to the end. */
   stopAfterBytes?: number;
   /**
@@ -57,7 +58,7 @@ export async function readCsv(path: string, opts: CsvReadOptions, sink: RecordSi
     { maxFieldChars: limits.maxFieldBytes, lineOffset: range?.lineOffset, headerless: range !== undefined },
     sink,
   );
-  const hash = opts.hash ? createHash('sha256') : null;
+  const hash = opts.hash === true ? createHash('sha256') : opts.hash || null;
   const fh = await open(path, 'r');
   try {
     const stat = await fh.stat();

@@ -1,15 +1,15 @@
 // Main-thread side of the import worker: starts it, relays progress, and settles two promises —
 // `promise` when the rows are committed (or the import failed), `indexed` when the search index
 // is rebuilt. cancel() (or ctx.signal) stops whichever is running; a cancelled import writes nothing.
-import { Worker } from 'node:worker_threads';
 import type { ImportContext, ImportResult } from './import-csv.js';
 import { ImportError } from './import-errors.js';
 import type { ImportPlan, ImportProgress } from './import-plan.js';
 import type { ImportWorkerData } from './import-worker.js';
 import type { SearchIndexInfo } from './search-index.js';
+import { startImportWorker } from './start-import-worker.js';
 import type { WorkerMessage } from './worker-messages.js';
 
-export interface WorkerImportContext extends Omit<ImportContext, 'onProgress'> {
+export interface WorkerImportContext extends Omit<ImportContext, 'onProgress' | 'onSplit'> {
   onProgress?: (p: ImportProgress) => void;
   /** Rebuild the table's search index after a successful import (default true). */
   rebuildSearchIndex?: boolean;
@@ -26,23 +26,10 @@ export interface WorkerImportHandle {
 // garbage only. The old-generation cap is a backstop, far above what an import needs.
 const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 256 };
 
-/**
- * In dist this module and its sibling are .js. Under tsx (tests, benchmarks) they are .ts, and
- * Node 20 does not pass tsx's loader hooks on to workers, so the worker registers tsx first.
- */
-function startWorker(workerData: ImportWorkerData): Worker {
-  const options = { workerData, resourceLimits: RESOURCE_LIMITS };
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./import-worker.js', import.meta.url), options);
-  const entry = JSON.stringify(new URL('./import-worker.ts', import.meta.url).href);
-  const tsxApi = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const bootstrap = `import(${tsxApi}).then((tsx) => { tsx.register(); return import(${entry}); });`;
-  return new Worker(bootstrap, { ...options, eval: true });
-}
-
 export function runImportInWorker(dbPath: string, path: string, plan: ImportPlan, ctx: WorkerImportContext): WorkerImportHandle {
   const { onProgress, signal, rebuildSearchIndex = true, ...rest } = ctx;
-  const data: ImportWorkerData = { dbPath, path, plan, ctx: rest, rebuildIndex: rebuildSearchIndex };
-  const worker = startWorker(data);
+  const data: ImportWorkerData = { role: 'import', dbPath, path, plan, ctx: rest, rebuildIndex: rebuildSearchIndex };
+  const worker = startImportWorker(data, RESOURCE_LIMITS);
   let resolveImport!: (r: ImportResult) => void;
   let rejectImport!: (e: ImportError) => void;
   let resolveIndex!: (i: SearchIndexInfo | null) => void;

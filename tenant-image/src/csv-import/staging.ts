@@ -7,6 +7,8 @@ import { sqlTypeFor } from './cell-types.js';
 import type { ColumnPlan } from './import-plan.js';
 import { ensureImportsTable } from './provenance.js';
 import { runImmediate } from './immediate-transaction.js';
+import { throwIfCancelled } from './read-csv.js';
+import { removeStaleScratchFiles } from './scratch-file.js';
 import { dropStaleSearchBuilds } from './search-index.js';
 
 export const STAGING_PREFIX = '_berth_import_';
@@ -44,10 +46,39 @@ export interface StaleCleanupOptions {
 }
 
 /**
+ * Appends the rows of each scratch table (second-half.ts) to the staging table, in order, one
+ * short write transaction per table. `afterEach` runs inside each transaction with the rows copied.
+ */
+export function copyScratchTables(
+  db: Database.Database,
+  scratchPath: string,
+  tables: readonly string[],
+  staging: string,
+  signal: AbortSignal | undefined,
+  afterEach: (rowsCopied: number) => void,
+): void {
+  db.prepare('ATTACH DATABASE ? AS berth_scratch').run(scratchPath);
+  try {
+    // Same columns and types on both sides, no WHERE or ORDER BY: SQLite's transfer optimisation
+    // copies the records as they are, and appends them after the staged rows in rowid order.
+    let copied = 0;
+    for (const table of tables) {
+      throwIfCancelled(signal);
+      runImmediate(db, () => {
+        copied += db.prepare(`INSERT INTO main.${quoteIdent(staging)} SELECT * FROM berth_scratch.${quoteIdent(table)}`).run().changes;
+        afterEach(copied);
+      });
+    }
+  } finally {
+    db.exec('DETACH DATABASE berth_scratch');
+  }
+}
+
+/**
  * Startup cleanup after a crash: drops staging tables (and half-built search indexes) whose
- * import is not running, or whose heartbeat stopped, and marks such imports interrupted. An
- * import still beating belongs to the other copy of the app during a rollout and is left alone.
- * Returns the names of the tables dropped.
+ * import is not running, or whose heartbeat stopped, and marks such imports interrupted; deletes
+ * such imports' scratch files. An import still beating belongs to the other copy of the app
+ * during a rollout and is left alone. Returns the names of the tables (and files) removed.
  */
 export function dropStaleStagingTables(db: Database.Database, opts: StaleCleanupOptions = {}): string[] {
   ensureImportsTable(db);
@@ -77,6 +108,10 @@ export function dropStaleStagingTables(db: Database.Database, opts: StaleCleanup
     ).run(now.toISOString(), cutoff);
   });
   dropped.push(...dropStaleSearchBuilds(db, cutoff));
+  if (!db.memory && db.name !== '') {
+    const beating = db.prepare("SELECT 1 FROM _berth_imports WHERE id = ? AND status = 'running' AND heartbeat_at > ?").pluck();
+    dropped.push(...removeStaleScratchFiles(db.name, (id) => beating.get(id, cutoff) !== undefined));
+  }
   return dropped;
 }
 

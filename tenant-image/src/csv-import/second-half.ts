@@ -1,0 +1,97 @@
+// The helper thread's side of a split import: parses the file from the split to the end with its
+// own csv-parse, checks every row with the importer's own RowInserter, and stores the rows in a
+// scratch SQLite file, in tables of a few MiB each, so the import worker can copy them into its
+// staging table one short transaction per table (an INSERT … SELECT * of a whole table, which
+// SQLite copies record by record without decoding them). Lines are numbered as in the whole file:
+// the LFs before the split are counted first, while hashing those bytes, so the hash it returns
+// covers the whole file in order.
+import { createHash } from 'node:crypto';
+import { countLineFeeds } from './locate-byte.js';
+import type { ColumnPlan, Delimiter, Encoding, ImportLimits } from './import-plan.js';
+import { readCsv, throwIfCancelled } from './read-csv.js';
+import { RowInserter } from './row-inserter.js';
+import { openScratch } from './scratch-file.js';
+import { createTableSql } from './staging.js';
+
+export interface SecondHalfJob {
+  path: string;
+  encoding: Encoding;
+  delimiter: Delimiter;
+  limits: ImportLimits;
+  /** Byte offset of the split, a line start. */
+  start: number;
+  columns: ColumnPlan[];
+  appending: boolean;
+  scratchPath: string;
+}
+
+export interface SecondHalfResult {
+  rows: number;
+  /** The scratch tables holding the rows, in file order. */
+  tables: string[];
+  /** SHA-256 of the whole file. */
+  sha256: string;
+  /** Stopped after limits.maxRows rows: the whole file has more rows than allowed. */
+  overLimit: boolean;
+}
+
+/** A scratch table is closed after this many input bytes or rows: copying one takes ~10–30 ms. */
+const TABLE_BYTES = 4 * 1024 * 1024;
+const TABLE_ROWS = 50_000;
+
+export async function importSecondHalf(job: SecondHalfJob, signal: AbortSignal, onProgress: (rows: number) => void): Promise<SecondHalfResult> {
+  const hash = createHash('sha256');
+  const lineOffset = await countLineFeeds(job.path, job.start, (chunk) => hash.update(chunk));
+  throwIfCancelled(signal);
+  const db = openScratch(job.scratchPath);
+  try {
+    const tables: string[] = [];
+    const newTable = (): string => {
+      const name = `rows_${tables.length}`;
+      db.exec(createTableSql(name, job.columns));
+      tables.push(name);
+      return name;
+    };
+    let open = false;
+    const begin = (): void => {
+      if (open) return;
+      db.exec('BEGIN');
+      open = true;
+    };
+    const commit = (): void => {
+      if (!open) return;
+      db.exec('COMMIT');
+      open = false;
+    };
+    const inserter = new RowInserter(db, newTable(), job.columns, job.appending, begin);
+    const maxRows = job.limits.maxRows;
+    let overLimit = false;
+    let tableRows = 0;
+    let tableStart = job.start;
+    const read = await readCsv(
+      job.path,
+      { encoding: job.encoding, delimiter: job.delimiter, limits: job.limits, signal, hash, range: { start: job.start, lineOffset } },
+      (fields, count, line) => {
+        if (maxRows > 0 && inserter.rows >= maxRows) {
+          overLimit = true;
+          return false;
+        }
+        inserter.add(fields, count, line);
+      },
+      (bytesRead) => {
+        if (inserter.rows - tableRows < TABLE_ROWS && bytesRead - tableStart < TABLE_BYTES) return;
+        inserter.flush();
+        commit();
+        inserter.retarget(newTable());
+        tableRows = inserter.rows;
+        tableStart = bytesRead;
+        onProgress(inserter.rows);
+      },
+    );
+    inserter.flush();
+    commit();
+    return { rows: inserter.rows, tables, sha256: read.sha256!, overLimit };
+  } finally {
+    db.close();
+  }
+}
