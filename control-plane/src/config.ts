@@ -25,7 +25,7 @@ export const SETTINGS = [
   { name: 'BERTH_TENANT_MEMORY_MIB', kind: 'int', default: '128', help: 'Memory limit per tenant container.' },
   { name: 'BERTH_TENANT_CPUS', kind: 'number', default: '2', help: 'CPU limit per tenant container (cores). Two lets an import worker and the request thread run at once, so pages and health checks stay fast during a big import.' },
   { name: 'BERTH_TENANT_PIDS', kind: 'int', default: '64', help: 'Process/thread limit per tenant container.' },
-  { name: 'BERTH_RECONCILE_INTERVAL_MS', kind: 'int', default: '10000', help: 'Period of the full reconcile resync (events and writes wake it sooner).' },
+  { name: 'BERTH_RECONCILE_INTERVAL_MS', kind: 'int', default: '30000', help: 'Period of the full reconcile resync (events and writes wake it sooner).' },
   { name: 'BERTH_PROBE_INTERVAL_MS', kind: 'int', default: '5000', help: "Period of the HTTP liveness probe of every running tenant container (a crash is seen at once through Docker's event stream; this catches hangs)." },
   { name: 'BERTH_READY_TIMEOUT_MS', kind: 'int', default: '30000', help: 'How long a new container may take to pass its readiness probe.' },
   { name: 'BERTH_STOP_GRACE_S', kind: 'int', default: '30', help: 'Grace period given to a container to finish in-flight requests when stopped.' },

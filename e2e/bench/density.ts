@@ -3,6 +3,7 @@
 // (health probing included) over 30 s, and the time for one more provision at that size.
 // Last line: one JSON summary.
 import { readFileSync } from 'node:fs';
+import { SETTINGS } from '../../control-plane/src/config.js';
 import { createApiClient } from '../../control-plane/test/integration/api-client.js';
 import { docker } from '../src/docker-cli.js';
 import { request } from '../src/https-client.js';
@@ -54,7 +55,9 @@ function pidsOf(stack: Stack, containerIds: readonly string[]) {
 }
 
 assertImage();
-const stack = await startStack({ env: { BERTH_TENANT_IMAGE: TENANT_IMAGE, BERTH_LOG_LEVEL: 'info' } });
+// Test stacks resync every 2 s to converge quickly; idle cost is measured at the shipped default.
+const productionResync = SETTINGS.find((s) => s.name === 'BERTH_RECONCILE_INTERVAL_MS')!.default;
+const stack = await startStack({ env: { BERTH_TENANT_IMAGE: TENANT_IMAGE, BERTH_LOG_LEVEL: 'info', BERTH_RECONCILE_INTERVAL_MS: productionResync } });
 try {
   await waitFor(async () => (await request(`${stack.publicUrl}/__lbheartbeat__`, { agent: stack.agent })).status === 200, { timeoutMs: 20_000, what: 'control plane through Traefik' });
   const api = createApiClient(stack.publicUrl, stack.agent);

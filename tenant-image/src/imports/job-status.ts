@@ -1,21 +1,14 @@
 // What an import job's status is, as a pure function of its database record (plus the live
 // progress when the asking process runs the job). Both app copies answer through this one
 // function, so a poll gets the same answer whichever copy Traefik sends it to.
-import type { ImportPlan, ImportResult } from './csv-import-api.js';
-import type { JobError, JobRecord, JobState } from './job-records.js';
+import type { ImportResult } from './csv-import-api.js';
+import type { JobError, JobRecord, JobState, NewJob } from './job-records.js';
 
-export interface ImportJob {
-  readonly id: string;
-  readonly uploadId: string;
-  readonly fileName: string;
-  readonly table: string;
-  readonly mode: ImportPlan['mode'];
-  readonly actor: string;
-  readonly startedAt: number;
+/** The job as its record describes it (without which process owns it), plus where it stands. */
+export interface ImportJob extends Omit<NewJob, 'owner'> {
   readonly state: JobState;
   readonly rows: number;
   readonly bytes: number;
-  readonly totalBytes: number;
   readonly finishedAt?: number;
   /** True while the search index is rebuilt after a successful import (the table is already usable). */
   readonly indexing: boolean;

@@ -47,6 +47,31 @@ test('probeHttp: 200 is ok; other statuses and refused connections are not', asy
   assert.equal(refused.detail, 'ECONNREFUSED');
 });
 
+test('probeHttp reuses one connection per container, and a restarted server is reached afresh', async () => {
+  let connections = 0;
+  const serve = (port: number) => {
+    const server = http.createServer((req, res) => res.end('ok'));
+    server.on('connection', () => connections++);
+    return new Promise<http.Server>((r) => server.listen(port, '127.0.0.1', () => r(server)));
+  };
+  let server = await serve(0);
+  const port = (server.address() as AddressInfo).port;
+  try {
+    for (let i = 0; i < 3; i++) assert.deepEqual(await probeHttp('127.0.0.1', port, '/__heartbeat__', 500), { ok: true, detail: 'HTTP 200' });
+    assert.equal(connections, 1, 'three probes, one connection');
+    // The process behind the address is replaced: its sockets close with it.
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+    server = await serve(port);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(await probeHttp('127.0.0.1', port, '/__heartbeat__', 500), { ok: true, detail: 'HTTP 200' });
+    assert.equal(connections, 2);
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});
+
 test('a watched container becomes ready within a few fast polls, and falls out after repeated failures', async () => {
   const t = await fakeTenant();
   const changes: [string, ReadinessView['state']][] = [];
