@@ -2,12 +2,15 @@
 // to the same file during a rollout, and IMMEDIATE takes the write lock up front (waiting up to
 // busy_timeout) instead of failing half-way with SQLITE_BUSY on lock upgrade.
 import type Database from 'better-sqlite3';
+import { yieldToWaitingWriters } from '../db/write-turns.js';
 
 export function runImmediate<T>(db: Database.Database, fn: () => T): T {
   // better-sqlite3 would quietly nest this as a SAVEPOINT inside an open transaction, and then
   // nothing commits until that outer one does.
   if (db.inTransaction) throw new Error('runImmediate: a transaction is already open on this connection');
-  return db.transaction(fn).immediate();
+  const result = db.transaction(fn).immediate();
+  yieldToWaitingWriters();
+  return result;
 }
 
 /** A transaction held open across several synchronous steps (the importer's batches). */
@@ -33,6 +36,8 @@ export class BatchTransaction {
     if (!this.open) return;
     this.db.exec('COMMIT');
     this.open = false;
+    // The request thread may be waiting for the lock: let it in before the next batch.
+    yieldToWaitingWriters();
   }
 
   rollback(): void {

@@ -4,6 +4,7 @@
 // 'second-half': the helper thread of a split import (second-half.ts), started by the import
 // worker; it is stopped by terminate(). One entry file for both, as the app is bundled with fixed entries.
 import { parentPort, workerData } from 'node:worker_threads';
+import { adoptWriteWaiters } from '../db/write-turns.js';
 import { importCsv, type ImportContext } from './import-csv.js';
 import { toImportError } from './import-errors.js';
 import type { ImportPlan } from './import-plan.js';
@@ -23,8 +24,16 @@ export type ImportWorkerData =
     }
   | { role: 'second-half'; job: SecondHalfJob };
 
+/** What startImportWorker passes: the role's data, and the request thread's write-waiter counter. */
+export interface ImportWorkerStart {
+  data: ImportWorkerData;
+  writeWaiters: Int32Array;
+}
+
 const port = parentPort!;
-const data = workerData as ImportWorkerData;
+const start = workerData as ImportWorkerStart;
+adoptWriteWaiters(start.writeWaiters);
+const data = start.data;
 const controller = new AbortController();
 port.on('message', (m: { type: string }) => {
   if (m.type === 'cancel') controller.abort();

@@ -1,13 +1,15 @@
 // Starts a thread on import-worker's entry file: the app's import worker, and the helper thread
 // of a split import (the same entry with another role; the app is bundled with fixed entries).
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import type { ImportWorkerData } from './import-worker.js';
+import { sharedWriteWaiters } from '../db/write-turns.js';
+import type { ImportWorkerData, ImportWorkerStart } from './import-worker.js';
 
 /**
  * In dist this module and its sibling are .js. Under tsx (tests, benchmarks) they are .ts, and
  * Node 20 does not pass tsx's loader hooks on to workers, so the worker registers tsx first.
  */
-export function startImportWorker(workerData: ImportWorkerData, resourceLimits: ResourceLimits): Worker {
+export function startImportWorker(data: ImportWorkerData, resourceLimits: ResourceLimits): Worker {
+  const workerData: ImportWorkerStart = { data, writeWaiters: sharedWriteWaiters() };
   const options = { workerData, resourceLimits };
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./import-worker.js', import.meta.url), options);
   const entry = JSON.stringify(new URL('./import-worker.ts', import.meta.url).href);

@@ -4,6 +4,7 @@
 // transaction that reads and then tries to write fails with SQLITE_BUSY at once, without
 // consulting the busy handler (ROLLOUT.md F9).
 import type Database from 'better-sqlite3';
+import { announceWriter } from './write-turns.js';
 
 const faulty = new WeakSet<Database.Database>();
 
@@ -26,5 +27,30 @@ export function writeTx<T>(db: Database.Database, fn: () => T): T {
       })
       .deferred();
   }
-  return db.transaction(fn).immediate();
+  const done = announceWriter();
+  try {
+    return db.transaction(fn).immediate();
+  } finally {
+    done();
+  }
+}
+
+/**
+ * A write that may be skipped: tries the lock once, without the busy timeout, and returns false
+ * if another writer holds it. For bookkeeping the request thread does on a timer (an import's
+ * progress beat): waiting for the lock would block the event loop, and so every request, for as
+ * long as an import's batch holds it.
+ */
+export function tryWriteTx(db: Database.Database, fn: () => void): boolean {
+  const timeout = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  try {
+    db.transaction(fn).immediate();
+    return true;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'SQLITE_BUSY') return false;
+    throw err;
+  } finally {
+    db.pragma(`busy_timeout = ${timeout}`);
+  }
 }

@@ -100,10 +100,8 @@ export function createImportJobs(opts: ImportJobsOptions): ImportJobs {
           log.info('import cancel requested', { job: id });
         }
         sinceBeat += CANCEL_POLL_MS;
-        if (sinceBeat >= BEAT_MS) {
-          sinceBeat = 0;
-          recordBeat(db, id, run.live, Date.now());
-        }
+        // A beat skipped because the import holds the write lock is retried at the next poll.
+        if (sinceBeat >= BEAT_MS && recordBeat(db, id, run.live, Date.now())) sinceBeat = 0;
       } catch (err) {
         // A busy or failing database delays the next beat; the job itself goes on.
         log.warn('import watch step failed', { job: id, err });

@@ -4,7 +4,7 @@
 // of the same id (status and rows committed so far, beaten by the import worker at every batch).
 // A cancel request is a timestamp here; the running copy's watch loop acts on it.
 import type { Db } from '../db/open-database.js';
-import { writeTx } from '../db/write-tx.js';
+import { tryWriteTx, writeTx } from '../db/write-tx.js';
 import type { ErrorEnvelope } from '../errors.js';
 import type { ImportPlan, ImportResult } from './csv-import-api.js';
 
@@ -91,8 +91,9 @@ export function insertJob(db: Db, job: NewJob, forgetFinishedBefore: number): vo
   });
 }
 
-export function recordBeat(db: Db, id: string, progress: { rows: number; bytes: number }, at: number): void {
-  writeTx(db, () => db.prepare('UPDATE _berth_jobs SET rows = ?, bytes = ?, beat_at = ? WHERE id = ?').run(progress.rows, progress.bytes, at, id));
+/** Best effort: skipped (false) while the import holds the write lock; the next beat tries again. */
+export function recordBeat(db: Db, id: string, progress: { rows: number; bytes: number }, at: number): boolean {
+  return tryWriteTx(db, () => db.prepare('UPDATE _berth_jobs SET rows = ?, bytes = ?, beat_at = ? WHERE id = ?').run(progress.rows, progress.bytes, at, id));
 }
 
 export function recordOutcome(db: Db, id: string, o: JobOutcome, at: number): void {

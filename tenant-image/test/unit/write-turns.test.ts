@@ -1,0 +1,100 @@
+// The request thread's writes against an import worker that commits batch after batch, on a
+// real database file and a real worker thread; and the skippable beat write.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { openDatabase } from '../../src/db/open-database.js';
+import { tryWriteTx, writeTx } from '../../src/db/write-tx.js';
+import { sharedWriteWaiters } from '../../src/db/write-turns.js';
+
+function tempDb(t: { after: (fn: () => void) => void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-turns-test-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, 'tenant.db');
+}
+
+/** A worker that holds the write lock in back-to-back batches (as the importer does) until told to stop. */
+function busyImporter(dbPath: string, holdMs: number): { stop: () => Promise<number> } {
+  const here = new URL('.', import.meta.url);
+  const tx = JSON.stringify(new URL('../../src/csv-import/immediate-transaction.ts', here).href);
+  const turns = JSON.stringify(new URL('../../src/db/write-turns.ts', here).href);
+  const tsxApi = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const code = `
+    const { workerData, parentPort } = await import('node:worker_threads');
+    (await import(${tsxApi})).register();
+    const { BatchTransaction } = await import(${tx});
+    const { adoptWriteWaiters } = await import(${turns});
+    const Database = (await import('better-sqlite3')).default;
+    adoptWriteWaiters(workerData.waiters);
+    const db = new Database(workerData.dbPath);
+    db.pragma('busy_timeout = 5000');
+    const batch = new BatchTransaction(db);
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    let stop = false, batches = 0;
+    parentPort.on('message', () => { stop = true; });
+    while (!stop) {
+      batch.begin();
+      const until = performance.now() + workerData.holdMs;
+      while (performance.now() < until) insert.run('import');
+      batch.commit();
+      batches++;
+      await new Promise((r) => setImmediate(r));
+    }
+    db.close();
+    parentPort.postMessage(batches);`;
+  const worker = new Worker(code, { eval: true, workerData: { dbPath, holdMs, waiters: sharedWriteWaiters() } });
+  return {
+    stop: () =>
+      new Promise<number>((resolve, reject) => {
+        worker.once('message', (batches: number) => void worker.terminate().then(() => resolve(batches)));
+        worker.once('error', reject);
+        worker.postMessage('stop');
+      }),
+  };
+}
+
+test('request-thread writes get their turn between an import worker’s back-to-back batches', async (t) => {
+  const path = tempDb(t);
+  const db = openDatabase(path, { busyTimeoutMs: 2000 });
+  t.after(() => db.close());
+  db.exec('CREATE TABLE t (v TEXT)');
+  const importer = busyImporter(path, 60);
+  const importRows = () => db.prepare("SELECT count(*) FROM t WHERE v = 'import'").pluck().get() as number;
+  try {
+    for (const deadline = Date.now() + 20_000; importRows() === 0; ) {
+      if (Date.now() > deadline) throw new Error('the importer never started');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // With only SQLite's sleeping busy handler these starve until the 2 s timeout and fail.
+    for (let i = 0; i < 20; i++) {
+      writeTx(db, () => db.prepare('INSERT INTO t (v) VALUES (?)').run('request'));
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  } finally {
+    const batches = await importer.stop();
+    assert.ok(batches > 5, `the importer kept committing (${batches} batches)`);
+  }
+  assert.equal(db.prepare("SELECT count(*) FROM t WHERE v = 'request'").pluck().get(), 20);
+});
+
+test('tryWriteTx skips instead of waiting while another connection holds the lock, and restores the busy timeout', (t) => {
+  const path = tempDb(t);
+  const a = openDatabase(path, { busyTimeoutMs: 5000 });
+  const b = openDatabase(path, { busyTimeoutMs: 5000 });
+  t.after(() => {
+    a.close();
+    b.close();
+  });
+  a.exec('CREATE TABLE beat (n INTEGER)');
+  b.exec('BEGIN IMMEDIATE');
+  const started = performance.now();
+  assert.equal(tryWriteTx(a, () => a.prepare('INSERT INTO beat VALUES (1)').run()), false);
+  assert.ok(performance.now() - started < 1000, 'did not wait for the busy timeout');
+  assert.equal(a.pragma('busy_timeout', { simple: true }), 5000);
+  b.exec('COMMIT');
+  assert.equal(tryWriteTx(a, () => a.prepare('INSERT INTO beat VALUES (2)').run()), true);
+  assert.deepEqual(a.prepare('SELECT n FROM beat').pluck().all(), [2]);
+});
