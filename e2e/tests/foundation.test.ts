@@ -11,7 +11,7 @@ import { startStack, type Stack } from '../src/stack.js';
 import { docker, containerIp } from '../src/docker-cli.js';
 import { request, createAgent, loopbackLookup } from '../src/https-client.js';
 import { waitFor } from '../src/wait-for.js';
-import { launchBrowser, ARTIFACTS_DIR } from '../src/browser.js';
+import { gotoPage, launchBrowser, ARTIFACTS_DIR } from '../src/browser.js';
 import https from 'node:https';
 import tls from 'node:tls';
 import { mkdirSync } from 'node:fs';
@@ -89,7 +89,7 @@ test('Chromium reaches the tenant with the project CA trusted and verification o
   const { browser, close } = await launchBrowser(stack.caPath);
   try {
     const page = await browser.newPage(); // no ignoreHTTPSErrors
-    const resp = await page.goto(`${stack.tenantUrl(slug)}/__version__`);
+    const resp = await gotoPage(page, `${stack.tenantUrl(slug)}/__version__`);
     assert.equal(resp?.status(), 200);
     assert.match(await page.content(), /version/);
     mkdirSync(join(ARTIFACTS_DIR, 'foundation'), { recursive: true });

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page, BrowserContext } from 'playwright-core';
 import { startStack, type Stack } from '../src/stack.js';
-import { launchBrowser, submitAndWait, ARTIFACTS_DIR, type TestBrowser } from '../src/browser.js';
+import { gotoPage, launchBrowser, submitAndWait, ARTIFACTS_DIR, type TestBrowser } from '../src/browser.js';
 
 const shots = join(ARTIFACTS_DIR, 'signup-sso');
 let stack: Stack;
@@ -21,7 +21,7 @@ async function shot(page: Page, name: string): Promise<void> {
 
 async function signUp(context: BrowserContext, email: string): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(`${stack.publicUrl}/signup`);
+  await gotoPage(page, `${stack.publicUrl}/signup`);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('correct horse battery');
   try {
@@ -52,7 +52,7 @@ test('sign up, create an instance, use it through single sign-on, and lose acces
   await page.getByLabel('Subdomain').fill(slug);
   await page.getByRole('button', { name: 'Create instance' }).click();
   await page.waitForURL((u) => u.pathname === '/' || u.pathname.startsWith('/instances'));
-  if (!page.url().endsWith('/')) await page.goto(`${stack.publicUrl}/`);
+  if (!page.url().endsWith('/')) await gotoPage(page, `${stack.publicUrl}/`);
   // The dashboard refreshes states by itself; wait for the reconciler to bring it up.
   await page.getByTestId(`state-${slug}`).filter({ hasText: /running/i }).waitFor({ timeout: 30_000 });
   await shot(page, '02-dashboard-running');
@@ -60,7 +60,7 @@ test('sign up, create an instance, use it through single sign-on, and lose acces
   // Same browser, tenant subdomain: no second login (SSO hop through the control plane).
   const link = page.getByTestId(`open-${slug}`);
   assert.equal((await link.getAttribute('href'))?.replace(/\/$/, ''), stack.tenantUrl(slug));
-  await page.goto(`${stack.tenantUrl(slug)}/`);
+  await gotoPage(page, `${stack.tenantUrl(slug)}/`);
   await page.waitForURL((u) => u.host.startsWith(`${slug}.`) && !u.pathname.startsWith('/__berth'));
   assert.match(await page.content(), /alice@example\.test/, 'the tenant knows who is visiting');
   await shot(page, '03-tenant-home');
@@ -82,10 +82,10 @@ test('sign up, create an instance, use it through single sign-on, and lose acces
   await shot(bobPage, '04-non-member-refused');
 
   // Log out on the control plane: the tenant sends the browser to log in.
-  await page.goto(`${stack.publicUrl}/`);
+  await gotoPage(page, `${stack.publicUrl}/`);
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.waitForURL((u) => u.host === new URL(stack.publicUrl).host);
-  await page.goto(`${stack.tenantUrl(slug)}/`);
+  await gotoPage(page, `${stack.tenantUrl(slug)}/`);
   await page.waitForURL((u) => u.host === new URL(stack.publicUrl).host && u.pathname.startsWith('/login'));
   await shot(page, '05-after-logout-login');
   await alice.close();

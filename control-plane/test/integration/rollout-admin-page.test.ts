@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, submitAndWait, ARTIFACTS_DIR, type TestBrowser } from '../../../e2e/src/browser.js';
+import { gotoPage, launchBrowser, submitAndWait, ARTIFACTS_DIR, type TestBrowser } from '../../../e2e/src/browser.js';
 import { createRunningTenants, startRolloutStack, type RolloutStack } from './rollout-helpers.js';
 
 const shots = join(ARTIFACTS_DIR, 'rollout-admin');
@@ -26,7 +26,7 @@ after(async () => {
 
 async function logIn(context: BrowserContext, email: string, password: string): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(`${rs.stack.publicUrl}/login`);
+  await gotoPage(page, `${rs.stack.publicUrl}/login`);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await submitAndWait(page, () => page.getByRole('button', { name: /log in/i }).click(), `${rs.stack.publicUrl}/`);
@@ -42,7 +42,7 @@ test('an admin starts a rollout from the page and watches it finish live', { tim
     if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
   });
 
-  await page.goto(`${rs.stack.publicUrl}/admin`);
+  await gotoPage(page, `${rs.stack.publicUrl}/admin`);
   await page.getByRole('heading', { name: 'Tenants (2)' }).waitFor();
   await page.screenshot({ path: join(shots, '01-admin.png'), fullPage: true });
 
@@ -65,11 +65,11 @@ test('an admin starts a rollout from the page and watches it finish live', { tim
 test('a signed-in member who is not an admin is refused', async () => {
   const context = await chromium.browser.newContext();
   const page = await context.newPage();
-  await page.goto(`${rs.stack.publicUrl}/signup`);
+  await gotoPage(page, `${rs.stack.publicUrl}/signup`);
   await page.getByLabel('Email').fill(`member-${rs.stack.instance}@example.com`);
   await page.getByLabel('Password').fill('correct horse battery');
   await submitAndWait(page, () => page.getByRole('button', { name: 'Sign up' }).click(), `${rs.stack.publicUrl}/`);
-  const res = await page.goto(`${rs.stack.publicUrl}/admin`);
+  const res = await gotoPage(page, `${rs.stack.publicUrl}/admin`);
   assert.equal(res?.status(), 403);
   await page.screenshot({ path: join(shots, '04-member-refused.png'), fullPage: true });
   await context.close();

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
+import { gotoPage } from '../../../e2e/src/browser.js';
 import { startAppProcess } from '../support/app-process.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../../e2e/artifacts/tenant-ui/', import.meta.url));
@@ -45,7 +46,7 @@ test('tenant UI end to end in Chromium', { timeout: 180_000 }, async (t) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
 
-  await page.goto(`${app.url}/`);
+  await gotoPage(page, `${app.url}/`);
   await assert.doesNotReject(page.getByText('Drop a CSV file here').waitFor());
   await shot(page, '01-tables-empty');
 
@@ -105,7 +106,7 @@ test('tenant UI end to end in Chromium', { timeout: 180_000 }, async (t) => {
   await page.waitForURL(/after=/);
 
   // Chart of a date column and of a text column.
-  await page.goto(`${app.url}/tables/customers`);
+  await gotoPage(page, `${app.url}/tables/customers`);
   await page.locator('#chart-col').selectOption('signed_up');
   await page.getByRole('button', { name: 'Chart' }).click();
   await page.locator('.chart svg').waitFor();
@@ -116,7 +117,7 @@ test('tenant UI end to end in Chromium', { timeout: 180_000 }, async (t) => {
   await shot(page, '07-chart-text');
 
   // SQL with a named parameter.
-  await page.goto(`${app.url}/sql`);
+  await gotoPage(page, `${app.url}/sql`);
   await page.locator('#sql').fill('SELECT city, count(*) AS n, round(avg(id), 1) AS avg_id FROM customers WHERE id > :min GROUP BY city ORDER BY n DESC');
   await page.getByRole('button', { name: 'Run query' }).click();
   await page.locator('#p-min').fill('100');
@@ -126,18 +127,18 @@ test('tenant UI end to end in Chromium', { timeout: 180_000 }, async (t) => {
   await shot(page, '08-sql');
 
   // Export the table as CSV through the link.
-  await page.goto(`${app.url}/tables/customers?fc=city&fo=eq&fv=Oslo`);
+  await gotoPage(page, `${app.url}/tables/customers?fc=city&fo=eq&fv=Oslo`);
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
   const exported = readFileSync(await download.path(), 'utf8').trimEnd().split('\r\n');
   assert.equal(exported[0], 'id,city,zip,amount,signed_up,note');
   assert.equal(exported.length, 1 + 6666);
 
-  await page.goto(`${app.url}/`);
+  await gotoPage(page, `${app.url}/`);
   await shot(page, '09-tables-list');
-  await page.goto(`${app.url}/imports`);
+  await gotoPage(page, `${app.url}/imports`);
   await shot(page, '10-imports');
   await page.setViewportSize({ width: 390, height: 800 });
-  await page.goto(`${app.url}/tables/customers`);
+  await gotoPage(page, `${app.url}/tables/customers`);
   await shot(page, '11-table-narrow');
   assert.deepEqual(errors, []);
 });
