@@ -61,6 +61,9 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       if (signal.aborted) return;
       const attempts = (failures.get(lane.key)?.attempts ?? 0) + 1;
       const message = (err as Error).message;
+      // The tenant network is made at start; if someone removed it since, make it again before
+      // the lane's retry instead of failing every create until the control plane restarts.
+      if (/network \S+ not found/i.test(message)) await ensureNetwork(deps, signal);
       failures.set(lane.key, { attempts, message, retryAt: Date.now() + backoffMs(attempts) });
       log.warn('reconcile step failed; will retry', { lane: lane.key, attempts, err: err as Error });
     } finally {
