@@ -1,17 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { appliedMigrations, openDatabase, openReadConnection } from '../../src/db/open-database.js';
 import { MIGRATIONS } from '../../src/db/migrations.js';
 import { writeTx } from '../../src/db/write-tx.js';
+import { tempDbPath } from '../support/temp-db.js';
 
-function tempDb(t: { after: (fn: () => void) => void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-db-test-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return join(dir, 'tenant.db');
-}
+const tempDb = tempDbPath;
 
 test('open: WAL, busy timeout, foreign keys, migrations applied once by two openers', (t) => {
   const path = tempDb(t);

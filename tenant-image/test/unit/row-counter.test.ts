@@ -1,16 +1,12 @@
 // Row counts stay exact as tables grow, are replaced, and as other connections commit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { openDatabase, openReadConnection } from '../../src/db/open-database.js';
 import { createRowCounter } from '../../src/tables/catalog.js';
+import { tempDbPath } from '../support/temp-db.js';
 
 test('row counts follow appends, replacement and commits elsewhere', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-count-test-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const path = join(dir, 'tenant.db');
+  const path = tempDbPath(t);
   const db = openDatabase(path, { busyTimeoutMs: 5000 });
   const readDb = openReadConnection(path, 5000);
   t.after(() => {

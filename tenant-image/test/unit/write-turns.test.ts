@@ -2,19 +2,11 @@
 // real database file and a real worker thread; and the skippable beat write.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { openDatabase } from '../../src/db/open-database.js';
 import { tryWriteTx, writeTx } from '../../src/db/write-tx.js';
 import { sharedWriteWaiters } from '../../src/db/write-turns.js';
-
-function tempDb(t: { after: (fn: () => void) => void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-turns-test-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return join(dir, 'tenant.db');
-}
+import { tempDbPath, twoConnections } from '../support/temp-db.js';
 
 /** A worker that holds the write lock in back-to-back batches (as the importer does) until told to stop. */
 function busyImporter(dbPath: string, holdMs: number): { stop: () => Promise<number> } {
@@ -57,7 +49,7 @@ function busyImporter(dbPath: string, holdMs: number): { stop: () => Promise<num
 }
 
 test('request-thread writes get their turn between an import worker’s back-to-back batches', async (t) => {
-  const path = tempDb(t);
+  const path = tempDbPath(t);
   const db = openDatabase(path, { busyTimeoutMs: 2000 });
   t.after(() => db.close());
   db.exec('CREATE TABLE t (v TEXT)');
@@ -81,13 +73,7 @@ test('request-thread writes get their turn between an import worker’s back-to-
 });
 
 test('tryWriteTx skips instead of waiting while another connection holds the lock, and restores the busy timeout', (t) => {
-  const path = tempDb(t);
-  const a = openDatabase(path, { busyTimeoutMs: 5000 });
-  const b = openDatabase(path, { busyTimeoutMs: 5000 });
-  t.after(() => {
-    a.close();
-    b.close();
-  });
+  const { a, b } = twoConnections(t, (path) => openDatabase(path, { busyTimeoutMs: 5000 }));
   a.exec('CREATE TABLE beat (n INTEGER)');
   b.exec('BEGIN IMMEDIATE');
   const started = performance.now();
