@@ -88,7 +88,8 @@ try {
   const ps = [...pageRes.ms].sort((a, b) => a - b);
   console.log(`columns: ${types}`);
   console.log(`upload (stream to the volume): ${uploadS.toFixed(2)} s, ${(bytes / 1e6 / uploadS).toFixed(1)} MB/s`);
-  console.log(`  of which type detection + start ${((tStarted - t1) / 1000).toFixed(2)} s, the import job ${((t2 - tStarted) / 1000).toFixed(2)} s`);
+  const phases = (done as { result?: { phasesMs?: Record<string, number> } }).result?.phasesMs;
+  console.log(`  of which type detection + start ${((tStarted - t1) / 1000).toFixed(2)} s, the import job ${((t2 - tStarted) / 1000).toFixed(2)} s${phases ? ` (${Object.entries(phases).map(([k, v]) => `${k} ${v} ms`).join(', ')})` : ''}`);
   console.log(`import with type detection: ${importS.toFixed(2)} s, ${Math.round(rowsPerS)} rows/s, ${(bytes / 1e6 / importS).toFixed(1)} MB/s (${done.rows} rows; table holds ${count})`);
   console.log(`end to end (upload + import): ${(uploadS + importS).toFixed(2)} s, ${Math.round(done.rows / (uploadS + importS))} rows/s`);
   console.log(`memory: tenant process peak RSS (VmHWM) ${peakRss.toFixed(1)} MiB; container anon memory peak ${mem.peakAnonMiB} MiB (cgroup memory.stat total_rss, ${mem.samples} samples every 100 ms); cgroup max usage incl. page cache ${mem.maxUsageMiB} MiB`);

@@ -49,6 +49,12 @@ export interface ImportResult {
   columns: ColumnPlan[];
   startedAt: string;
   finishedAt: string;
+  /**
+   * Where the time went, in ms, for logs and the benchmark: `parse` (this thread's part of the
+   * file, parsed and staged), `wait` (for the helper thread's half), `copy` (its rows into
+   * staging), `publish`. Only the phases that ran are present.
+   */
+  phasesMs: Record<string, number>;
 }
 
 /** Rows per write transaction, and the longest a batch may hold the write lock. */
@@ -84,6 +90,13 @@ export async function importCsv(db: Database.Database, path: string, plan: Impor
   });
 
   const tx = new BatchTransaction(db);
+  const phasesMs: Record<string, number> = {};
+  let phaseStart = performance.now();
+  const phase = (name: string): void => {
+    const now = performance.now();
+    phasesMs[name] = Math.round((phasesMs[name] ?? 0) + now - phaseStart);
+    phaseStart = now;
+  };
   let bytes = 0;
   let second: SecondHalfThread | null = null;
   try {
@@ -137,19 +150,23 @@ export async function importCsv(db: Database.Database, path: string, plan: Impor
             },
           };
     const result = await readCsv(path, { ...readOptions, hash: true, boundary }, sink, afterChunk);
+    phase('parse');
     if (!headerSeen) throw new ImportError('CSV_EMPTY_FILE', 'The file is empty: there is no header row.', { line: 1 });
     let sha256 = result.sha256!;
     bytes = result.bytesRead;
     if (handedOver && split !== null && second !== null) {
       inserter.flush();
       tx.commit();
+      phase('parse');
       const outcome = await untilCancelled(second.outcome, ctx.signal);
+      phase('wait');
       const within = (n: number): boolean => limits.maxRows === 0 || inserter.rows + n <= limits.maxRows;
       if (outcome.ok && !outcome.result.overLimit && within(outcome.result.rows)) {
         const firstRows = inserter.rows;
         copyScratchTables(db, scratchPath(db.name, importId), outcome.result.tables, staging, ctx.signal, (copied) => {
           recordHeartbeat(db, importId, firstRows + copied, new Date().toISOString());
         });
+        phase('copy');
         inserter.rows += outcome.result.rows;
         sha256 = outcome.result.sha256;
         bytes = fileStat.size;
@@ -164,6 +181,7 @@ export async function importCsv(db: Database.Database, path: string, plan: Impor
         const rest = await readCsv(path, { ...readOptions, hash, range: { start: split, lineOffset } }, sink, afterChunk);
         sha256 = rest.sha256!;
         bytes = rest.bytesRead;
+        phase('parse');
       }
     }
     inserter.flush();
@@ -176,8 +194,9 @@ export async function importCsv(db: Database.Database, path: string, plan: Impor
       publishStaging(db, plan, columns, staging);
       recordFinishedImport(db, importId, { status: 'succeeded', rows, fileBytes: bytes, sha256, columns, finishedAt });
     });
+    phase('publish');
     ctx.onProgress?.({ rows, bytesRead: bytes, totalBytes: result.totalBytes });
-    return { importId, table: plan.table, mode: plan.mode, rows, bytes, sha256, columns, startedAt, finishedAt };
+    return { importId, table: plan.table, mode: plan.mode, rows, bytes, sha256, columns, startedAt, finishedAt, phasesMs };
   } catch (err) {
     tx.rollback();
     await second?.stop();

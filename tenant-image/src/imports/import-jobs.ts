@@ -135,6 +135,7 @@ export function createImportJobs(opts: ImportJobsOptions): ImportJobs {
       const done = handle.promise.then(
         async (result) => {
           succeeded = true;
+          log.info('import finished', { job: id, table: plan.table, rows: result.rows, bytes: result.bytes, phasesMs: result.phasesMs });
           live.rows = result.rows;
           live.bytes = live.totalBytes;
           finish({ state: 'succeeded', rows: result.rows, bytes: live.totalBytes, indexing: true, result });
