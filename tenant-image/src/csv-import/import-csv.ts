@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import type Database from 'better-sqlite3';
 import { quoteIdent } from '../sql/identifier.js';
+import { noteRowsAdded, tableShape } from '../tables/stored-row-counts.js';
 import { ImportError, toImportError } from './import-errors.js';
 import { BatchTransaction, runImmediate } from './immediate-transaction.js';
 import { DEFAULT_LIMITS, validatePlan, type ColumnPlan, type ImportLimits, type ImportMode, type ImportPlan, type ImportProgress } from './import-plan.js';
@@ -191,7 +192,7 @@ export async function importCsv(db: Database.Database, path: string, plan: Impor
     const finishedAt = new Date().toISOString();
     runImmediate(db, () => {
       if (ctx.signal?.aborted) throw new ImportError('CSV_CANCELLED', 'The import was cancelled; nothing was written.');
-      publishStaging(db, plan, columns, staging);
+      publishStaging(db, plan, columns, staging, rows);
       recordFinishedImport(db, importId, { status: 'succeeded', rows, fileBytes: bytes, sha256, columns, finishedAt });
     });
     phase('publish');
@@ -261,22 +262,26 @@ function tableExistsError(table: string): ImportError {
 }
 
 /** Inside the final transaction: make the staged rows the target table's. */
-function publishStaging(db: Database.Database, plan: ImportPlan, columns: readonly ColumnPlan[], staging: string): void {
+function publishStaging(db: Database.Database, plan: ImportPlan, columns: readonly ColumnPlan[], staging: string, rows: number): void {
   const target = quoteIdent(plan.table);
   switch (plan.mode) {
     case 'create':
       if (tableExists(db, plan.table)) throw tableExistsError(plan.table);
       db.exec(`ALTER TABLE ${quoteIdent(staging)} RENAME TO ${target}`);
+      noteRowsAdded(db, plan.table, null, rows);
       return;
     case 'replace':
       db.exec(`DROP TABLE IF EXISTS ${target}`);
       db.exec(`ALTER TABLE ${quoteIdent(staging)} RENAME TO ${target}`);
+      noteRowsAdded(db, plan.table, null, rows);
       return;
     case 'append': {
       checkAppendable(db, { ...plan, columns: [...columns] });
+      const before = tableShape(db, plan.table);
       const names = columns.map((c) => quoteIdent(c.name)).join(', ');
       db.exec(`INSERT INTO ${target} (${names}) SELECT ${names} FROM ${quoteIdent(staging)}`);
       dropTableIfExists(db, staging);
+      noteRowsAdded(db, plan.table, before, rows);
       return;
     }
   }

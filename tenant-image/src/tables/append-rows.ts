@@ -7,6 +7,7 @@ import { writeTx } from '../db/write-tx.js';
 import { BerthError } from '../errors.js';
 import { quoteIdent } from '../sql/identifier.js';
 import type { TableInfo } from './catalog.js';
+import { noteRowsAdded, tableShape } from './stored-row-counts.js';
 import { ftsTableName } from './text-search.js';
 
 export type JsonRow = Record<string, unknown>;
@@ -39,6 +40,7 @@ export function appendRows(db: Db, table: TableInfo, rows: readonly JsonRow[]): 
   const cols = table.columns.map((c) => c.name);
   const insert = db.prepare(`INSERT INTO ${quoteIdent(table.name)} (${cols.map(quoteIdent).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
   return writeTx(db, () => {
+    const before = tableShape(db, table.name);
     // Looked up inside the transaction: an import may have (re)built the index since.
     const fts = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").pluck().get(ftsTableName(table.name)) as string | undefined;
     const ftsCols = fts ? ftsColumns(db, ftsTableName(table.name)) : [];
@@ -53,6 +55,7 @@ export function appendRows(db: Db, table: TableInfo, rows: readonly JsonRow[]): 
       if (first === 0) first = last;
       if (ftsInsert) ftsInsert.run(last, ...ftsCols.map((c) => (cols.includes(c) ? toSqlValue(r[c]) : null)));
     }
+    noteRowsAdded(db, table.name, before, rows.length);
     return { inserted: rows.length, firstRowid: first, lastRowid: last };
   });
 }

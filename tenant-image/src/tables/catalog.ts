@@ -3,6 +3,7 @@
 // found here, and then only through quoteIdent.
 import type { Db } from '../db/open-database.js';
 import { BerthError } from '../errors.js';
+import { readStoredCount, tableShape, type TableShape } from './stored-row-counts.js';
 import { quoteIdent } from '../sql/identifier.js';
 
 export type ColumnKind = 'integer' | 'real' | 'date' | 'text';
@@ -60,31 +61,31 @@ export function requireColumn(table: TableInfo, name: string): ColumnInfo {
 }
 
 /**
- * Row counts, kept per table and updated by the rows added since the last look. A full
- * count(*) walks the whole table (~0.1–0.4 s at 1M rows, on the request thread), and any commit
- * anywhere (an import's batches, the search-index build, the other app copy) would otherwise
- * invalidate it. Rows are only ever added to a table (imports append or build a new table and
- * rename it; the API appends; SQL is read-only; nothing deletes rows), so with the same root
- * page a table that did not grow past its last max(rowid) has the same count, and one that did
- * grew by the rows above it. A new root page (replaced table) is counted afresh.
+ * Row counts: the count stored by whatever added the rows (stored-row-counts.ts) when it still
+ * describes the table, else kept here per table and grown by the rows added since the last look.
+ * A full count(*) walks the whole table (~0.1–0.4 s at 1M rows, on the request thread). Rows are
+ * only ever added to a table (imports append or build a new table and rename it; the API
+ * appends; SQL is read-only; nothing deletes rows), so with the same root page a table that did
+ * not grow past its last max(rowid) has the same count, and one that did grew by the rows above
+ * it. A new root page (replaced table) without a stored count is counted afresh.
  */
 export function createRowCounter(db: Db): (table: string) => number {
-  const known = new Map<string, { rootpage: number; maxRowid: number; rows: number }>();
+  const known = new Map<string, TableShape & { rows: number }>();
   return (table) => {
     const id = quoteIdent(table);
     const read = db.transaction(() => {
-      const rootpage = (db.prepare("SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = ?").pluck().get(table) as number | undefined) ?? 0;
-      const maxRowid = (db.prepare(`SELECT max(rowid) FROM ${id}`).pluck().get() as number | null) ?? 0;
+      const shape = tableShape(db, table) ?? { rootpage: 0, maxRowid: 0 };
       const prev = known.get(table);
-      if (prev && prev.rootpage === rootpage && prev.maxRowid === maxRowid) return prev.rows;
+      if (prev && prev.rootpage === shape.rootpage && prev.maxRowid === shape.maxRowid) return prev.rows;
       const rows =
-        prev && prev.rootpage === rootpage && maxRowid > prev.maxRowid
+        readStoredCount(db, table, shape) ??
+        (prev && prev.rootpage === shape.rootpage && shape.maxRowid > prev.maxRowid
           ? prev.rows + (db.prepare(`SELECT count(*) FROM ${id} WHERE rowid > ?`).pluck().get(prev.maxRowid) as number)
-          : (db.prepare(`SELECT count(*) FROM ${id}`).pluck().get() as number);
-      known.set(table, { rootpage, maxRowid, rows });
+          : (db.prepare(`SELECT count(*) FROM ${id}`).pluck().get() as number));
+      known.set(table, { ...shape, rows });
       return rows;
     });
-    // One read transaction, so the root page, max(rowid) and count come from one snapshot.
+    // One read transaction, so the shape and the count come from one snapshot.
     return read.deferred();
   };
 }

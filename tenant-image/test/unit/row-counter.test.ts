@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDatabase, openReadConnection } from '../../src/db/open-database.js';
 import { createRowCounter } from '../../src/tables/catalog.js';
+import { noteRowsAdded, readStoredCount, tableShape } from '../../src/tables/stored-row-counts.js';
 import { tempDbPath } from '../support/temp-db.js';
 
 test('row counts follow appends, replacement and commits elsewhere', (t) => {
@@ -35,4 +36,44 @@ test('row counts follow appends, replacement and commits elsewhere', (t) => {
   db.exec('DROP TABLE a; ALTER TABLE a_new RENAME TO a');
   assert.equal(count('a'), 1230, 'a replaced table is counted afresh');
   assert.equal(count('other'), 10);
+});
+
+test('counts stored by the writers are used while they describe the table, and ignored once they do not', (t) => {
+  const path = tempDbPath(t);
+  const db = openDatabase(path, { busyTimeoutMs: 5000 });
+  const readDb = openReadConnection(path, 5000);
+  t.after(() => {
+    readDb.close();
+    db.close();
+  });
+  db.exec('CREATE TABLE big (v INTEGER)');
+  const insert = db.prepare('INSERT INTO big (v) VALUES (?)');
+  db.transaction(() => {
+    for (let i = 0; i < 500; i++) insert.run(i);
+    noteRowsAdded(db, 'big', null, 500);
+  })();
+  const shape = tableShape(readDb, 'big')!;
+  assert.equal(readStoredCount(readDb, 'big', shape), 500);
+  // The counter takes the stored figure without counting: shown by a stored figure that is not
+  // the table's real count (the writers never store such a thing; the test does, to tell).
+  db.prepare('UPDATE _berth_table_rows SET rows = 499999 WHERE table_name = ?').run('big');
+  assert.equal(createRowCounter(readDb)('big'), 499_999);
+  db.prepare('UPDATE _berth_table_rows SET rows = 500 WHERE table_name = ?').run('big');
+
+  db.transaction(() => {
+    const before = tableShape(db, 'big');
+    for (let i = 0; i < 25; i++) insert.run(i);
+    noteRowsAdded(db, 'big', before, 25);
+  })();
+  assert.equal(readStoredCount(readDb, 'big', tableShape(readDb, 'big')!), 525, 'an append adds to the stored count');
+
+  insert.run(1); // a writer that does not keep the record (say, an older app copy)
+  assert.equal(readStoredCount(readDb, 'big', tableShape(readDb, 'big')!), undefined);
+  assert.equal(createRowCounter(readDb)('big'), 526, 'counted instead');
+  db.transaction(() => {
+    const before = tableShape(db, 'big');
+    insert.run(2);
+    noteRowsAdded(db, 'big', before, 1);
+  })();
+  assert.equal(readStoredCount(readDb, 'big', tableShape(readDb, 'big')!), undefined, 'a stale record is dropped, not grown');
 });
