@@ -69,8 +69,10 @@ export function describeJob(rec: JobRecord, now: number, live?: LiveProgress): I
       ...(rec.result ? { result: rec.result } : {}),
     };
   }
-  // The worker has ended the import but the owner has not recorded it (yet, or ever: it died in between).
-  if (prov && prov.status !== 'running') {
+  // The worker has ended the import but the owner has not recorded it (yet, or ever: it died in
+  // between). The owner itself (`live`) answers "running" for the moment until it records the
+  // outcome, which carries the full error (line, column); the provenance row has only its code.
+  if (prov && prov.status !== 'running' && live === undefined) {
     const finished = { ...base, finishedAt: prov.heartbeatAt };
     if (prov.status === 'succeeded') return { ...finished, state: 'succeeded', rows: prov.rows, bytes: base.totalBytes, indexing: ownerAlive };
     const error: JobError =
