@@ -60,7 +60,7 @@ export interface ImportResult {
 
 /** Rows per write transaction, and the longest a batch may hold the write lock. */
 const BATCH_ROWS = 20_000;
-const BATCH_MAX_MS = 150;
+const BATCH_MAX_MS = 50;
 
 export function newImportId(): string {
   return `${Date.now().toString(36)}${randomBytes(5).toString('hex')}`;

@@ -14,7 +14,10 @@ import { readTableColumns } from './table-columns.js';
 
 export const FTS_PREFIX = '_berth_fts_';
 export const FTS_BUILD_PREFIX = '_berth_ftsbuild_';
-const DEFAULT_BATCH_ROWS = 20_000;
+const DEFAULT_BATCH_ROWS = 2_000;
+const MIN_BATCH_ROWS = 200;
+const MAX_BATCH_ROWS = 50_000;
+const BATCH_TARGET_MS = 40;
 
 export function searchIndexName(table: string): string {
   return `${FTS_PREFIX}${table}`;
@@ -105,7 +108,9 @@ export async function rebuildSearchIndex(
     ).run(table, ftsTable, build, new Date().toISOString());
   });
   try {
-    const batchRows = opts.batchRows ?? DEFAULT_BATCH_ROWS;
+    // Each batch holds the write lock, and a request on the app's thread that writes waits for
+    // it: batches are sized to take about BATCH_TARGET_MS (tokenising costs differ per table).
+    let batchRows = opts.batchRows ?? DEFAULT_BATCH_ROWS;
     const lastRowid = db.prepare(
       `SELECT max(rowid) FROM (SELECT rowid FROM ${quoteIdent(table)} WHERE rowid > ? ORDER BY rowid LIMIT ?)`,
     ).pluck();
@@ -119,10 +124,15 @@ export async function rebuildSearchIndex(
       if (signal?.aborted) throw new ImportError('CSV_CANCELLED', 'Building the search index was cancelled.');
       const upTo = lastRowid.get(after, batchRows) as number | null;
       if (upTo === null) break;
+      const started = performance.now();
       runImmediate(db, () => {
         rows += copy.run(after, upTo).changes;
         beat.run(new Date().toISOString(), table);
       });
+      if (opts.batchRows === undefined) {
+        const tookMs = Math.max(1, performance.now() - started);
+        batchRows = Math.round(Math.min(MAX_BATCH_ROWS, Math.max(MIN_BATCH_ROWS, (batchRows * BATCH_TARGET_MS) / tookMs)));
+      }
       after = upTo;
       await yieldToEventLoop();
     }
