@@ -63,12 +63,14 @@ export async function gotoPage(page: Page, url: string): Promise<Response | null
 }
 
 /**
- * Submits a form and waits until the browser has committed the navigation to `url`. A form
- * POST aborted by a host network change (see gotoPage) leaves the page where it was, which
- * used to look like a hang: it is submitted again at once. Any other miss after 15 s is
+ * Submits a form and waits until the browser has committed the navigation to `url`. `submit`
+ * fills the form and submits it, so it can be run again: a form POST aborted by a host network
+ * change (see gotoPage) leaves Chromium on its error page, which used to look like a hang; the
+ * form page is then loaded again and `submit` run again at once. Any other miss after 15 s is
  * submitted once more, said on stderr; a second miss fails the test.
  */
 export async function submitAndWait(page: Page, submit: () => Promise<void>, url: string | RegExp | ((u: URL) => boolean)): Promise<void> {
+  const formUrl = page.url();
   let aborted = false;
   const onFailed = (req: Request) => {
     if (req.isNavigationRequest() && req.failure()?.errorText.includes('ERR_NETWORK_CHANGED')) aborted = true;
@@ -77,6 +79,7 @@ export async function submitAndWait(page: Page, submit: () => Promise<void>, url
   try {
     for (let attempt = 1; ; attempt++) {
       aborted = false;
+      if (attempt > 1 && page.url() !== formUrl) await gotoPage(page, formUrl);
       await submit();
       const deadline = Date.now() + (attempt === 1 ? 15_000 : 30_000);
       let arrived = false;

@@ -22,10 +22,12 @@ async function shot(page: Page, name: string): Promise<void> {
 async function signUp(context: BrowserContext, email: string): Promise<Page> {
   const page = await context.newPage();
   await gotoPage(page, `${stack.publicUrl}/signup`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('correct horse battery');
   try {
-    await submitAndWait(page, () => page.getByRole('button', { name: 'Sign up' }).click(), `${stack.publicUrl}/`);
+    await submitAndWait(page, async () => {
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill('correct horse battery');
+      await page.getByRole('button', { name: 'Sign up' }).click();
+    }, `${stack.publicUrl}/`);
   } catch (err) {
     await shot(page, `failed-signup-${email}`);
     throw err;

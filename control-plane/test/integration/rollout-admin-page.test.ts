@@ -27,9 +27,11 @@ after(async () => {
 async function logIn(context: BrowserContext, email: string, password: string): Promise<Page> {
   const page = await context.newPage();
   await gotoPage(page, `${rs.stack.publicUrl}/login`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await submitAndWait(page, () => page.getByRole('button', { name: /log in/i }).click(), `${rs.stack.publicUrl}/`);
+  await submitAndWait(page, async () => {
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: /log in/i }).click();
+  }, `${rs.stack.publicUrl}/`);
   return page;
 }
 
@@ -66,9 +68,11 @@ test('a signed-in member who is not an admin is refused', async () => {
   const context = await chromium.browser.newContext();
   const page = await context.newPage();
   await gotoPage(page, `${rs.stack.publicUrl}/signup`);
-  await page.getByLabel('Email').fill(`member-${rs.stack.instance}@example.com`);
-  await page.getByLabel('Password').fill('correct horse battery');
-  await submitAndWait(page, () => page.getByRole('button', { name: 'Sign up' }).click(), `${rs.stack.publicUrl}/`);
+  await submitAndWait(page, async () => {
+    await page.getByLabel('Email').fill(`member-${rs.stack.instance}@example.com`);
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Sign up' }).click();
+  }, `${rs.stack.publicUrl}/`);
   const res = await gotoPage(page, `${rs.stack.publicUrl}/admin`);
   assert.equal(res?.status(), 403);
   await page.screenshot({ path: join(shots, '04-member-refused.png'), fullPage: true });
