@@ -11,51 +11,47 @@ export interface BytePosition {
 }
 
 const READ_BYTES = 1024 * 1024;
+const LF = 0x0a;
 
-/** Where `offset` is in the file at `path`; `delimiter` must be a single ASCII character. */
-export async function locateByte(path: string, offset: number, delimiter: string): Promise<BytePosition> {
-  const lf = 0x0a;
-  const delimiterByte = delimiter.charCodeAt(0);
-  let line = 1;
-  let column = 1;
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(READ_BYTES);
-    for (let at = 0; at < offset; ) {
-      const { bytesRead } = await fh.read(buf, 0, Math.min(READ_BYTES, offset - at), at);
-      if (bytesRead === 0) break;
-      const chunk = buf.subarray(0, bytesRead);
-      let lastLf = -1;
-      for (let k = chunk.indexOf(lf); k !== -1; k = chunk.indexOf(lf, k + 1)) {
-        line++;
-        lastLf = k;
-      }
-      if (lastLf !== -1) column = 1;
-      for (let k = chunk.indexOf(delimiterByte, lastLf + 1); k !== -1; k = chunk.indexOf(delimiterByte, k + 1)) column++;
-      at += bytesRead;
-    }
-  } finally {
-    await fh.close();
-  }
-  return { line, column };
-}
-
-/** Physical lines before `end`: the number of LF bytes in the file's first `end` bytes. */
-export async function countLineFeeds(path: string, end: number, onBytes?: (chunk: Buffer) => void): Promise<number> {
-  let lines = 0;
+/** Reads the file's first `end` bytes in order, one reused buffer at a time. */
+async function readPrefix(path: string, end: number, onChunk: (chunk: Buffer) => void): Promise<void> {
   const fh = await open(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(READ_BYTES);
     for (let at = 0; at < end; ) {
       const { bytesRead } = await fh.read(buf, 0, Math.min(READ_BYTES, end - at), at);
       if (bytesRead === 0) break;
-      const chunk = buf.subarray(0, bytesRead);
-      onBytes?.(chunk);
-      for (let k = chunk.indexOf(0x0a); k !== -1; k = chunk.indexOf(0x0a, k + 1)) lines++;
+      onChunk(buf.subarray(0, bytesRead));
       at += bytesRead;
     }
   } finally {
     await fh.close();
   }
+}
+
+/** Where `offset` is in the file at `path`; `delimiter` must be a single ASCII character. */
+export async function locateByte(path: string, offset: number, delimiter: string): Promise<BytePosition> {
+  const delimiterByte = delimiter.charCodeAt(0);
+  let line = 1;
+  let column = 1;
+  await readPrefix(path, offset, (chunk) => {
+    let lastLf = -1;
+    for (let k = chunk.indexOf(LF); k !== -1; k = chunk.indexOf(LF, k + 1)) {
+      line++;
+      lastLf = k;
+    }
+    if (lastLf !== -1) column = 1;
+    for (let k = chunk.indexOf(delimiterByte, lastLf + 1); k !== -1; k = chunk.indexOf(delimiterByte, k + 1)) column++;
+  });
+  return { line, column };
+}
+
+/** Physical lines before `end`: the number of LF bytes in the file's first `end` bytes. */
+export async function countLineFeeds(path: string, end: number, onBytes?: (chunk: Buffer) => void): Promise<number> {
+  let lines = 0;
+  await readPrefix(path, end, (chunk) => {
+    onBytes?.(chunk);
+    for (let k = chunk.indexOf(LF); k !== -1; k = chunk.indexOf(LF, k + 1)) lines++;
+  });
   return lines;
 }

@@ -29,7 +29,11 @@ export function tableShape(db: Db, table: string): TableShape | null {
 /** The stored count if it describes the table as it is now (`shape`). */
 export function readStoredCount(db: Db, table: string, shape: TableShape): number | undefined {
   const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_berth_table_rows'").get();
-  if (!exists) return undefined;
+  return exists ? storedCount(db, table, shape) : undefined;
+}
+
+/** As readStoredCount, once the record table is known to exist. */
+function storedCount(db: Db, table: string, shape: TableShape): number | undefined {
   const row = db.prepare('SELECT rootpage, max_rowid AS maxRowid, rows FROM _berth_table_rows WHERE table_name = ?').get(table) as
     | { rootpage: number; maxRowid: number; rows: number }
     | undefined;
@@ -45,7 +49,7 @@ export function noteRowsAdded(db: Db, table: string, before: TableShape | null, 
   ensureTable(db);
   const after = tableShape(db, table);
   if (!after) return;
-  const previous = before === null ? 0 : readStoredCount(db, table, before);
+  const previous = before === null ? 0 : storedCount(db, table, before);
   if (previous === undefined) {
     db.prepare('DELETE FROM _berth_table_rows WHERE table_name = ?').run(table);
     return;

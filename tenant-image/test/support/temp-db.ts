@@ -9,14 +9,21 @@ export function tempDbPath(t: { after: (fn: () => void) => void }): string {
   return join(dir, 'tenant.db');
 }
 
-/** Two read-write connections on one new database, closed when the test ends. */
-export function twoConnections(t: { after: (fn: () => void) => void }, open: (path: string) => { close(): unknown }) {
+/**
+ * Two connections on one new database (`openB` defaults to `openA`), closed when the test ends
+ * (B first).
+ */
+export function twoConnections<A extends { close(): unknown }, B extends { close(): unknown } = A>(
+  t: { after: (fn: () => void) => void },
+  openA: (path: string) => A,
+  openB: (path: string) => B = openA as unknown as (path: string) => B,
+): { path: string; a: A; b: B } {
   const path = tempDbPath(t);
-  const a = open(path);
-  const b = open(path);
+  const a = openA(path);
+  const b = openB(path);
   t.after(() => {
-    a.close();
     b.close();
+    a.close();
   });
   return { path, a, b };
 }

@@ -4,16 +4,14 @@ import assert from 'node:assert/strict';
 import { openDatabase, openReadConnection } from '../../src/db/open-database.js';
 import { createRowCounter } from '../../src/tables/catalog.js';
 import { noteRowsAdded, readStoredCount, tableShape } from '../../src/tables/stored-row-counts.js';
-import { tempDbPath } from '../support/temp-db.js';
+import { twoConnections } from '../support/temp-db.js';
+
+/** The app's two connections on a new database: the writer and the read-only one. */
+const writerAndReader = (t: { after: (fn: () => void) => void }) =>
+  twoConnections(t, (path) => openDatabase(path, { busyTimeoutMs: 5000 }), (path) => openReadConnection(path, 5000));
 
 test('row counts follow appends, replacement and commits elsewhere', (t) => {
-  const path = tempDbPath(t);
-  const db = openDatabase(path, { busyTimeoutMs: 5000 });
-  const readDb = openReadConnection(path, 5000);
-  t.after(() => {
-    readDb.close();
-    db.close();
-  });
+  const { a: db, b: readDb } = writerAndReader(t);
   const fill = (table: string, n: number) => {
     const insert = db.prepare(`INSERT INTO "${table}" (v) VALUES (?)`);
     db.transaction(() => {
@@ -39,13 +37,7 @@ test('row counts follow appends, replacement and commits elsewhere', (t) => {
 });
 
 test('counts stored by the writers are used while they describe the table, and ignored once they do not', (t) => {
-  const path = tempDbPath(t);
-  const db = openDatabase(path, { busyTimeoutMs: 5000 });
-  const readDb = openReadConnection(path, 5000);
-  t.after(() => {
-    readDb.close();
-    db.close();
-  });
+  const { a: db, b: readDb } = writerAndReader(t);
   db.exec('CREATE TABLE big (v INTEGER)');
   const insert = db.prepare('INSERT INTO big (v) VALUES (?)');
   db.transaction(() => {
