@@ -61,9 +61,11 @@ test('request-thread writes get their turn between an import worker’s back-to-
       await new Promise((r) => setTimeout(r, 20));
     }
     // With only SQLite's sleeping busy handler these starve until the 2 s timeout and fail.
+    // One write per importer batch: each is made once the importer has committed another one.
     for (let i = 0; i < 20; i++) {
+      const seen = importRows();
+      while (importRows() === seen) await new Promise((r) => setImmediate(r));
       writeTx(db, () => db.prepare('INSERT INTO t (v) VALUES (?)').run('request'));
-      await new Promise((r) => setTimeout(r, 5));
     }
   } finally {
     const batches = await importer.stop();

@@ -63,7 +63,6 @@ test('probeHttp reuses one connection per container, and a restarted server is r
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
     server = await serve(port);
-    await new Promise((r) => setTimeout(r, 20));
     assert.deepEqual(await probeHttp('127.0.0.1', port, '/__heartbeat__', 500), { ok: true, detail: 'HTTP 200' });
     assert.equal(connections, 2);
   } finally {
