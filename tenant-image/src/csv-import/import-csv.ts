@@ -11,7 +11,7 @@ import { noteRowsAdded, tableShape } from '../tables/stored-row-counts.js';
 import { ImportError, toImportError } from './import-errors.js';
 import { BatchTransaction, runImmediate } from './immediate-transaction.js';
 import { DEFAULT_LIMITS, validatePlan, type ColumnPlan, type ImportLimits, type ImportMode, type ImportPlan, type ImportProgress } from './import-plan.js';
-import { countLineFeeds } from './locate-byte.js';
+import { countLineFeeds, readPrefix } from './locate-byte.js';
 import { ensureImportsTable, insertStartedImport, recordFinishedImport, recordHeartbeat } from './provenance.js';
 import { readCsv, throwIfCancelled, type RecordSink } from './read-csv.js';
 import { checkHeader } from './row-checks.js';
@@ -150,10 +150,12 @@ export async function importCsv(db: Database.Database, path: string, plan: Impor
               if (!held) void second?.stop();
             },
           };
-    const result = await readCsv(path, { ...readOptions, hash: true, boundary }, sink, afterChunk);
+    // With a split, the helper hashes the whole file in order (it reads the first part anyway to
+    // count its lines), so this thread, the critical path, does not hash the same bytes again.
+    const result = await readCsv(path, { ...readOptions, hash: split === null, boundary }, sink, afterChunk);
     phase('parse');
     if (!headerSeen) throw new ImportError('CSV_EMPTY_FILE', 'The file is empty: there is no header row.', { line: 1 });
-    let sha256 = result.sha256!;
+    let sha256 = result.sha256 ?? '';
     bytes = result.bytesRead;
     if (handedOver && split !== null && second !== null) {
       inserter.flush();
@@ -184,6 +186,12 @@ export async function importCsv(db: Database.Database, path: string, plan: Impor
         bytes = rest.bytesRead;
         phase('parse');
       }
+    } else if (split !== null) {
+      // The split did not hold (a quoted field spans it) and this thread read the whole file
+      // without hashing it: hash it now (rare).
+      const hash = createHash('sha256');
+      await readPrefix(path, fileStat.size, (chunk) => hash.update(chunk));
+      sha256 = hash.digest('hex');
     }
     inserter.flush();
     tx.commit();

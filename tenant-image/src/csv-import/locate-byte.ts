@@ -14,7 +14,7 @@ const READ_BYTES = 1024 * 1024;
 const LF = 0x0a;
 
 /** Reads the file's first `end` bytes in order, one reused buffer at a time. */
-async function readPrefix(path: string, end: number, onChunk: (chunk: Buffer) => void): Promise<void> {
+export async function readPrefix(path: string, end: number, onChunk: (chunk: Buffer) => void): Promise<void> {
   const fh = await open(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(READ_BYTES);
