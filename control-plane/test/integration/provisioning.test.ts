@@ -111,9 +111,12 @@ test('when the app process dies, Docker restarts it and the route points at it a
     "const fs=require('fs');for(const p of fs.readdirSync('/proc').filter(Number)){let c='';try{c=fs.readFileSync('/proc/'+p+'/cmdline','utf8')}catch{}"
     + "if(c.includes('/app/dist/main.js')&&Number(p)!==process.pid){process.kill(Number(p),'SIGKILL')}}").catch(() => {});
   await waitFor(async () => (await inspect(before.id)).RestartCount > 0, { timeoutMs: 10_000, what: 'Docker restarted the container' });
-  const info = await inspect(before.id);
-  const ip = info.NetworkSettings.Networks[h.stack.network].IPAddress;
+  // The address is read on every try: while Docker is between stopping and starting the
+  // process, the container has none yet.
+  let ip = '';
   const readyAt = await waitFor(async () => {
+    ip = (await inspect(before.id)).NetworkSettings.Networks[h.stack.network]?.IPAddress ?? '';
+    if (!ip) return null;
     const r = await fetch(`http://${ip}:8080/__heartbeat__`).catch(() => null);
     return r?.status === 200 ? Date.now() : null;
   }, { timeoutMs: 20_000, intervalMs: 10, what: 'restarted app ready' });
