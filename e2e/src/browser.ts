@@ -48,7 +48,9 @@ export const ARTIFACTS_DIR = new URL('../artifacts/', import.meta.url).pathname;
  * is made again (at most twice), and the retry is said on stderr so the run records it.
  */
 function networkChanged(err: unknown): boolean {
-  return String((err as Error)?.message ?? err).includes('ERR_NETWORK_CHANGED');
+  const message = String((err as Error)?.message ?? err);
+  // The aborted navigation's error page can commit after the retry began, interrupting it.
+  return message.includes('ERR_NETWORK_CHANGED') || message.includes('chrome-error://');
 }
 
 export async function gotoPage(page: Page, url: string): Promise<Response | null> {
@@ -56,7 +58,7 @@ export async function gotoPage(page: Page, url: string): Promise<Response | null
     try {
       return await page.goto(url);
     } catch (err) {
-      if (!networkChanged(err) || attempt > 2) throw err;
+      if (!networkChanged(err) || attempt > 3) throw err;
       process.stderr.write(`warning: navigation to ${url} aborted by a host network change (Docker); loading it again\n`);
     }
   }
@@ -86,6 +88,8 @@ export async function submitAndWait(page: Page, submit: () => Promise<void>, url
       while (!arrived && !aborted && Date.now() < deadline) {
         arrived = await page.waitForURL(url, { timeout: 250, waitUntil: 'commit' }).then(() => true, () => false);
       }
+      // An aborted request may not have been the form's: it can have arrived all the same.
+      if (!arrived && aborted) arrived = await page.waitForURL(url, { timeout: 1000, waitUntil: 'commit' }).then(() => true, () => false);
       if (arrived) return;
       if (attempt >= 3 || (!aborted && attempt >= 2)) throw new Error(`form submission from ${page.url()} did not navigate (attempt ${attempt})`);
       process.stderr.write(`warning: form submission from ${page.url()} ${aborted ? 'was aborted by a host network change (Docker)' : 'did not navigate within 15 s'}; submitting once more\n`);
