@@ -30,7 +30,16 @@ async function signUp(context: BrowserContext, email: string): Promise<Page> {
     }, `${stack.publicUrl}/`);
   } catch (err) {
     await shot(page, `failed-signup-${email}`);
-    throw err;
+    // A first POST that Chromium aborted on a host network change may still have created the
+    // account, and the resubmission then finds the email taken: log in with it instead.
+    await gotoPage(page, `${stack.publicUrl}/login`);
+    await submitAndWait(page, async () => {
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill('correct horse battery');
+      await page.getByRole('button', { name: /log in/i }).click();
+    }, `${stack.publicUrl}/`).catch(() => {
+      throw err;
+    });
   }
   return page;
 }
