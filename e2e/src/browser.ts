@@ -45,12 +45,15 @@ export const ARTIFACTS_DIR = new URL('../artifacts/', import.meta.url).pathname;
  * Chromium aborts navigations in flight with net::ERR_NETWORK_CHANGED when a network interface
  * appears or goes away on the host, and Docker does exactly that whenever a test creates or
  * removes a network or a container's veth pair. Not our bug and not the page's: the navigation
- * is made again (at most twice), and the retry is said on stderr so the run records it.
+ * is made again, and the retry is said on stderr so the run records it.
  */
 function networkChanged(err: unknown): boolean {
   const message = String((err as Error)?.message ?? err);
-  // The aborted navigation's error page can commit after the retry began, interrupting it.
-  return message.includes('ERR_NETWORK_CHANGED') || message.includes('chrome-error://');
+  return message.includes('ERR_NETWORK_CHANGED')
+    // The aborted navigation's error page can commit after the retry began, interrupting it,
+    || message.includes('chrome-error://')
+    // and that error page reloads itself a moment later, interrupting the retry the same way.
+    || message.includes('is interrupted by another navigation');
 }
 
 export async function gotoPage(page: Page, url: string): Promise<Response | null> {
@@ -58,8 +61,12 @@ export async function gotoPage(page: Page, url: string): Promise<Response | null
     try {
       return await page.goto(url);
     } catch (err) {
-      if (!networkChanged(err) || attempt > 3) throw err;
+      if (!networkChanged(err) || attempt > 4) throw err;
       process.stderr.write(`warning: navigation to ${url} aborted by a host network change (Docker); loading it again\n`);
+      // Leave Chromium's error page first: about:blank commits at once, and with it go the
+      // error page's pending commit and its auto-reload timer, which would otherwise
+      // interrupt the retry.
+      await page.goto('about:blank').catch(() => undefined);
     }
   }
 }

@@ -87,7 +87,7 @@ test('sign up, create an instance, use it through single sign-on, and lose acces
   // A second user, logged in but not a member, is refused.
   const bob = await chromium.browser.newContext();
   const bobPage = await signUp(bob, 'bob@example.test');
-  const refused = await bobPage.goto(`${stack.tenantUrl(slug)}/`);
+  const refused = await gotoPage(bobPage, `${stack.tenantUrl(slug)}/`);
   assert.equal(refused?.status(), 403);
   assert.doesNotMatch(await bobPage.content(), /alice@example\.test/);
   await shot(bobPage, '04-non-member-refused');
