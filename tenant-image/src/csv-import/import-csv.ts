@@ -14,6 +14,7 @@ import { DEFAULT_LIMITS, validatePlan, type ColumnPlan, type ImportLimits, type 
 import { countLineFeeds, readPrefix } from './locate-byte.js';
 import { ensureImportsTable, insertStartedImport, recordFinishedImport, recordHeartbeat } from './provenance.js';
 import { readCsv, throwIfCancelled, type RecordSink } from './read-csv.js';
+import { DETECT_SCAN_BYTES, DETECT_SCAN_ROWS, scanPrefix } from './preview.js';
 import { checkHeader } from './row-checks.js';
 import { RowInserter } from './row-inserter.js';
 import { scratchPath } from './scratch-file.js';
@@ -38,6 +39,14 @@ export interface ImportContext {
   parallelMinBytes?: number;
   /** Told where a split file was cut and whether the second thread's rows were used (for logs and tests). */
   onSplit?: (at: number, handedOver: boolean) => void;
+  /**
+   * The plan's column types are placeholders: detect them over the file's first rows (as the
+   * review step does) before importing. For an import started without types (the API allows
+   * it), so the detection runs here, off the request thread, while a split import's helper
+   * thread starts and reads up to its part. For append, the detected types are checked against
+   * the table's, as the review step's would be.
+   */
+  detectTypes?: boolean;
 }
 
 export interface ImportResult {
@@ -51,8 +60,8 @@ export interface ImportResult {
   startedAt: string;
   finishedAt: string;
   /**
-   * Where the time went, in ms, for logs and the benchmark: `parse` (this thread's part of the
-   * file, parsed and staged), `wait` (for the helper thread's half), `copy` (its rows into
+   * Where the time went, in ms, for logs and the benchmark: `detect` (type detection, when
+   * asked for), `parse` (this thread's part of the file, parsed and staged), `wait` (for the helper thread's half), `copy` (its rows into
    * staging), `publish`. Only the phases that ran are present.
    */
   phasesMs: Record<string, number>;
@@ -74,7 +83,9 @@ export async function importCsv(db: Database.Database, path: string, plan: Impor
   const staging = stagingTableName(importId);
   const startedAt = new Date().toISOString();
   ensureImportsTable(db);
-  const columns = resolveColumns(db, plan);
+  const detecting = ctx.detectTypes === true;
+  // With types still to detect, only what does not depend on them is checked now.
+  let columns = detecting ? checkTarget(db, plan) : resolveColumns(db, plan);
   runImmediate(db, () => {
     insertStartedImport(db, {
       id: importId,
@@ -87,7 +98,7 @@ export async function importCsv(db: Database.Database, path: string, plan: Impor
       actor: ctx.actor ?? null,
       startedAt,
     });
-    db.exec(createTableSql(staging, columns));
+    if (!detecting) db.exec(createTableSql(staging, columns));
   });
 
   const tx = new BatchTransaction(db);
@@ -100,7 +111,27 @@ export async function importCsv(db: Database.Database, path: string, plan: Impor
   };
   let bytes = 0;
   let second: SecondHalfThread | null = null;
+  let secondRows = 0;
   try {
+    const readOptions = { encoding: plan.encoding, delimiter: plan.delimiter, limits, signal: ctx.signal };
+    // A large file is split: a helper thread parses the second half into a scratch file while
+    // this one parses the first; if a record ends exactly at the split, its rows are copied in.
+    const fileStat = await stat(path);
+    const split = canSplit(db, fileStat.isFile()) ? await chooseSplit(path, fileStat.size, plan.encoding, ctx.parallelMinBytes) : null;
+    let handedOver = false;
+    if (split !== null) {
+      const job = { path, encoding: plan.encoding, delimiter: plan.delimiter, limits, start: split, columns: detecting ? null : columns, appending: plan.mode === 'append' };
+      second = startSecondHalf({ ...job, scratchPath: scratchPath(db.name, importId) }, (r) => (secondRows = r));
+    }
+    if (detecting) {
+      const scan = await scanPrefix(path, { ...readOptions, scanRows: DETECT_SCAN_ROWS, scanBytes: DETECT_SCAN_BYTES, sampleRows: 0 });
+      checkHeaderMatchesPlan(scan.headers, plan.columns);
+      const types = scan.detector.types();
+      columns = resolveColumns(db, { ...plan, columns: plan.columns.map((c, i) => ({ ...c, type: types[i]! })) });
+      second?.provideColumns(columns);
+      runImmediate(db, () => db.exec(createTableSql(staging, columns)));
+      phase('detect');
+    }
     const inserter = new RowInserter(db, staging, columns, plan.mode === 'append', () => tx.begin(), limits.maxRows);
     let headerSeen = false;
     const sink: RecordSink = (fields, count, line) => {
@@ -109,7 +140,6 @@ export async function importCsv(db: Database.Database, path: string, plan: Impor
       headerSeen = true;
     };
     let batchStartRows = 0;
-    let secondRows = 0;
     const progressEvery = ctx.progressIntervalMs ?? 100;
     let lastProgress = 0;
     const afterChunk = (bytesRead: number, totalBytes: number): void => {
@@ -127,17 +157,6 @@ export async function importCsv(db: Database.Database, path: string, plan: Impor
         ctx.onProgress({ rows: inserter.rows + secondRows, bytesRead, totalBytes });
       }
     };
-    const readOptions = { encoding: plan.encoding, delimiter: plan.delimiter, limits, signal: ctx.signal };
-
-    // A large file is split: a helper thread parses the second half into a scratch file while
-    // this one parses the first; if a record ends exactly at the split, its rows are copied in.
-    const fileStat = await stat(path);
-    const split = canSplit(db, fileStat.isFile()) ? await chooseSplit(path, fileStat.size, plan.encoding, ctx.parallelMinBytes) : null;
-    let handedOver = false;
-    if (split !== null) {
-      const job = { path, encoding: plan.encoding, delimiter: plan.delimiter, limits, start: split, columns, appending: plan.mode === 'append' };
-      second = startSecondHalf({ ...job, scratchPath: scratchPath(db.name, importId) }, (r) => (secondRows = r));
-    }
     const boundary =
       split === null
         ? undefined
@@ -236,6 +255,13 @@ async function untilCancelled<T>(promise: Promise<T>, signal: AbortSignal | unde
   }
 }
 
+/** The checks of resolveColumns that do not need the column types; the plan's columns. */
+function checkTarget(db: Database.Database, plan: ImportPlan): ColumnPlan[] {
+  if (plan.mode === 'create' && tableExists(db, plan.table)) throw tableExistsError(plan.table);
+  if (plan.mode === 'append' && !tableExists(db, plan.table)) throw tableNotFoundError(plan.table);
+  return plan.columns;
+}
+
 /** The columns to create: the plan's, or for append the table's types in the file's order. */
 function resolveColumns(db: Database.Database, plan: ImportPlan): ColumnPlan[] {
   if (plan.mode === 'create' && tableExists(db, plan.table)) throw tableExistsError(plan.table);
@@ -245,7 +271,7 @@ function resolveColumns(db: Database.Database, plan: ImportPlan): ColumnPlan[] {
 
 function checkAppendable(db: Database.Database, plan: ImportPlan) {
   const existing = readTableColumns(db, plan.table);
-  if (!existing) throw new ImportError('CSV_TABLE_NOT_FOUND', `There is no table "${plan.table}" to append to. Choose create instead.`);
+  if (!existing) throw tableNotFoundError(plan.table);
   const differences = diffAppendColumns(plan.columns, existing);
   if (differences.length > 0) {
     throw new ImportError('CSV_APPEND_INCOMPATIBLE', `The file cannot be appended to "${plan.table}": ${differences.join('; ')}.`, {
@@ -263,6 +289,10 @@ function checkHeaderMatchesPlan(headers: string[], planned: readonly ColumnPlan[
       details: { headers, planned: planned.map((c) => c.header) },
     });
   }
+}
+
+function tableNotFoundError(table: string): ImportError {
+  return new ImportError('CSV_TABLE_NOT_FOUND', `There is no table "${table}" to append to. Choose create instead.`);
 }
 
 function tableExistsError(table: string): ImportError {

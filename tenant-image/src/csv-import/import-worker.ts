@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { adoptWriteWaiters } from '../db/write-turns.js';
 import { importCsv, type ImportContext } from './import-csv.js';
 import { toImportError } from './import-errors.js';
-import type { ImportPlan } from './import-plan.js';
+import type { ColumnPlan, ImportPlan } from './import-plan.js';
 import { openImportDatabase } from './open-import-database.js';
 import { rebuildSearchIndex } from './search-index.js';
 import { importSecondHalf, type SecondHalfJob } from './second-half.js';
@@ -35,8 +35,12 @@ const start = workerData as ImportWorkerStart;
 adoptWriteWaiters(start.writeWaiters);
 const data = start.data;
 const controller = new AbortController();
-port.on('message', (m: { type: string }) => {
+// The helper of an import that detects types first is started before they are known.
+let provideColumns!: (columns: ColumnPlan[]) => void;
+const columnsLater = new Promise<ColumnPlan[]>((resolve) => (provideColumns = resolve));
+port.on('message', (m: { type: string; columns?: ColumnPlan[] }) => {
   if (m.type === 'cancel') controller.abort();
+  else if (m.type === 'columns' && m.columns) provideColumns(m.columns);
 });
 
 if (data.role === 'second-half') await runSecondHalf(data.job);
@@ -71,7 +75,7 @@ async function runImport(data: Extract<ImportWorkerData, { role: 'import' }>): P
 async function runSecondHalf(job: SecondHalfJob): Promise<void> {
   const post = (m: HelperMessage): void => port.postMessage(m);
   try {
-    const result = await importSecondHalf(job, controller.signal, (rows) => post({ type: 'half-progress', rows }));
+    const result = await importSecondHalf(job, controller.signal, (rows) => post({ type: 'half-progress', rows }), columnsLater);
     post({ type: 'half-done', result });
   } catch (err) {
     post({ type: 'half-error', error: toImportError(err).toJSON() });

@@ -7,10 +7,14 @@ import { createDecoder, bomLength } from './decode-text.js';
 import { TypeDetector } from './detect-types.js';
 import { ImportError } from './import-errors.js';
 import { DEFAULT_LIMITS, type ColumnPlan, type Delimiter, type Encoding, type ImportLimits, type ImportPlan } from './import-plan.js';
-import { readCsv } from './read-csv.js';
+import { readCsv, type CsvReadResult } from './read-csv.js';
 import { checkHeader, raggedRowError } from './row-checks.js';
 import { sniffDelimiter } from './sniff-delimiter.js';
 import { SNIFF_BYTES, sniffEncoding } from './sniff-encoding.js';
+
+/** Type detection looks at the first rows of a file, up to these bounds. */
+export const DETECT_SCAN_ROWS = 100_000;
+export const DETECT_SCAN_BYTES = 64 * 1024 * 1024;
 
 export interface PreviewOptions {
   /** Overrides the sniffed encoding. */
@@ -51,35 +55,18 @@ export interface CsvPreview {
 export async function previewCsv(path: string, opts: PreviewOptions = {}): Promise<CsvPreview> {
   const limits: ImportLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const sampleRows = opts.sampleRows ?? 20;
-  const scanRows = opts.scanRows ?? 100_000;
-  const scanBytes = opts.scanBytes ?? 64 * 1024 * 1024;
+  const scanRows = opts.scanRows ?? DETECT_SCAN_ROWS;
+  const scanBytes = opts.scanBytes ?? DETECT_SCAN_BYTES;
   const { head, wholeFile } = await readHead(path);
   const sniffed = sniffEncoding(head);
   const encoding = opts.encoding ?? sniffed.encoding;
   const delimiter = opts.delimiter ?? sniffDelimiter(decodeSample(head, encoding), wholeFile);
 
-  let headers: string[] | null = null;
-  let detector: TypeDetector | null = null;
-  const rows: string[][] = [];
-  let rowsScanned = 0;
-  const result = await readCsv(path, { encoding, delimiter, limits, signal: opts.signal, stopAfterBytes: scanBytes }, (fields, count, line) => {
-    if (headers === null) {
-      headers = checkHeader(fields, count, limits);
-      detector = new TypeDetector(count);
-      return true;
-    }
-    if (count !== headers.length) throw raggedRowError(line, headers.length, count);
-    detector!.observe(fields, count);
-    if (rows.length < sampleRows) rows.push(fields.slice(0, count));
-    return ++rowsScanned < scanRows;
-  });
-  if (headers === null || detector === null) {
-    throw new ImportError('CSV_EMPTY_FILE', 'The file is empty: there is no header row.', { line: 1 });
-  }
-  const finalHeaders: string[] = headers;
-  const types = (detector as TypeDetector).types();
-  const names = nameColumns(finalHeaders);
-  const columns: ColumnPlan[] = finalHeaders.map((header, i) => ({ name: names[i]!, header, type: types[i]! }));
+  const scan = await scanPrefix(path, { encoding, delimiter, limits, signal: opts.signal, scanRows, scanBytes, sampleRows });
+  const { headers, detector, rows, rowsScanned, result } = scan;
+  const types = detector.types();
+  const names = nameColumns(headers);
+  const columns: ColumnPlan[] = headers.map((header, i) => ({ name: names[i]!, header, type: types[i]! }));
   return {
     encoding,
     encodingSniffed: opts.encoding === undefined,
@@ -93,7 +80,7 @@ export async function previewCsv(path: string, opts: PreviewOptions = {}): Promi
       bytesScanned: result.bytesRead,
       rowsScanned,
       scannedWholeFile: result.reachedEnd,
-      emptyCounts: (detector as TypeDetector).emptyCounts,
+      emptyCounts: detector.emptyCounts,
     },
     plan: {
       table: suggestTableName(opts.fileName ?? path),
@@ -103,6 +90,60 @@ export async function previewCsv(path: string, opts: PreviewOptions = {}): Promi
       columns,
     },
   };
+}
+
+export interface PrefixScanOptions {
+  encoding: Encoding;
+  delimiter: Delimiter;
+  limits: ImportLimits;
+  signal?: AbortSignal | undefined;
+  /** Data rows to look at, and bytes to read at most. */
+  scanRows: number;
+  scanBytes: number;
+  /** Data rows to keep as text for display. */
+  sampleRows: number;
+}
+
+export interface PrefixScan {
+  headers: string[];
+  detector: TypeDetector;
+  rows: string[][];
+  rowsScanned: number;
+  result: CsvReadResult;
+}
+
+/**
+ * Reads the header and up to `scanRows` data rows, detecting column types. Between 64 KiB slices
+ * it lets the event loop run: on the request thread (the review page) a 100k-row scan is about a
+ * CPU-second, which must not hold up health checks and other requests; in the import worker
+ * (type detection for an import started without types) the yield costs nothing measurable.
+ */
+export async function scanPrefix(path: string, opts: PrefixScanOptions): Promise<PrefixScan> {
+  const { limits, scanRows, sampleRows } = opts;
+  let headers: string[] | null = null;
+  let detector: TypeDetector | null = null;
+  const rows: string[][] = [];
+  let rowsScanned = 0;
+  const result = await readCsv(
+    path,
+    { encoding: opts.encoding, delimiter: opts.delimiter, limits, signal: opts.signal, stopAfterBytes: opts.scanBytes },
+    (fields, count, line) => {
+      if (headers === null) {
+        headers = checkHeader(fields, count, limits);
+        detector = new TypeDetector(count);
+        return scanRows > 0;
+      }
+      if (count !== headers.length) throw raggedRowError(line, headers.length, count);
+      detector!.observe(fields, count);
+      if (rows.length < sampleRows) rows.push(fields.slice(0, count));
+      return ++rowsScanned < scanRows;
+    },
+    () => new Promise<void>((resolve) => setImmediate(resolve)),
+  );
+  if (headers === null || detector === null) {
+    throw new ImportError('CSV_EMPTY_FILE', 'The file is empty: there is no header row.', { line: 1 });
+  }
+  return { headers, detector, rows, rowsScanned, result };
 }
 
 async function readHead(path: string): Promise<{ head: Buffer; wholeFile: boolean }> {

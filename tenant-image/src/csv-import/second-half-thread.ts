@@ -2,6 +2,7 @@
 // outcome, and stop() ends it and deletes its scratch file, whatever state it is in.
 import { once } from 'node:events';
 import { ImportError } from './import-errors.js';
+import type { ColumnPlan } from './import-plan.js';
 import { removeScratch } from './scratch-file.js';
 import type { SecondHalfJob, SecondHalfResult } from './second-half.js';
 import { startImportWorker } from './start-import-worker.js';
@@ -18,6 +19,8 @@ export type SecondHalfOutcome =
 
 export interface SecondHalfThread {
   readonly outcome: Promise<SecondHalfOutcome>;
+  /** Hands over the columns of a job started without them (see SecondHalfJob.columns). */
+  provideColumns(columns: ColumnPlan[]): void;
   /** Ends the thread if it still runs and deletes the scratch file; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -48,5 +51,8 @@ export function startSecondHalf(job: SecondHalfJob, onProgress: (rows: number) =
     })();
     return stopping;
   };
-  return { outcome, stop };
+  const provideColumns = (columns: ColumnPlan[]): void => {
+    if (!exited) worker.postMessage({ type: 'columns', columns });
+  };
+  return { outcome, stop, provideColumns };
 }

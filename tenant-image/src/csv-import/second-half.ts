@@ -20,7 +20,12 @@ export interface SecondHalfJob {
   limits: ImportLimits;
   /** Byte offset of the split, a line start. */
   start: number;
-  columns: ColumnPlan[];
+  /**
+   * The columns to check rows against, or null while the import worker is still detecting them
+   * (an import started without types): the helper then counts and hashes the first part, and
+   * waits for them (SecondHalfThread.provideColumns) before it parses.
+   */
+  columns: ColumnPlan[] | null;
   appending: boolean;
   scratchPath: string;
 }
@@ -43,16 +48,23 @@ export interface SecondHalfResult {
 const TABLE_BYTES = 2 * 1024 * 1024;
 const TABLE_ROWS = 25_000;
 
-export async function importSecondHalf(job: SecondHalfJob, signal: AbortSignal, onProgress: (rows: number) => void): Promise<SecondHalfResult> {
+export async function importSecondHalf(
+  job: SecondHalfJob,
+  signal: AbortSignal,
+  onProgress: (rows: number) => void,
+  columnsLater: Promise<ColumnPlan[]>,
+): Promise<SecondHalfResult> {
   const hash = createHash('sha256');
   const lineOffset = await countLineFeeds(job.path, job.start, (chunk) => hash.update(chunk));
+  throwIfCancelled(signal);
+  const columns = job.columns ?? (await columnsLater);
   throwIfCancelled(signal);
   const db = openScratch(job.scratchPath);
   try {
     const tables: string[] = [];
     const newTable = (): string => {
       const name = `rows_${tables.length}`;
-      db.exec(createTableSql(name, job.columns));
+      db.exec(createTableSql(name, columns));
       tables.push(name);
       return name;
     };
@@ -67,7 +79,7 @@ export async function importSecondHalf(job: SecondHalfJob, signal: AbortSignal, 
       db.exec('COMMIT');
       open = false;
     };
-    const inserter = new RowInserter(db, newTable(), job.columns, job.appending, begin);
+    const inserter = new RowInserter(db, newTable(), columns, job.appending, begin);
     const maxRows = job.limits.maxRows;
     let overLimit = false;
     let tableRows = 0;

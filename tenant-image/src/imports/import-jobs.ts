@@ -19,7 +19,8 @@ export type { ImportJob } from './job-status.js';
 export type { JobState } from './job-records.js';
 
 export interface ImportJobs {
-  start(upload: Upload, plan: ImportPlan, actor: string): Promise<ImportJob>;
+  /** `detectTypes`: the plan's column types are placeholders, detected by the import (ImportContext.detectTypes). */
+  start(upload: Upload, plan: ImportPlan, actor: string, opts?: { detectTypes?: boolean }): Promise<ImportJob>;
   /** The job's status, whichever copy runs it (NOT_FOUND when no copy ever did, or it is long gone). */
   get(id: string): ImportJob;
   /** Records a cancel request; the copy running the import stops it (this one at once, the other within a second). */
@@ -110,7 +111,7 @@ export function createImportJobs(opts: ImportJobsOptions): ImportJobs {
   };
 
   return {
-    async start(upload, plan, actor) {
+    async start(upload, plan, actor, startOpts = {}) {
       const csv = await loadCsvImport();
       if (stopping) throw new BerthError('SHUTTING_DOWN', 'the app is stopping; start the import again in a moment');
       if (running.size >= MAX_RUNNING) throw new BerthError('TOO_BUSY', 'another import is running; wait for it to finish');
@@ -124,6 +125,7 @@ export function createImportJobs(opts: ImportJobsOptions): ImportJobs {
         actor,
         fileName: upload.fileName,
         importId: id,
+        detectTypes: startOpts.detectTypes === true,
         onProgress: (p) => {
           live.rows = p.rows;
           live.bytes = p.bytesRead;

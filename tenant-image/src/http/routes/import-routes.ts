@@ -26,8 +26,12 @@ export function columnsFromForm(body: Record<string, unknown>): ColumnPlan[] | u
   return cols.length > 0 ? cols : undefined;
 }
 
-/** The plan from a form or JSON body; what is left out comes from a fresh preview of the file. */
-async function planFrom(deps: AppDeps, body: Record<string, unknown>): Promise<{ uploadId: string; plan: ImportPlan }> {
+/**
+ * The plan from a form or JSON body; what is left out comes from a fresh look at the file. Column
+ * types left out are detected by the import itself, in its worker: a 100k-row detection here
+ * would hold the request thread for about a CPU-second; this reads only the header.
+ */
+async function planFrom(deps: AppDeps, body: Record<string, unknown>): Promise<{ uploadId: string; plan: ImportPlan; detectTypes: boolean }> {
   const uploadId = text(body, 'upload');
   if (!uploadId) throw new BerthError('BAD_REQUEST', 'give the upload id as "upload"');
   const upload = findUpload(deps.readDb, uploadId);
@@ -38,10 +42,11 @@ async function planFrom(deps: AppDeps, body: Record<string, unknown>): Promise<{
   const encoding = text(body, 'encoding');
   const delimiter = text(body, 'delimiter');
   const preview = !columns || !encoding || !delimiter || !table
-    ? await previewUpload(deps, upload.id, upload.fileName, { ...(encoding ? { encoding } : {}), ...(delimiter ? { delimiter } : {}) })
+    ? await previewUpload(deps, upload.id, upload.fileName, { ...(encoding ? { encoding } : {}), ...(delimiter ? { delimiter } : {}) }, 0)
     : undefined;
   return {
     uploadId,
+    detectTypes: !columns,
     plan: {
       table: table || preview!.plan.table,
       mode: mode as ImportPlan['mode'],
@@ -54,8 +59,8 @@ async function planFrom(deps: AppDeps, body: Record<string, unknown>): Promise<{
 
 export function registerImportRoutes(scope: FastifyInstance, deps: AppDeps): void {
   const start = async (body: unknown, actor: string) => {
-    const { uploadId, plan } = await planFrom(deps, (body ?? {}) as Record<string, unknown>);
-    return deps.imports.start(findUpload(deps.readDb, uploadId), plan, actor);
+    const { uploadId, plan, detectTypes } = await planFrom(deps, (body ?? {}) as Record<string, unknown>);
+    return deps.imports.start(findUpload(deps.readDb, uploadId), plan, actor, { detectTypes });
   };
 
   scope.post('/api/imports', async (req, reply) => reply.status(202).send({ job: await start(req.body, req.identity.email) }));

@@ -12,13 +12,15 @@ import { frameFor } from '../page-context.js';
 
 type ReadingQuery = { encoding?: string; delimiter?: string };
 
-export async function previewUpload(deps: AppDeps, id: string, fileName: string, q: ReadingQuery): Promise<CsvPreview> {
+/** `scanRows`: data rows to detect types over (default: the review step's); 0 reads the header only. */
+export async function previewUpload(deps: AppDeps, id: string, fileName: string, q: ReadingQuery, scanRows?: number): Promise<CsvPreview> {
   const csv = await loadCsvImport();
   if (q.encoding && !(csv.ENCODINGS as readonly string[]).includes(q.encoding)) throw new BerthError('VALIDATION_FAILED', `unknown encoding "${q.encoding}"`, { encoding: q.encoding });
   if (q.delimiter && !(csv.DELIMITERS as readonly string[]).includes(q.delimiter)) throw new BerthError('VALIDATION_FAILED', 'unsupported delimiter', { delimiter: q.delimiter });
   return csv.previewCsv(uploadPath(deps.config.uploadsDir, id), {
     fileName,
     limits: deps.config.limits,
+    ...(scanRows !== undefined ? { scanRows } : {}),
     ...(q.encoding ? { encoding: q.encoding as Encoding } : {}),
     ...(q.delimiter ? { delimiter: q.delimiter as Delimiter } : {}),
   });
