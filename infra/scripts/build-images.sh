@@ -16,13 +16,13 @@ commit="$(git -C "$BERTH_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknow
 pkgver="$(node -p "require('$BERTH_ROOT/tenant-image/package.json').version")"
 version="${version:-$pkgver-$commit}"
 "$(dirname "$0")/build-base-image.sh"
-h="$(tree_hash tenant-image/src tenant-image/scripts tenant-image/package.json tenant-image/tsconfig.json tsconfig.base.json)"
+h="$(tree_hash tenant-image/src tenant-image/scripts tenant-image/package.json tenant-image/tsconfig.json tsconfig.base.json pnpm-lock.yaml patches)"
 if [ "$(cat "$BERTH_ROOT/tenant-image/dist/.build-hash" 2>/dev/null)" != "$h" ]; then
   (cd "$BERTH_ROOT" && pnpm --filter @berth/tenant-image run build >/dev/null)
   echo "$h" > "$BERTH_ROOT/tenant-image/dist/.build-hash"
 fi
 # The image carries the hash of everything it is built from; an identical image is not rebuilt.
-content="$(tree_hash tenant-image/src tenant-image/scripts tenant-image/Dockerfile tenant-image/package.json pnpm-lock.yaml infra/scripts/stage-tenant-app.mjs)-$version-$BASE_IMAGE_TAG"
+content="$(tree_hash tenant-image/src tenant-image/scripts tenant-image/Dockerfile tenant-image/package.json pnpm-lock.yaml patches infra/scripts/stage-tenant-app.mjs)-$version-$BASE_IMAGE_TAG"
 if [ "$(docker image inspect -f '{{index .Config.Labels "berth.content-hash"}}' "berth/tenant:$version" 2>/dev/null)" = "$content" ]; then
   [ "$tag_current" = 1 ] && docker tag "berth/tenant:$version" berth/tenant:current
   echo "berth/tenant:$version"
