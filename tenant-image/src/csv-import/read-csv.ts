@@ -1,4 +1,4 @@
-// Streams a CSV file from disk through the checks into csv-parse, in 1 MiB reads into two
+// Streams a CSV file from disk through the checks into csv-parse, in 256 KiB reads into two
 // alternating buffers, so memory stays flat whatever the file size. Hashes the raw bytes on the
 // way. UTF-8 files go to csv-parse as raw bytes (utf8-feed.ts); other encodings are decoded first
 // (text-feed.ts). Each read is parsed in 64 KiB slices; records reach `sink` synchronously while
@@ -19,7 +19,7 @@ import { Utf8Feed, type CsvFeed } from './utf8-feed.js';
 
 export type { RecordSink } from './csv-record-parser.js';
 
-export const READ_CHUNK_BYTES = 1024 * 1024;
+export const READ_CHUNK_BYTES = 256 * 1024;
 export const PARSE_SLICE_BYTES = 64 * 1024;
 
 export interface CsvReadOptions {

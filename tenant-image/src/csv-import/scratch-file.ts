@@ -17,7 +17,7 @@ export function openScratch(path: string): Database.Database {
   const db = new Database(path);
   db.pragma('journal_mode = OFF');
   db.pragma('synchronous = OFF');
-  db.pragma('cache_size = -2000');
+  db.pragma('cache_size = -1000');
   return db;
 }
 
