@@ -16,7 +16,7 @@ import { docker } from '../src/docker-cli.js';
 import { runTenantContainer } from '../src/load/direct-container.js';
 import { callTenant } from '../src/load/tenant-target.js';
 import { isOk } from '../src/load/http-call.js';
-import { startImport, waitForImport, TenantCallError } from '../src/load/tenant-api.js';
+import { startImport, waitForImport, waitForIndexing, TenantCallError } from '../src/load/tenant-api.js';
 import { nodePids, peakRssMiB, sampleContainerMemory } from '../src/load/container-memory.js';
 import { probeLatency } from '../src/load/latency-probe.js';
 import { percentile } from '../src/load/latency-stats.js';
@@ -70,10 +70,15 @@ try {
   const done = await waitForImport(c.target, job.id, 600_000);
   const t2 = performance.now();
 
+  // The peak of the import itself, then of the search index rebuild the worker does next.
+  const peakRss = peakRssMiB(appPid);
+  const tIndexStart = performance.now();
+  await waitForIndexing(c.target, job.id);
+  const indexS = (performance.now() - tIndexStart) / 1000;
+  const peakRssWithIndex = peakRssMiB(appPid);
   const healthRes = await health.stop();
   const pageRes = await page.stop();
   const mem = await memory.stop();
-  const peakRss = peakRssMiB(appPid);
   const info = await callTenant(c.target, '/api/tables/bench');
   if (!isOk(info)) throw new TenantCallError('table info', info);
   const table = JSON.parse(info.body) as { rows: number; columns: { name: string; declaredType: string }[] };
@@ -92,9 +97,10 @@ try {
   console.log(`  of which type detection + start ${((tStarted - t1) / 1000).toFixed(2)} s, the import job ${((t2 - tStarted) / 1000).toFixed(2)} s${phases ? ` (${Object.entries(phases).map(([k, v]) => `${k} ${v} ms`).join(', ')})` : ''}`);
   console.log(`import with type detection: ${importS.toFixed(2)} s, ${Math.round(rowsPerS)} rows/s, ${(bytes / 1e6 / importS).toFixed(1)} MB/s (${done.rows} rows; table holds ${count})`);
   console.log(`end to end (upload + import): ${(uploadS + importS).toFixed(2)} s, ${Math.round(done.rows / (uploadS + importS))} rows/s`);
-  console.log(`memory: tenant process peak RSS (VmHWM) ${peakRss.toFixed(1)} MiB; container anon memory peak ${mem.peakAnonMiB} MiB (cgroup memory.stat total_rss, ${mem.samples} samples every 100 ms); cgroup max usage incl. page cache ${mem.maxUsageMiB} MiB`);
-  console.log(`/__heartbeat__ during upload+import: ${hs.length} answers, ${healthRes.failed} failed, p50 ${percentile(hs, 50).toFixed(1)} ms, p99 ${percentile(hs, 99).toFixed(1)} ms, max ${(hs[hs.length - 1] ?? 0).toFixed(1)} ms (target p99 < 100 ms)`);
-  console.log(`/api/tables during upload+import: ${ps.length} answers, ${pageRes.failed} failed, p50 ${percentile(ps, 50).toFixed(1)} ms, p99 ${percentile(ps, 99).toFixed(1)} ms`);
+  console.log(`search index rebuilt (3 text columns) ${indexS.toFixed(2)} s after the import finished`);
+  console.log(`memory: tenant process peak RSS (VmHWM) ${peakRss.toFixed(1)} MiB through the import, ${peakRssWithIndex.toFixed(1)} MiB once the search index is rebuilt; container anon memory peak ${mem.peakAnonMiB} MiB (cgroup memory.stat total_rss, ${mem.samples} samples every 100 ms); cgroup max usage incl. page cache ${mem.maxUsageMiB} MiB`);
+  console.log(`/__heartbeat__ during upload, import and index rebuild: ${hs.length} answers, ${healthRes.failed} failed, p50 ${percentile(hs, 50).toFixed(1)} ms, p99 ${percentile(hs, 99).toFixed(1)} ms, max ${(hs[hs.length - 1] ?? 0).toFixed(1)} ms (target p99 < 100 ms)`);
+  console.log(`/api/tables during upload, import and index rebuild: ${ps.length} answers, ${pageRes.failed} failed, p50 ${percentile(ps, 50).toFixed(1)} ms, p99 ${percentile(ps, 99).toFixed(1)} ms`);
   console.log(`sqlite3 CLI .import (typed table, same file): ${baseline.seconds.toFixed(2)} s, ${Math.round(baseline.rowsPerS)} rows/s (${baseline.rows} rows)`);
   const ratio = rowsPerS / baseline.rowsPerS;
   console.log(`ratio ${ratio.toFixed(2)} (target ≥ 0.5, ≥ 150000 rows/s, peak RSS ≤ 100 MiB)`);

@@ -44,6 +44,8 @@ export interface ImportJob {
   readonly rows: number;
   readonly bytes: number;
   readonly totalBytes: number;
+  /** True while the search index of the imported table is being rebuilt. */
+  readonly indexing?: boolean;
   readonly error?: { code: string; message: string };
 }
 
@@ -75,6 +77,11 @@ export async function waitForImport(target: TenantTarget, jobId: string, timeout
   }, { timeoutMs, intervalMs: 100, what: `import job ${jobId}` });
   if (job.state !== 'succeeded') throw new Error(`import ${job.state}: ${JSON.stringify(job.error)}`);
   return job;
+}
+
+/** Polls a succeeded import until its search index is rebuilt. */
+export async function waitForIndexing(target: TenantTarget, jobId: string, timeoutMs = 600_000): Promise<void> {
+  await waitFor(async () => ((await importJob(target, jobId)).indexing ? undefined : true), { timeoutMs, intervalMs: 100, what: `search index of import ${jobId}` });
 }
 
 /** Creates a table through the upload → import path (type detection on) and waits until it is there. */
