@@ -11,16 +11,17 @@ import { noteRowsAdded, tableShape } from '../tables/stored-row-counts.js';
 import { ImportError, toImportError } from './import-errors.js';
 import { BatchTransaction, runImmediate } from './immediate-transaction.js';
 import { DEFAULT_LIMITS, validatePlan, type ColumnPlan, type ImportLimits, type ImportMode, type ImportPlan, type ImportProgress } from './import-plan.js';
+import { copySecondHalf } from './copy-second-half.js';
 import { countLineFeeds, readPrefix } from './locate-byte.js';
 import { ensureImportsTable, insertStartedImport, recordFinishedImport, recordHeartbeat } from './provenance.js';
-import { readCsv, throwIfCancelled, type RecordSink } from './read-csv.js';
+import { readCsv, type RecordSink } from './read-csv.js';
 import { DETECT_SCAN_BYTES, DETECT_SCAN_ROWS, scanPrefix } from './preview.js';
 import { checkHeader } from './row-checks.js';
 import { RowInserter } from './row-inserter.js';
 import { scratchPath } from './scratch-file.js';
 import { startSecondHalf, type SecondHalfThread } from './second-half-thread.js';
 import { chooseSplit } from './split-point.js';
-import { copyScratchTables, createTableSql, dropTableIfExists, stagingTableName } from './staging.js';
+import { createTableSql, dropTableIfExists, stagingTableName } from './staging.js';
 import { alignToTable, diffAppendColumns, readTableColumns, tableExists } from './table-columns.js';
 
 export interface ImportContext {
@@ -101,6 +102,12 @@ export async function importCsv(db: Database.Database, path: string, plan: Impor
     if (!detecting) db.exec(createTableSql(staging, columns));
   });
 
+  // No checkpoint while rows stream in: each one copied the WAL into the database file and
+  // synced it, every 16 MiB, on this import's critical path (the bench's import took 18-30 %
+  // longer with them). The import worker checkpoints once the import is published
+  // (import-worker.ts), and the app's own connection holds off meanwhile (import-jobs.ts).
+  const autocheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+  db.pragma('wal_autocheckpoint = 0');
   const tx = new BatchTransaction(db);
   const phasesMs: Record<string, number> = {};
   let phaseStart = performance.now();
@@ -180,21 +187,19 @@ export async function importCsv(db: Database.Database, path: string, plan: Impor
       inserter.flush();
       tx.commit();
       phase('parse');
-      const outcome = await untilCancelled(second.outcome, ctx.signal);
-      phase('wait');
-      const within = (n: number): boolean => limits.maxRows === 0 || inserter.rows + n <= limits.maxRows;
-      if (outcome.ok && !outcome.result.overLimit && within(outcome.result.rows)) {
-        const firstRows = inserter.rows;
-        copyScratchTables(db, scratchPath(db.name, importId), outcome.result.tables, staging, ctx.signal, (copied) => {
-          recordHeartbeat(db, importId, firstRows + copied, new Date().toISOString());
-        });
+      const copy = await copySecondHalf(db, second, scratchPath(db.name, importId), staging, {
+        maxRows: limits.maxRows,
+        firstRows: inserter.rows,
+        signal: ctx.signal,
+        afterEach: (staged) => recordHeartbeat(db, importId, staged, new Date().toISOString()),
+      });
+      if (copy.kind === 'copied') {
         phase('copy');
-        inserter.rows += outcome.result.rows;
-        sha256 = outcome.result.sha256;
+        phasesMs.wait = copy.waitMs;
+        phasesMs.copy! -= copy.waitMs;
+        inserter.rows += copy.rows;
+        sha256 = copy.sha256;
         bytes = fileStat.size;
-      } else if (!outcome.ok && !outcome.crashed) {
-        // The first half had no error, so the second half's first error is the file's.
-        throw outcome.error;
       } else {
         // Over the row limit (its line is needed), or the helper died: parse the rest here.
         await second.stop();
@@ -223,6 +228,7 @@ export async function importCsv(db: Database.Database, path: string, plan: Impor
       recordFinishedImport(db, importId, { status: 'succeeded', rows, fileBytes: bytes, sha256, columns, finishedAt });
     });
     phase('publish');
+    db.pragma(`wal_autocheckpoint = ${autocheckpoint}`);
     ctx.onProgress?.({ rows, bytesRead: bytes, totalBytes: result.totalBytes });
     return { importId, table: plan.table, mode: plan.mode, rows, bytes, sha256, columns, startedAt, finishedAt, phasesMs };
   } catch (err) {
@@ -230,6 +236,7 @@ export async function importCsv(db: Database.Database, path: string, plan: Impor
     await second?.stop();
     const error = toImportError(err);
     discardStaging(db, importId, staging, error, bytes);
+    db.pragma(`wal_autocheckpoint = ${autocheckpoint}`);
     throw error;
   }
 }
@@ -237,22 +244,6 @@ export async function importCsv(db: Database.Database, path: string, plan: Impor
 /** Splitting needs a second CPU (checked by chooseSplit), a regular file to read twice, and a database file to put the scratch file next to. */
 function canSplit(db: Database.Database, regularFile: boolean): boolean {
   return regularFile && !db.memory && db.name !== '';
-}
-
-/** `promise`, or CSV_CANCELLED as soon as `signal` aborts. */
-async function untilCancelled<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  throwIfCancelled(signal);
-  let onAbort!: () => void;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(new ImportError('CSV_CANCELLED', 'The import was cancelled; nothing was written.'));
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([promise, aborted]);
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-  }
 }
 
 /** The checks of resolveColumns that do not need the column types; the plan's columns. */

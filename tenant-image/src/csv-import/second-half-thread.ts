@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { ImportError } from './import-errors.js';
 import type { ColumnPlan } from './import-plan.js';
 import { removeScratch } from './scratch-file.js';
-import type { SecondHalfJob, SecondHalfResult } from './second-half.js';
+import type { ScratchTable, SecondHalfJob, SecondHalfResult } from './second-half.js';
 import { startImportWorker } from './start-import-worker.js';
 import type { HelperMessage } from './worker-messages.js';
 
@@ -19,6 +19,11 @@ export type SecondHalfOutcome =
 
 export interface SecondHalfThread {
   readonly outcome: Promise<SecondHalfOutcome>;
+  /**
+   * The helper's scratch tables in file order, each as soon as it is committed; null once the
+   * helper has ended (see `outcome`) and every table it announced was given out.
+   */
+  nextTable(): Promise<ScratchTable | null>;
   /** Hands over the columns of a job started without them (see SecondHalfJob.columns). */
   provideColumns(columns: ColumnPlan[]): void;
   /** Ends the thread if it still runs and deletes the scratch file; safe to call more than once. */
@@ -31,17 +36,39 @@ export function startSecondHalf(job: SecondHalfJob, onProgress: (rows: number) =
   const exit = once(worker, 'exit').then(() => {
     exited = true;
   });
+  const finished: ScratchTable[] = [];
+  let settled = false;
+  let wake: (() => void) | null = null;
+  const notify = (): void => {
+    wake?.();
+    wake = null;
+  };
   const outcome = new Promise<SecondHalfOutcome>((resolve) => {
     const crashed = (why: string): void =>
       resolve({ ok: false, crashed: true, error: new ImportError('CSV_INTERNAL', `The helper thread of the import stopped: ${why}`) });
     worker.on('message', (m: HelperMessage) => {
       if (m.type === 'half-progress') onProgress(m.rows);
-      else if (m.type === 'half-done') resolve({ ok: true, result: m.result });
+      else if (m.type === 'half-table') {
+        finished.push(m.done);
+        notify();
+      } else if (m.type === 'half-done') resolve({ ok: true, result: m.result });
       else resolve({ ok: false, crashed: false, error: ImportError.fromJSON(m.error) });
     });
     worker.on('error', (err) => crashed(err.message));
     worker.on('exit', (code) => crashed(`exit code ${code}`));
   });
+  void outcome.then(() => {
+    settled = true;
+    notify();
+  });
+  const nextTable = async (): Promise<ScratchTable | null> => {
+    for (;;) {
+      const next = finished.shift();
+      if (next) return next;
+      if (settled) return null;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  };
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
@@ -54,5 +81,5 @@ export function startSecondHalf(job: SecondHalfJob, onProgress: (rows: number) =
   const provideColumns = (columns: ColumnPlan[]): void => {
     if (!exited) worker.postMessage({ type: 'columns', columns });
   };
-  return { outcome, stop, provideColumns };
+  return { outcome, stop, provideColumns, nextTable };
 }

@@ -48,11 +48,22 @@ export interface SecondHalfResult {
 const TABLE_BYTES = 2 * 1024 * 1024;
 const TABLE_ROWS = 25_000;
 
+/** A scratch table that is complete (committed), with its row count. */
+export interface ScratchTable {
+  table: string;
+  rows: number;
+}
+
+/**
+ * `onTable` is told of each scratch table once it is committed, in file order, so the import
+ * worker can copy it while this thread goes on with the next (see copy-second-half.ts).
+ */
 export async function importSecondHalf(
   job: SecondHalfJob,
   signal: AbortSignal,
   onProgress: (rows: number) => void,
   columnsLater: Promise<ColumnPlan[]>,
+  onTable: (done: ScratchTable) => void = () => {},
 ): Promise<SecondHalfResult> {
   const hash = createHash('sha256');
   const lineOffset = await countLineFeeds(job.path, job.start, (chunk) => hash.update(chunk));
@@ -98,6 +109,7 @@ export async function importSecondHalf(
         if (inserter.rows - tableRows < TABLE_ROWS && bytesRead - tableStart < TABLE_BYTES) return;
         inserter.flush();
         commit();
+        onTable({ table: tables[tables.length - 1]!, rows: inserter.rows - tableRows });
         inserter.retarget(newTable());
         tableRows = inserter.rows;
         tableStart = bytesRead;
@@ -106,6 +118,7 @@ export async function importSecondHalf(
     );
     inserter.flush();
     commit();
+    onTable({ table: tables[tables.length - 1]!, rows: inserter.rows - tableRows });
     return { rows: inserter.rows, tables, sha256: read.sha256!, overLimit };
   } finally {
     db.close();

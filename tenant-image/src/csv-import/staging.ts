@@ -7,7 +7,6 @@ import { sqlTypeFor } from './cell-types.js';
 import type { ColumnPlan } from './import-plan.js';
 import { ensureImportsTable } from './provenance.js';
 import { runImmediate } from './immediate-transaction.js';
-import { throwIfCancelled } from './read-csv.js';
 import { removeStaleScratchFiles } from './scratch-file.js';
 import { dropStaleSearchBuilds } from './search-index.js';
 
@@ -43,35 +42,6 @@ export interface StaleCleanupOptions {
   /** An import whose heartbeat is older than this is presumed dead. Default 60 s. */
   staleAfterMs?: number;
   now?: Date;
-}
-
-/**
- * Appends the rows of each scratch table (second-half.ts) to the staging table, in order, one
- * short write transaction per table. `afterEach` runs inside each transaction with the rows copied.
- */
-export function copyScratchTables(
-  db: Database.Database,
-  scratchPath: string,
-  tables: readonly string[],
-  staging: string,
-  signal: AbortSignal | undefined,
-  afterEach: (rowsCopied: number) => void,
-): void {
-  db.prepare('ATTACH DATABASE ? AS berth_scratch').run(scratchPath);
-  try {
-    // Same columns and types on both sides, no WHERE or ORDER BY: SQLite's transfer optimisation
-    // copies the records as they are, and appends them after the staged rows in rowid order.
-    let copied = 0;
-    for (const table of tables) {
-      throwIfCancelled(signal);
-      runImmediate(db, () => {
-        copied += db.prepare(`INSERT INTO main.${quoteIdent(staging)} SELECT * FROM berth_scratch.${quoteIdent(table)}`).run().changes;
-        afterEach(copied);
-      });
-    }
-  } finally {
-    db.exec('DETACH DATABASE berth_scratch');
-  }
 }
 
 /**

@@ -1,11 +1,12 @@
 // What the import worker tells its parent, in order: progress*, then imported or error; after
 // imported, indexed or index-error when the search index is rebuilt. The helper thread of a split
-// import tells the import worker: half-progress*, then half-done or half-error.
+// import tells the import worker: half-progress* and half-table* (each scratch table once it is
+// committed, in file order), then half-done or half-error.
 import type { ImportResult } from './import-csv.js';
 import type { SerializedImportError } from './import-errors.js';
 import type { ImportProgress } from './import-plan.js';
 import type { SearchIndexInfo } from './search-index.js';
-import type { SecondHalfResult } from './second-half.js';
+import type { ScratchTable, SecondHalfResult } from './second-half.js';
 
 export type WorkerMessage =
   | { type: 'progress'; progress: ImportProgress }
@@ -16,5 +17,6 @@ export type WorkerMessage =
 
 export type HelperMessage =
   | { type: 'half-progress'; rows: number }
+  | { type: 'half-table'; done: ScratchTable }
   | { type: 'half-done'; result: SecondHalfResult }
   | { type: 'half-error'; error: SerializedImportError };

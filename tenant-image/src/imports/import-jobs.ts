@@ -71,6 +71,13 @@ export function createImportJobs(opts: ImportJobsOptions): ImportJobs {
   const owner = opts.owner ?? `${hostname()}/${process.pid}`;
   const running = new Map<string, RunningJob>();
   let stopping = false;
+  // While an import streams in without checkpoints (import-csv.ts), this connection's next commit
+  // (a job beat, any request's write) would checkpoint the whole WAL on the request thread; it
+  // holds off until the last import's worker has checkpointed it.
+  const autocheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+  const holdCheckpoints = (hold: boolean): void => {
+    db.pragma(`wal_autocheckpoint = ${hold ? 0 : autocheckpoint}`);
+  };
 
   const get = (id: string): ImportJob => {
     const rec = readJob(readDb, id);
@@ -164,9 +171,11 @@ export function createImportJobs(opts: ImportJobsOptions): ImportJobs {
         record('index state', () => recordIndexed(db, id, Date.now()));
         run.watch.abort();
         running.delete(id);
+        if (running.size === 0) holdCheckpoints(false);
       });
       const run: RunningJob = { handle, live, watch: new AbortController(), settled, cancelled: false };
       running.set(id, run);
+      holdCheckpoints(true);
       void watch(id, run);
       log.info('import started', { job: id, table: plan.table, mode: plan.mode, bytes: upload.sizeBytes });
       return get(id);

@@ -123,6 +123,23 @@ describe('split import (two threads)', () => {
     assert.deepEqual(scratchFiles(env), []);
   });
 
+  it('the helper’s tables are copied as they come: a limit reached in a later one removes the copied ones and names the line', async (t) => {
+    const env = makeEnv(t);
+    // 120k rows: the helper's half spans several scratch tables (25k rows each at most).
+    const path = env.file('many.csv', csv(120_000));
+    await assertImportError(importSplit(env, path, { limits: { maxRows: 100_000 } }), 'CSV_TOO_MANY_ROWS', { line: 100_002 });
+    assert.deepEqual(tableNames(env.db), ['_berth_imports']);
+    assert.deepEqual(scratchFiles(env), []);
+    const { result, splits } = await importSplit(env, path, { importId: 'whole' });
+    assert.deepEqual(splits, [true]);
+    assert.equal(result.rows, 120_000);
+    assert.ok(typeof result.phasesMs.copy === 'number' && typeof result.phasesMs.wait === 'number');
+    const ids = env.db.prepare('SELECT id FROM t ORDER BY rowid').pluck().all() as number[];
+    assert.equal(ids.length, 120_000);
+    assert.ok(ids.every((id, i) => id === i + 1), 'rows in file order, rowids without gaps');
+    assert.equal(env.db.prepare('SELECT max(rowid) FROM t').pluck().get(), 120_000);
+  });
+
   it('cancel during a split import in the worker leaves no table and no scratch file', async (t) => {
     const env = makeEnv(t);
     const path = env.file('c.csv', csv(300_000));
