@@ -43,6 +43,9 @@ export async function copySecondHalf(
     runImmediate(db, () => db.prepare(`DELETE FROM ${quoteIdent(staging)} WHERE rowid > ?`).run(lastFirstRowid));
   };
   db.prepare('ATTACH DATABASE ? AS berth_scratch').run(scratchPath);
+  // Read once, in order, while the helper still writes its own: no page cache worth keeping
+  // (an attached database gets 2 MiB by default, on top of the helper's).
+  db.pragma('berth_scratch.cache_size = -128');
   let copied = 0;
   let waitMs = 0;
   try {
