@@ -68,7 +68,7 @@ try {
   if (!isOk(up)) throw new TenantCallError('upload', up);
   const uploadId = (JSON.parse(up.body) as { upload: { id: string } }).upload.id;
   const t1 = performance.now();
-  // No column types given: the tenant detects them (a fresh preview of the file), then imports.
+  // No column types given: the import worker detects them over the first rows, then imports.
   const job = await startImport(c.target, uploadId, 'bench');
   const tStarted = performance.now();
   const done = await waitForImport(c.target, job.id, 600_000);

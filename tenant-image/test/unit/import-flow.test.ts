@@ -73,7 +73,7 @@ test('upload streams to disk, review previews, commit imports with overrides, up
   const history = await ta.app.inject({ url: '/imports', headers: { ...session(), ...HTML } });
   assert.match(history.body, /succeeded/);
 
-  // Append the same file through the JSON API: plan defaults come from a fresh preview.
+  // Append the same file through the JSON API: plan defaults come from the file (types detected by the import).
   const up2 = (await upload(ta, CSV.replace('when', 'happened_on'))).json().upload;
   const started = await ta.app.inject({ method: 'POST', url: '/api/imports', headers: session(), payload: { upload: up2.id, table: 'sales', mode: 'append' } });
   assert.equal(started.statusCode, 202, started.body);
