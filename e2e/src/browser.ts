@@ -61,12 +61,13 @@ export async function gotoPage(page: Page, url: string): Promise<Response | null
     try {
       return await page.goto(url);
     } catch (err) {
-      if (!networkChanged(err) || attempt > 4) throw err;
+      if (!networkChanged(err) || attempt > 5) throw err;
       process.stderr.write(`warning: navigation to ${url} aborted by a host network change (Docker); loading it again\n`);
-      // Leave Chromium's error page first: about:blank commits at once, and with it go the
-      // error page's pending commit and its auto-reload timer, which would otherwise
-      // interrupt the retry.
-      await page.goto('about:blank').catch(() => undefined);
+      // Let what the abort set off settle first (the error page's commit, its self-reload),
+      // backing off a little more each time: a navigation started at once was interrupted by
+      // them (and one to about:blank in between was itself overtaken and interrupted the next).
+      await page.waitForLoadState('load', { timeout: 2_000 }).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
     }
   }
 }

@@ -9,7 +9,7 @@ export function runImmediate<T>(db: Database.Database, fn: () => T): T {
   // nothing commits until that outer one does.
   if (db.inTransaction) throw new Error('runImmediate: a transaction is already open on this connection');
   const result = db.transaction(fn).immediate();
-  yieldToWaitingWriters();
+  yieldToWaitingWriters(db.name);
   return result;
 }
 
@@ -36,8 +36,9 @@ export class BatchTransaction {
     if (!this.open) return;
     this.db.exec('COMMIT');
     this.open = false;
-    // The request thread may be waiting for the lock: let it in before the next batch.
-    yieldToWaitingWriters();
+    // The request thread, or another copy of the app, may be waiting for the lock: let it in
+    // before the next batch.
+    yieldToWaitingWriters(this.db.name);
   }
 
   rollback(): void {

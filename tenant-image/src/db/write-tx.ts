@@ -4,7 +4,7 @@
 // transaction that reads and then tries to write fails with SQLITE_BUSY at once, without
 // consulting the busy handler (ROLLOUT.md F9).
 import type Database from 'better-sqlite3';
-import { announceWriter } from './write-turns.js';
+import { announceWriter, markWriterWaiting } from './write-turns.js';
 
 const faulty = new WeakSet<Database.Database>();
 
@@ -29,7 +29,30 @@ export function writeTx<T>(db: Database.Database, fn: () => T): T {
   }
   const done = announceWriter();
   try {
-    return db.transaction(fn).immediate();
+    // First without waiting; only a writer that finds the lock taken leaves the marker that
+    // import workers of other processes look for.
+    const timeout = db.pragma('busy_timeout', { simple: true }) as number;
+    db.pragma('busy_timeout = 0');
+    let ran = false;
+    try {
+      return db
+        .transaction(() => {
+          ran = true;
+          return fn();
+        })
+        .immediate();
+    } catch (err) {
+      // Only a BEGIN that found the lock taken is tried again, never a body that ran.
+      if (ran || (err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+    } finally {
+      db.pragma(`busy_timeout = ${timeout}`);
+    }
+    const unmark = markWriterWaiting(db.name);
+    try {
+      return db.transaction(fn).immediate();
+    } finally {
+      unmark();
+    }
   } finally {
     done();
   }
