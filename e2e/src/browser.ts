@@ -89,7 +89,12 @@ export async function submitAndWait(page: Page, submit: () => Promise<void>, url
   try {
     for (let attempt = 1; ; attempt++) {
       aborted = false;
-      if (attempt > 1 && page.url() !== formUrl) await gotoPage(page, formUrl);
+      if (attempt > 1 && page.url() !== formUrl) {
+        await gotoPage(page, formUrl);
+        // The aborted POST may have been carried out all the same (a sign-up that logged the
+        // browser in): the form page then sends it on to where the submission leads.
+        if (urlMatches(page.url(), url)) return;
+      }
       await submit();
       const deadline = Date.now() + (attempt === 1 ? 15_000 : 30_000);
       let arrived = false;
@@ -105,4 +110,11 @@ export async function submitAndWait(page: Page, submit: () => Promise<void>, url
   } finally {
     page.off('requestfailed', onFailed);
   }
+}
+
+/** The test page.waitForURL applies, for the forms used here: a full URL, a RegExp or a predicate. */
+function urlMatches(current: string, url: string | RegExp | ((u: URL) => boolean)): boolean {
+  if (typeof url === 'string') return current === url;
+  if (url instanceof RegExp) return url.test(current);
+  return url(new URL(current));
 }

@@ -33,6 +33,8 @@ async function signUp(context: BrowserContext, email: string): Promise<Page> {
     // A first POST that Chromium aborted on a host network change may still have created the
     // account, and the resubmission then finds the email taken: log in with it instead.
     await gotoPage(page, `${stack.publicUrl}/login`);
+    // Already logged in by that POST: the login page sends the browser on to the dashboard.
+    if (page.url() === `${stack.publicUrl}/`) return page;
     await submitAndWait(page, async () => {
       await page.getByLabel('Email').fill(email);
       await page.getByLabel('Password').fill('correct horse battery');
