@@ -18,6 +18,7 @@ import { DEFAULT_LIMITS } from '../src/csv-import/import-plan.js';
 import { previewCsv } from '../src/csv-import/preview.js';
 import { readCsv } from '../src/csv-import/read-csv.js';
 import { runImportInWorker } from '../src/csv-import/run-import-in-worker.js';
+import { seededRandom } from './seeded-random.js';
 
 export const BENCH_TABLE_SQL =
   'CREATE TABLE bench (id INTEGER, code TEXT, name TEXT, price REAL, qty INTEGER, date DATE, datetime DATETIME, category TEXT)';
@@ -27,15 +28,7 @@ const CATEGORIES = ['books', 'garden', 'toys', 'tools', 'food', 'music'];
 
 /** Writes the benchmark CSV: same bytes for the same row count (xorshift32, fixed seed). */
 export async function generateBenchCsv(path: string, rows: number): Promise<void> {
-  let s = 0x12345678;
-  const rnd = (n: number): number => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return Math.floor((s / 4294967296) * n);
-  };
+  const rnd = seededRandom(0x12345678);
   const two = (n: number): string => String(n).padStart(2, '0');
   const out = createWriteStream(path, { highWaterMark: 1 << 20 });
   let buf = 'id,code,name,price,qty,date,datetime,category\n';

@@ -228,7 +228,6 @@ export async function importCsv(db: Database.Database, path: string, plan: Impor
       recordFinishedImport(db, importId, { status: 'succeeded', rows, fileBytes: bytes, sha256, columns, finishedAt });
     });
     phase('publish');
-    db.pragma(`wal_autocheckpoint = ${autocheckpoint}`);
     ctx.onProgress?.({ rows, bytesRead: bytes, totalBytes: result.totalBytes });
     return { importId, table: plan.table, mode: plan.mode, rows, bytes, sha256, columns, startedAt, finishedAt, phasesMs };
   } catch (err) {
@@ -236,8 +235,9 @@ export async function importCsv(db: Database.Database, path: string, plan: Impor
     await second?.stop();
     const error = toImportError(err);
     discardStaging(db, importId, staging, error, bytes);
-    db.pragma(`wal_autocheckpoint = ${autocheckpoint}`);
     throw error;
+  } finally {
+    db.pragma(`wal_autocheckpoint = ${autocheckpoint}`);
   }
 }
 

@@ -32,8 +32,6 @@ export interface SecondHalfJob {
 
 export interface SecondHalfResult {
   rows: number;
-  /** The scratch tables holding the rows, in file order. */
-  tables: string[];
   /** SHA-256 of the whole file. */
   sha256: string;
   /** Stopped after limits.maxRows rows: the whole file has more rows than allowed. */
@@ -72,12 +70,12 @@ export async function importSecondHalf(
   throwIfCancelled(signal);
   const db = openScratch(job.scratchPath);
   try {
-    const tables: string[] = [];
+    let table = '';
+    let tablesMade = 0;
     const newTable = (): string => {
-      const name = `rows_${tables.length}`;
-      db.exec(createTableSql(name, columns));
-      tables.push(name);
-      return name;
+      table = `rows_${tablesMade++}`;
+      db.exec(createTableSql(table, columns));
+      return table;
     };
     let open = false;
     const begin = (): void => {
@@ -109,7 +107,7 @@ export async function importSecondHalf(
         if (inserter.rows - tableRows < TABLE_ROWS && bytesRead - tableStart < TABLE_BYTES) return;
         inserter.flush();
         commit();
-        onTable({ table: tables[tables.length - 1]!, rows: inserter.rows - tableRows });
+        onTable({ table, rows: inserter.rows - tableRows });
         inserter.retarget(newTable());
         tableRows = inserter.rows;
         tableStart = bytesRead;
@@ -118,8 +116,8 @@ export async function importSecondHalf(
     );
     inserter.flush();
     commit();
-    onTable({ table: tables[tables.length - 1]!, rows: inserter.rows - tableRows });
-    return { rows: inserter.rows, tables, sha256: read.sha256!, overLimit };
+    onTable({ table, rows: inserter.rows - tableRows });
+    return { rows: inserter.rows, sha256: read.sha256!, overLimit };
   } finally {
     db.close();
   }

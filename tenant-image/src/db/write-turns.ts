@@ -14,6 +14,8 @@ import { isMainThread } from 'node:worker_threads';
 /** How long a marker counts (a writer waits at most its busy timeout, 5 s), and the worker's wait for one. */
 const MARKER_FRESH_MS = 6_000;
 const OTHER_PROCESS_WAIT_MS = 250;
+/** Never written: Atomics.wait on it is a plain 2 ms sleep between looks at the marker. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 let waiting: Int32Array = new Int32Array(new SharedArrayBuffer(4));
 
@@ -74,8 +76,7 @@ export function yieldToWaitingWriters(dbPath = '', maxMs = 500): void {
     Atomics.wait(waiting, 0, n, Math.min(left, 20));
   }
   if (dbPath === '' || !writerWaitingElsewhere(dbPath)) return;
-  const pause = new Int32Array(new SharedArrayBuffer(4));
   for (const end = performance.now() + OTHER_PROCESS_WAIT_MS; performance.now() < end && writerWaitingElsewhere(dbPath); ) {
-    Atomics.wait(pause, 0, 0, 2);
+    Atomics.wait(PAUSE, 0, 0, 2);
   }
 }

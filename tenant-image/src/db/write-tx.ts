@@ -31,22 +31,8 @@ export function writeTx<T>(db: Database.Database, fn: () => T): T {
   try {
     // First without waiting; only a writer that finds the lock taken leaves the marker that
     // import workers of other processes look for.
-    const timeout = db.pragma('busy_timeout', { simple: true }) as number;
-    db.pragma('busy_timeout = 0');
-    let ran = false;
-    try {
-      return db
-        .transaction(() => {
-          ran = true;
-          return fn();
-        })
-        .immediate();
-    } catch (err) {
-      // Only a BEGIN that found the lock taken is tried again, never a body that ran.
-      if (ran || (err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
-    } finally {
-      db.pragma(`busy_timeout = ${timeout}`);
-    }
+    const first = immediateWithoutWaiting(db, fn);
+    if (first.ran) return first.value;
     const unmark = markWriterWaiting(db.name);
     try {
       return db.transaction(fn).immediate();
@@ -65,14 +51,29 @@ export function writeTx<T>(db: Database.Database, fn: () => T): T {
  * long as an import's batch holds it.
  */
 export function tryWriteTx(db: Database.Database, fn: () => void): boolean {
+  return immediateWithoutWaiting(db, fn).ran;
+}
+
+/**
+ * Runs `fn` in a BEGIN IMMEDIATE transaction if the lock is free right now (busy timeout 0 for
+ * that one attempt), else does nothing: `ran` says which. Only a BEGIN that found the lock
+ * taken counts as not run; any error of a body that ran is thrown.
+ */
+function immediateWithoutWaiting<T>(db: Database.Database, fn: () => T): { ran: true; value: T } | { ran: false } {
   const timeout = db.pragma('busy_timeout', { simple: true }) as number;
   db.pragma('busy_timeout = 0');
+  let ran = false;
   try {
-    db.transaction(fn).immediate();
-    return true;
+    const value = db
+      .transaction(() => {
+        ran = true;
+        return fn();
+      })
+      .immediate();
+    return { ran: true, value };
   } catch (err) {
-    if ((err as { code?: string }).code === 'SQLITE_BUSY') return false;
-    throw err;
+    if (ran || (err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+    return { ran: false };
   } finally {
     db.pragma(`busy_timeout = ${timeout}`);
   }

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { parse as patchedParse, type Options } from 'csv-parse';
+import { seededRandom } from '../../../bench/seeded-random.js';
 
 const require = createRequire(import.meta.url);
 const { parse: originalParse } = require('csv-parse') as typeof import('csv-parse');
@@ -32,19 +33,6 @@ function run(parse: typeof patchedParse, chunks: Buffer[], options: Options): Ou
   return out;
 }
 
-/** xorshift32: the same cases on every run. */
-function random(seed: number): (n: number) => number {
-  let s = seed;
-  return (n) => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return Math.floor((s / 4294967296) * n);
-  };
-}
-
 const PIECES = ['a', 'bc', 'é', '😀', ',', ';', '"', '""', '\r', '\n', '\r\n', ' ', 'x1', '=1', '|'];
 
 const OPTION_SETS: Options[] = [
@@ -62,7 +50,7 @@ const OPTION_SETS: Options[] = [
 ];
 
 test('the patched csv-parse gives exactly what the unpatched build gives', () => {
-  const rnd = random(0x9e3779b9);
+  const rnd = seededRandom(0x9e3779b9);
   let cases = 0;
   let records = 0;
   for (const options of OPTION_SETS) {

@@ -5,12 +5,12 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { importCsv, type ImportContext } from '../../../src/csv-import/import-csv.js';
+import type { ImportContext } from '../../../src/csv-import/import-csv.js';
 import type { ImportPlan } from '../../../src/csv-import/import-plan.js';
 import { DETECT_SCAN_ROWS, previewCsv } from '../../../src/csv-import/preview.js';
 import { listImports } from '../../../src/csv-import/provenance.js';
 import { runImportInWorker } from '../../../src/csv-import/run-import-in-worker.js';
-import { assertImportError, makeEnv, tableNames, type TestEnv } from './test-support.js';
+import { assertImportError, importRecordingSplits, makeEnv, tableNames, type TestEnv } from './test-support.js';
 
 /** Columns as the header-only look of the request thread gives them: types are placeholders. */
 const PLAN: ImportPlan = {
@@ -34,16 +34,8 @@ function scratchFiles(env: TestEnv): string[] {
 const declaredTypes = (env: TestEnv): string[] =>
   (env.db.prepare("SELECT type FROM pragma_table_info('t') ORDER BY cid").pluck().all() as string[]);
 
-async function importDetecting(env: TestEnv, path: string, ctx: Partial<ImportContext> = {}, plan: ImportPlan = PLAN) {
-  const splits: boolean[] = [];
-  const result = await importCsv(env.db, path, plan, {
-    fileName: 'f.csv',
-    detectTypes: true,
-    parallelMinBytes: 0,
-    onSplit: (_, handedOver) => splits.push(handedOver),
-    ...ctx,
-  });
-  return { result, splits };
+function importDetecting(env: TestEnv, path: string, ctx: Partial<ImportContext> = {}, plan: ImportPlan = PLAN) {
+  return importRecordingSplits(env, path, plan, { detectTypes: true, ...ctx });
 }
 
 describe('import with type detection', () => {

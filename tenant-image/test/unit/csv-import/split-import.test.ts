@@ -6,13 +6,13 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { importCsv, type ImportContext } from '../../../src/csv-import/import-csv.js';
+import type { ImportContext } from '../../../src/csv-import/import-csv.js';
 import type { ImportPlan } from '../../../src/csv-import/import-plan.js';
 import { listImports } from '../../../src/csv-import/provenance.js';
 import { runImportInWorker } from '../../../src/csv-import/run-import-in-worker.js';
 import { scratchPath } from '../../../src/csv-import/scratch-file.js';
 import { dropStaleStagingTables } from '../../../src/csv-import/staging.js';
-import { assertImportError, makeEnv, tableNames, type TestEnv } from './test-support.js';
+import { assertImportError, importRecordingSplits, makeEnv, tableNames, type TestEnv } from './test-support.js';
 import { ImportError } from '../../../src/csv-import/import-errors.js';
 
 const PLAN: ImportPlan = {
@@ -37,15 +37,8 @@ function scratchFiles(env: TestEnv): string[] {
   return readdirSync(env.dir).filter((n) => n.endsWith('.scratch'));
 }
 
-async function importSplit(env: TestEnv, path: string, ctx: Partial<ImportContext> = {}) {
-  const splits: boolean[] = [];
-  const result = await importCsv(env.db, path, PLAN, {
-    fileName: 'f.csv',
-    parallelMinBytes: 0,
-    onSplit: (_, handedOver) => splits.push(handedOver),
-    ...ctx,
-  });
-  return { result, splits };
+function importSplit(env: TestEnv, path: string, ctx: Partial<ImportContext> = {}) {
+  return importRecordingSplits(env, path, PLAN, ctx);
 }
 
 describe('split import (two threads)', () => {

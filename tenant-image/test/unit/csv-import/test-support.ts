@@ -8,6 +8,8 @@ import type Database from 'better-sqlite3';
 import { openImportDatabase } from '../../../src/csv-import/open-import-database.js';
 import { ImportError, type ImportErrorCode } from '../../../src/csv-import/import-errors.js';
 import { ensureImportsTable } from '../../../src/csv-import/provenance.js';
+import { importCsv, type ImportContext, type ImportResult } from '../../../src/csv-import/import-csv.js';
+import type { ImportPlan } from '../../../src/csv-import/import-plan.js';
 
 export interface TestEnv {
   dir: string;
@@ -59,4 +61,21 @@ export async function assertImportError(
   if (where.column !== undefined) assert.equal(caught.column, where.column, caught.message);
   if (where.message) assert.match(caught.message, where.message);
   return caught;
+}
+
+/** importCsv with the split threshold at 0, recording whether each split was handed over. */
+export async function importRecordingSplits(
+  env: TestEnv,
+  path: string,
+  plan: ImportPlan,
+  ctx: Partial<ImportContext> = {},
+): Promise<{ result: ImportResult; splits: boolean[] }> {
+  const splits: boolean[] = [];
+  const result = await importCsv(env.db, path, plan, {
+    fileName: 'f.csv',
+    parallelMinBytes: 0,
+    onSplit: (_, handedOver) => splits.push(handedOver),
+    ...ctx,
+  });
+  return { result, splits };
 }
