@@ -63,11 +63,11 @@ export async function gotoPage(page: Page, url: string): Promise<Response | null
     } catch (err) {
       if (!networkChanged(err) || attempt > 5) throw err;
       process.stderr.write(`warning: navigation to ${url} aborted by a host network change (Docker); loading it again\n`);
-      // Let what the abort set off settle first (the error page's commit, its self-reload),
-      // backing off a little more each time: a navigation started at once was interrupted by
-      // them (and one to about:blank in between was itself overtaken and interrupted the next).
+      // Let what the abort set off settle first: the error page's commit, then its self-reload,
+      // which leaves chrome-error:// (a navigation started at once was interrupted by them, and
+      // one to about:blank in between was itself overtaken and interrupted the next).
       await page.waitForLoadState('load', { timeout: 2_000 }).catch(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+      await page.waitForURL((u) => u.protocol !== 'chrome-error:', { timeout: 2_000, waitUntil: 'load' }).catch(() => undefined);
     }
   }
 }
