@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/open-database.js';
 import { writeTx } from '../db/open-database.js';
 import type { Logger } from '../log.js';
-import { createWaker } from '../reconcile/waker.js';
+import { createWaker } from '../wait/waker.js';
 import { pruneRule } from './attempt-throttle.js';
 import { LOGIN_RULES } from './login-throttle.js';
 import { signupRule, type SignupLimits } from './signup-throttle.js';

@@ -2,6 +2,7 @@
 // only the API says the route is live (F2, F6, F11: every wait polls with a deadline).
 import { BerthError } from '../errors.js';
 import { routerNameFor } from '../tenants/route.js';
+import { sleep } from '../wait/sleep.js';
 
 export interface AppliedService {
   readonly servers: string[];
@@ -100,20 +101,4 @@ async function pollUntil(what: string, opts: WaitOptions, check: (signal?: Abort
     }
     await sleep(pollMs, opts.signal);
   }
-}
-
-/** Abortable delay for poll loops (the pause between two checks, never a wait for an outcome). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

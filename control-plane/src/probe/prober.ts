@@ -2,7 +2,7 @@
 // a new container is polled every ~25 ms until it answers (fast provisioning), an established
 // one every probeIntervalMs (cheap at density). Readiness changes are reported through
 // onChange; the reconciler turns them into route changes.
-import { createWaker } from '../reconcile/waker.js';
+import { createWaker } from '../wait/waker.js';
 import { APP_PORT } from '../tenants/container-spec.js';
 import { probeHttp, type ProbeResult } from './http-probe.js';
 

@@ -5,12 +5,13 @@
 import type { Config } from '../config.js';
 import { LABEL } from '../tenants/labels.js';
 import { readTenants } from '../tenants/tenant-store.js';
+import { backoffMs } from '../wait/backoff.js';
+import { createWaker } from '../wait/waker.js';
 import type { Lane } from './actions.js';
 import { applyAction, type ApplyDeps } from './apply-action.js';
 import { plan, type Observed, type PlanConfig } from './plan.js';
 import { statusFor, type LaneFailure, type TenantStatus } from './status.js';
 import type { StatusStore } from './status-store.js';
-import { createWaker } from './waker.js';
 
 export interface ReconcilerDeps extends ApplyDeps {
   readonly config: ApplyDeps['config'] & PlanConfig & Pick<Config, 'reconcileIntervalMs' | 'instance' | 'network' | 'extraLabels'>;
@@ -33,12 +34,6 @@ interface Failure extends LaneFailure {
   readonly retryAt: number;
 }
 
-const BACKOFF_BASE_MS = 250;
-const BACKOFF_MAX_MS = 30_000;
-
-export function backoffMs(attempts: number): number {
-  return Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1));
-}
 
 export function createReconciler(deps: ReconcilerDeps): Reconciler {
   const { config, log } = deps;

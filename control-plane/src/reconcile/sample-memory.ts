@@ -4,8 +4,8 @@
 import type { DockerEngine } from '../docker/docker-engine.js';
 import type { Logger } from '../log.js';
 import { LABEL } from '../tenants/labels.js';
+import { createWaker } from '../wait/waker.js';
 import type { StatusStore } from './status-store.js';
-import { createWaker } from './waker.js';
 
 export async function sampleMemory(docker: DockerEngine, store: StatusStore, intervalMs: number, log: Logger, signal: AbortSignal): Promise<void> {
   const pause = createWaker();

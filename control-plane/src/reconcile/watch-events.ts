@@ -5,8 +5,8 @@
 import type { DockerEngine } from '../docker/docker-engine.js';
 import type { Logger } from '../log.js';
 import type { Prober } from '../probe/prober.js';
-import { backoffMs } from './reconciler.js';
-import { createWaker } from './waker.js';
+import { backoffMs } from '../wait/backoff.js';
+import { createWaker } from '../wait/waker.js';
 
 export async function watchDockerEvents(docker: DockerEngine, prober: Prober, nudge: () => void, log: Logger, signal: AbortSignal): Promise<void> {
   const pause = createWaker();

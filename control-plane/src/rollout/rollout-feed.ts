@@ -2,7 +2,7 @@
 // runner may even be another process) and yields new events, a progress snapshot whenever
 // something happened, and an end message once the rollout is finished and fully sent.
 import type { Db } from '../db/open-database.js';
-import { sleep } from '../edge/traefik-api.js';
+import { sleep } from '../wait/sleep.js';
 import { eventsAfter, getRollout } from './rollout-store.js';
 import { ACTIVE_ROLLOUT_STATES, type RolloutEvent } from './rollout-types.js';
 import { rolloutTenantViews, summarizeRollout, type RolloutSummary, type RolloutTenantView } from './rollout-views.js';

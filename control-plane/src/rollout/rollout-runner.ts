@@ -2,7 +2,7 @@
 // previous process left mid-way, starts the next ones as planRollout says (canary first,
 // bounded parallelism), and records the rollout's state. One rollout at a time; the state in
 // SQLite is the only memory it needs, so a restart simply continues.
-import { createWaker } from '../reconcile/waker.js';
+import { createWaker } from '../wait/waker.js';
 import type { RolloutIo } from './rollout-io.js';
 import { planRollout } from './rollout-plan.js';
 import { activeRollouts, appendEvent, getRollout, listRolloutTenants, setRolloutState, updateRolloutTenant } from './rollout-store.js';

@@ -2,7 +2,7 @@
 // it again) and waits only by polling a condition with a deadline (F11). Decisions about
 // what comes next live in tenant-steps.ts; persistence and events in tenant-rollout.ts.
 import { randomBytes } from 'node:crypto';
-import { sleep } from '../edge/traefik-api.js';
+import { sleep } from '../wait/sleep.js';
 import { BerthError } from '../errors.js';
 import { probeHttp } from '../probe/http-probe.js';
 import { READINESS_PATH } from '../probe/prober.js';

@@ -1,12 +1,16 @@
 // The per-tenant state machine as pure functions: which step follows which, what a failure
 // leads to, and where a tenant resumes after the control plane restarts. The runner
 // (tenant-rollout.ts) does the I/O; every decision it takes comes from here.
+import { backoffMs, type Backoff } from '../wait/backoff.js';
 import type { ForwardStep, RollbackStep, Step, TenantState, UnsafeMode } from './rollout-types.js';
 
 const SAFE: readonly ForwardStep[] = [
   'lock', 'snapshot', 'start-new', 'wait-ready', 'route-both', 'probe-edge', 'route-new', 'drain-old', 'stop-old', 'commit', 'verify',
 ];
 export const ROLLBACK_STEPS: readonly RollbackStep[] = ['rollback-route', 'rollback-drain-new', 'rollback-remove-new', 'rollback-release'];
+
+/** A failed step is retried soon: a rollout holds the tenant (and its old container) meanwhile. */
+const STEP_BACKOFF: Backoff = { baseMs: 200, maxMs: 5000 };
 
 /** Attempts of a step that can no longer be undone (after the old container's stop) before giving up. */
 export const MAX_FORWARD_ATTEMPTS = 5;
@@ -66,11 +70,11 @@ export function decideAfterSuccess(step: Step, unsafe: UnsafeMode | null): Decis
  */
 export function decideAfterFailure(step: Step, unsafe: UnsafeMode | null, attempt: number, reason: string): Decision {
   if (isRollbackStep(step)) {
-    if (attempt < MAX_ROLLBACK_ATTEMPTS) return { kind: 'retry', step, delayMs: backoffMs(attempt) };
+    if (attempt < MAX_ROLLBACK_ATTEMPTS) return { kind: 'retry', step, delayMs: backoffMs(attempt, STEP_BACKOFF) };
     return { kind: 'finish', state: 'failed', reason: `rollback step ${step} failed: ${reason}`, commitDesired: false };
   }
   if (isPastNoReturn(step, unsafe)) {
-    if (attempt < MAX_FORWARD_ATTEMPTS) return { kind: 'retry', step, delayMs: backoffMs(attempt) };
+    if (attempt < MAX_FORWARD_ATTEMPTS) return { kind: 'retry', step, delayMs: backoffMs(attempt, STEP_BACKOFF) };
     return { kind: 'finish', state: 'failed', reason: `${step} failed after the old container was stopped: ${reason}`, commitDesired: true };
   }
   return { kind: 'step', step: rollbackEntry(step, unsafe), state: 'rolling-back', reason: `${step}: ${reason}` };
@@ -126,8 +130,4 @@ export function decideResume(row: PersistedTenant, observed: ObservedTenant, uns
     return { kind: 'step', step: rollbackEntry(step, unsafe), state: 'rolling-back', reason: 'the new container stopped while the control plane was down' };
   }
   return { kind: 'step', step, state: 'rolling' };
-}
-
-function backoffMs(attempt: number): number {
-  return Math.min(200 * 2 ** Math.max(0, attempt - 1), 5000);
 }

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWaker } from '../../../src/reconcile/waker.js';
-import { backoffMs } from '../../../src/reconcile/reconciler.js';
+import { backoffMs } from '../../../src/wait/backoff.js';
+import { sleep } from '../../../src/wait/sleep.js';
+import { createWaker } from '../../../src/wait/waker.js';
 
 test('a wake during a wait ends it; a wake while busy makes the next wait return at once', async () => {
   const w = createWaker();
@@ -26,5 +27,13 @@ test('abort ends a wait', async () => {
 });
 
 test('backoff doubles from 250 ms and is capped at 30 s', () => {
-  assert.deepEqual([1, 2, 3, 4, 10, 50].map(backoffMs), [250, 500, 1000, 2000, 30_000, 30_000]);
+  assert.deepEqual([1, 2, 3, 4, 10, 50].map((n) => backoffMs(n)), [250, 500, 1000, 2000, 30_000, 30_000]);
+  assert.deepEqual([1, 2, 6].map((n) => backoffMs(n, { baseMs: 200, maxMs: 5000 })), [200, 400, 5000]);
+});
+
+test('an aborted sleep rejects with the abort reason', async () => {
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(new Error('stop')), 20);
+  await assert.rejects(sleep(60_000, ac.signal), /stop/);
+  await assert.rejects(sleep(10, ac.signal), /stop/);
 });
