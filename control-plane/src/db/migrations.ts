@@ -1,12 +1,9 @@
 // Numbered, append-only migrations of the control plane's database. Never edit a shipped
 // migration; add a new one. Times are unix milliseconds (INTEGER) throughout.
 import { ROLLOUT_MIGRATIONS } from '../rollout/rollout-migrations.js';
+import type { Migration } from './migration.js';
 
-export interface Migration {
-  readonly id: number;
-  readonly name: string;
-  readonly sql: string;
-}
+export type { Migration } from './migration.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   {

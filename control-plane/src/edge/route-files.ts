@@ -1,11 +1,11 @@
 // Traefik's watched directory, seen as a set of route files. Only t-<slug>.yml and
 // _shared.yml are ours; other files (the foundation's _tls.yml) are never touched.
-// Files hold JSON text: JSON is valid YAML, Traefik picks the parser by the .yml extension,
-// and the reconciler reads its own files back with JSON.parse.
+// What a file holds is route-text.ts's (pure); this module only reads and writes files.
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RouteDocument } from '../tenants/route.js';
+import { renderRoute } from './route-text.js';
 
 const ROUTE_FILE = /^t-([a-z0-9][a-z0-9-]*)\.yml$/;
 const SHARED_FILE = '_shared.yml';
@@ -28,19 +28,6 @@ export interface RouteFiles {
   write(slug: string, doc: RouteDocument): Promise<void>;
   remove(slug: string): Promise<void>;
   writeShared(doc: unknown): Promise<void>;
-}
-
-/** The exact text written for a document; comparing texts tells whether a write is needed. */
-export function renderRoute(doc: unknown): string {
-  return JSON.stringify(doc, null, 2) + '\n';
-}
-
-export function parseRoute(text: string): RouteDocument | null {
-  try {
-    return JSON.parse(text) as RouteDocument;
-  } catch {
-    return null;
-  }
 }
 
 export function createRouteFiles(dir: string): RouteFiles {

@@ -3,7 +3,7 @@
 // says what to do next; running it again after a crash gives the remaining steps.
 import type { Config } from '../config.js';
 import type { ManagedContainer, ManagedVolume } from '../docker/types.js';
-import { parseRoute, renderRoute } from '../edge/route-files.js';
+import { parseRoute, renderRoute } from '../edge/route-text.js';
 import type { ReadinessView } from '../probe/prober.js';
 import { containerSpecFor, tenantLabels, volumeNameFor, type SpecConfig } from '../tenants/container-spec.js';
 import { LABEL } from '../tenants/labels.js';

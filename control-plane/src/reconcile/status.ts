@@ -1,7 +1,7 @@
 // What pages and the API show for each tenant (tenant_status), derived from the same view
 // the planner uses. Pure.
 import type { Config } from '../config.js';
-import { renderRoute } from '../edge/route-files.js';
+import { renderRoute } from '../edge/route-text.js';
 import { containerSpecFor, volumeNameFor } from '../tenants/container-spec.js';
 import { routeFor } from '../tenants/route.js';
 import type { Tenant } from '../tenants/tenant.js';

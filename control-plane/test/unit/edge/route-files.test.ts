@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRouteFiles, parseRoute, renderRoute } from '../../../src/edge/route-files.js';
+import { createRouteFiles } from '../../../src/edge/route-files.js';
+import { parseRoute, renderRoute } from '../../../src/edge/route-text.js';
 import { routeFor } from '../../../src/tenants/route.js';
 import { config, tenant } from '../tenants/fixtures.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ManagedContainer, ManagedVolume } from '../../../src/docker/types.js';
-import { renderRoute } from '../../../src/edge/route-files.js';
+import { renderRoute } from '../../../src/edge/route-text.js';
 import type { Action, Lane } from '../../../src/reconcile/actions.js';
 import { plan, type Observed } from '../../../src/reconcile/plan.js';
 import { volumeNameFor } from '../../../src/tenants/container-spec.js';

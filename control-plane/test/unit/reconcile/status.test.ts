@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ManagedContainer } from '../../../src/docker/types.js';
-import { renderRoute } from '../../../src/edge/route-files.js';
+import { renderRoute } from '../../../src/edge/route-text.js';
 import type { Observed } from '../../../src/reconcile/plan.js';
 import { statusFor, type LaneFailure } from '../../../src/reconcile/status.js';
 import { routeFor, serverUrlFor } from '../../../src/tenants/route.js';
