@@ -6,7 +6,13 @@ out="$1" routes="$2" logs="$3" bind="$4" http="$5" https="$6" api="$7" cert="$8"
 mkdir -p "$routes" "$logs" "$(dirname "$out")"
 sed -e "s|@BIND@|$bind|g" -e "s|@HTTP_PORT@|$http|g" -e "s|@HTTPS_PORT@|$https|g" -e "s|@API_PORT@|$api|g" \
     -e "s|@ROUTES_DIR@|$routes|g" -e "s|@LOG_DIR@|$logs|g" \
-    "$BERTH_ROOT/traefik/traefik.template.yml" > "$out.tmp" && mv "$out.tmp" "$out"
+    "$BERTH_ROOT/traefik/traefik.template.yml" > "$out.tmp"
+# Certificates by ACME DNS-01 when BERTH_ACME_DNS_PROVIDER is set; else the local CA's files.
+source "$(dirname "$0")/acme-config.sh"
+if acme_enabled; then acme_static_config >> "$out.tmp"; fi
+mv "$out.tmp" "$out"
 # Written with temp + rename inside the watched directory, like every route file (F12).
-sed -e "s|@CERT_FILE@|$cert|g" -e "s|@KEY_FILE@|$key|g" "$BERTH_ROOT/traefik/dynamic/_tls.yml.template" > "$routes/._tls.yml.tmp"
+if acme_enabled; then acme_tls_store > "$routes/._tls.yml.tmp"
+else sed -e "s|@CERT_FILE@|$cert|g" -e "s|@KEY_FILE@|$key|g" "$BERTH_ROOT/traefik/dynamic/_tls.yml.template" > "$routes/._tls.yml.tmp"
+fi
 mv "$routes/._tls.yml.tmp" "$routes/_tls.yml"
