@@ -15,6 +15,7 @@ export const ERRORS = {
   DOCKER_UNAVAILABLE: { status: 503, help: 'The Docker engine did not answer.' },
   DOCKER_REFUSED: { status: 502, help: 'The Docker engine refused an operation; details carry its status and message.' },
   NOT_OWNED: { status: 409, help: "A Docker object does not carry this installation's ownership labels, so berth left it alone." },
+  FIREWALL_FAILED: { status: 503, help: 'iptables refused the tenant egress rules; no tenant container starts until they are in place.' },
   TRAEFIK_UNAVAILABLE: { status: 503, help: "Traefik's API did not answer or did not apply a route in time." },
   ROLLOUT_FAILED: { status: 500, help: 'A rollout step failed; the tenant was rolled back.' },
   INTERNAL: { status: 500, help: 'An unexpected error; it was logged.' },
