@@ -1,12 +1,22 @@
-// What each column type accepts, and how a cell becomes a stored value. Conservative on purpose:
-// anything that would not round-trip (leading zeros, more than 15 digits, exponents, "+1", ".5")
-// stays text. Empty cells are NULL in every type.
+// What each column type accepts, and how a cell becomes a stored value. Exact on purpose: a
+// number is stored only when the stored value gives back the text's number, digit for digit.
+//   - integer: no sign but "-", no leading zeros, at most ±(2^53 - 1) (what a JS number holds exactly).
+//   - real: a decimal ("12.5", "-0.25", "1.50") or an exponent form ("1e5", "6.02E23") that a double
+//     holds exactly: written back with as many significant digits as the text has, the double gives
+//     the same digits and the same decimal exponent (trailing zeros count as digits, so "1.50" fits:
+//     1.5 written with 3 digits is 1.50; exponent case, "+" and leading zeros of the exponent are
+//     spelling, not digits). So the 17-digit "48.053808600000004" pandas writes is a real, and
+//     "0.1000000000000000001" is not (the double nearest it is 0.1000000000000000055…).
+//   - text: everything else, e.g. "007", "+1", ".5", "1.", "-0", "12345678901234567890".
+// Empty cells are NULL in every type; a column's missing-value markers are handled by the caller.
 import type { ColumnType } from './import-plan.js';
 
 /** Returned by convertCell when the text does not fit the type. */
 export const MISMATCH: unique symbol = Symbol('mismatch');
 
-const MAX_DIGITS = 15;
+/** Any decimal of at most 15 significant digits round-trips through a double (DBL_DIG). */
+const EXACT_DIGITS = 15;
+const MAX_INTEGER_DIGITS = 16; // Number.MAX_SAFE_INTEGER has 16 digits.
 // Only the time part; the date part is checked by hand in isDatePrefix.
 const TIME_RE = /^.{11}(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?$/s;
 
@@ -20,7 +30,7 @@ export function parseIntegerCell(s: string): number | typeof MISMATCH {
     i = 1;
   }
   const digits = n - i;
-  if (digits < 1 || digits > MAX_DIGITS) return MISMATCH;
+  if (digits < 1 || digits > MAX_INTEGER_DIGITS) return MISMATCH;
   if (digits > 1 && s.charCodeAt(i) === 48) return MISMATCH;
   let value = 0;
   for (; i < n; i++) {
@@ -28,6 +38,8 @@ export function parseIntegerCell(s: string): number | typeof MISMATCH {
     if (d < 0 || d > 9) return MISMATCH;
     value = value * 10 + d;
   }
+  // Past 2^53 the sum above is no longer exact, but it stays above the bound, so this test is.
+  if (value > Number.MAX_SAFE_INTEGER) return MISMATCH;
   if (negative) {
     if (value === 0) return MISMATCH; // "-0" would come back as "0"
     value = -value;
@@ -35,6 +47,7 @@ export function parseIntegerCell(s: string): number | typeof MISMATCH {
   return value;
 }
 
+/** The real a cell holds exactly (see the top of this file), or MISMATCH. */
 export function parseRealCell(s: string): number | typeof MISMATCH {
   const n = s.length;
   let i = s.charCodeAt(0) === 45 ? 1 : 0;
@@ -43,17 +56,55 @@ export function parseRealCell(s: string): number | typeof MISMATCH {
   const intDigits = i - intStart;
   if (intDigits === 0 || (intDigits > 1 && s.charCodeAt(intStart) === 48)) return MISMATCH;
   let digits = intDigits;
-  if (i < n) {
-    if (s.charCodeAt(i) !== 46) return MISMATCH;
+  let plain = true;
+  if (i < n && s.charCodeAt(i) === 46) {
     const fracStart = ++i;
     while (i < n && isDigit(s.charCodeAt(i))) i++;
-    if (i === fracStart || i < n) return MISMATCH;
+    if (i === fracStart) return MISMATCH;
     digits += i - fracStart;
+    plain = false;
   }
-  if (digits > MAX_DIGITS) return MISMATCH;
+  let exponentAt = -1;
+  if (i < n) {
+    const c = s.charCodeAt(i);
+    if (c !== 101 && c !== 69) return MISMATCH; // e, E
+    exponentAt = i++;
+    if (i < n && (s.charCodeAt(i) === 43 || s.charCodeAt(i) === 45)) i++;
+    const expStart = i;
+    while (i < n && isDigit(s.charCodeAt(i))) i++;
+    if (i === expStart || i < n) return MISMATCH;
+    plain = false;
+  }
   const value = Number(s);
   // "-0" and "-0.0" would come back without their sign.
-  return value === 0 && intStart === 1 ? MISMATCH : value;
+  if (value === 0 && intStart === 1) return MISMATCH;
+  // The common case costs no formatting: few digits and no exponent always round-trip.
+  if (exponentAt < 0 && digits <= EXACT_DIGITS) return value;
+  // An integer written without a fraction is a real only where it is also exact as an integer.
+  if (plain) return Math.abs(value) <= Number.MAX_SAFE_INTEGER ? value : MISMATCH;
+  return roundTrips(s, intStart, exponentAt, value) ? value : MISMATCH;
+}
+
+/**
+ * Whether `value`, written with as many significant digits as the text's mantissa has, gives the
+ * same digits and decimal exponent. toExponential rounds the double's exact binary value
+ * correctly, so this is "double → text → same text" up to the exponent's spelling.
+ */
+function roundTrips(s: string, start: number, exponentAt: number, value: number): boolean {
+  const end = exponentAt < 0 ? s.length : exponentAt;
+  const dot = s.indexOf('.', start);
+  const intLen = (dot < 0 || dot > end ? end : dot) - start;
+  const all = dot < 0 || dot > end ? s.slice(start, end) : s.slice(start, dot) + s.slice(dot + 1, end);
+  let lead = 0;
+  while (lead < all.length && all.charCodeAt(lead) === 48) lead++;
+  // Zero: a real as a plain decimal ("0.000…"); with an exponent there is no digit to compare.
+  if (lead === all.length) return exponentAt < 0;
+  const sig = all.slice(lead);
+  if (sig.length > 101 || !Number.isFinite(value)) return false; // toExponential takes 0-100 fraction digits
+  const exponent = intLen - 1 - lead + (exponentAt < 0 ? 0 : Number(s.slice(exponentAt + 1)));
+  const back = Math.abs(value).toExponential(sig.length - 1);
+  const e = back.indexOf('e');
+  return back.charAt(0) + back.slice(2, e) === sig && Number(back.slice(e + 1)) === exponent;
 }
 
 /** YYYY-MM-DD, a real calendar day. Hand-checked: it runs for every date cell of an import. */

@@ -133,8 +133,8 @@ export async function importCsv(db: Database.Database, path: string, plan: Impor
     if (detecting) {
       const scan = await scanPrefix(path, { ...readOptions, scanRows: DETECT_SCAN_ROWS, scanBytes: DETECT_SCAN_BYTES, sampleRows: 0 });
       checkHeaderMatchesPlan(scan.headers, plan.columns);
-      const types = scan.detector.types();
-      columns = resolveColumns(db, { ...plan, columns: plan.columns.map((c, i) => ({ ...c, type: types[i]! })) });
+      const detected = scan.detector.columns();
+      columns = resolveColumns(db, { ...plan, columns: plan.columns.map((c, i) => ({ ...c, type: detected[i]!.type, nulls: detected[i]!.nulls, nullMarker: detected[i]!.nullMarker })) });
       second?.provideColumns(columns);
       runImmediate(db, () => db.exec(createTableSql(staging, columns)));
       phase('detect');

@@ -1,6 +1,7 @@
 // What the user reviews and confirms: how to read the file and what table to make of it.
 import { isReservedName } from '../sql/identifier.js';
 import { ImportError } from './import-errors.js';
+import { checkMarkers } from './missing-values.js';
 
 export const ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252'] as const;
 export type Encoding = (typeof ENCODINGS)[number];
@@ -20,6 +21,16 @@ export interface ColumnPlan {
   /** The header as written in the file, kept for display. */
   header: string;
   type: ColumnType;
+  /**
+   * Cells stored as NULL besides the empty cell (which always is): missing-value markers such
+   * as "NA" (missing-values.ts). Detection proposes them for typed columns; absent = none.
+   */
+  nulls?: string[];
+  /**
+   * What an export writes for this column's NULLs when asked for the original markers: the form
+   * the review saw most often ("" for the empty cell). Recorded in provenance with `nulls`.
+   */
+  nullMarker?: string;
 }
 
 export interface ImportPlan {
@@ -65,6 +76,10 @@ export function validatePlan(plan: ImportPlan): void {
   for (const [i, col] of plan.columns.entries()) {
     problems.push(...checkName(`column ${i + 1} name`, col.name));
     if (!COLUMN_TYPES.includes(col.type)) problems.push(`column ${i + 1} has unknown type "${col.type}"`);
+    problems.push(...checkMarkers(`column ${i + 1}`, col.nulls));
+    if (col.nullMarker !== undefined && (typeof col.nullMarker !== 'string' || (col.nullMarker !== '' && !col.nulls?.includes(col.nullMarker)))) {
+      problems.push(`column ${i + 1}'s export marker must be "" or one of its missing-value markers`);
+    }
     const key = col.name.toLowerCase();
     if (seen.has(key)) problems.push(`column name "${col.name}" is used twice`);
     seen.add(key);

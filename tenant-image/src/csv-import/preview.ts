@@ -4,7 +4,7 @@
 import { open } from 'node:fs/promises';
 import { nameColumns, suggestTableName } from './column-names.js';
 import { createDecoder, bomLength } from './decode-text.js';
-import { TypeDetector } from './detect-types.js';
+import { TypeDetector, type TextCause } from './detect-types.js';
 import { ImportError } from './import-errors.js';
 import { DEFAULT_LIMITS, type ColumnPlan, type Delimiter, type Encoding, type ImportLimits, type ImportPlan } from './import-plan.js';
 import { readCsv, type CsvReadResult } from './read-csv.js';
@@ -47,6 +47,10 @@ export interface CsvPreview {
     scannedWholeFile: boolean;
     /** Per column, how many scanned cells were empty. */
     emptyCounts: number[];
+    /** Per column, the missing-value markers seen with their counts (typed columns only). */
+    markerCounts: { marker: string; count: number }[][];
+    /** Per column, for text columns, the first value that kept the column text and its line. */
+    textCauses: (TextCause | null)[];
   };
   /** A ready plan (create mode, suggested table name) for the user to edit and confirm. */
   plan: ImportPlan;
@@ -64,9 +68,12 @@ export async function previewCsv(path: string, opts: PreviewOptions = {}): Promi
 
   const scan = await scanPrefix(path, { encoding, delimiter, limits, signal: opts.signal, scanRows, scanBytes, sampleRows });
   const { headers, detector, rows, rowsScanned, result } = scan;
-  const types = detector.types();
+  const detected = detector.columns();
   const names = nameColumns(headers);
-  const columns: ColumnPlan[] = headers.map((header, i) => ({ name: names[i]!, header, type: types[i]! }));
+  const columns: ColumnPlan[] = headers.map((header, i) => {
+    const { type, nulls, nullMarker } = detected[i]!;
+    return { name: names[i]!, header, type, nulls, nullMarker };
+  });
   return {
     encoding,
     encodingSniffed: opts.encoding === undefined,
@@ -81,6 +88,8 @@ export async function previewCsv(path: string, opts: PreviewOptions = {}): Promi
       rowsScanned,
       scannedWholeFile: result.reachedEnd,
       emptyCounts: detector.emptyCounts,
+      markerCounts: detected.map((d) => d.markerCounts),
+      textCauses: detected.map((d) => d.textCause),
     },
     plan: {
       table: suggestTableName(opts.fileName ?? path),
@@ -134,7 +143,7 @@ export async function scanPrefix(path: string, opts: PrefixScanOptions): Promise
         return scanRows > 0;
       }
       if (count !== headers.length) throw raggedRowError(line, headers.length, count);
-      detector!.observe(fields, count);
+      detector!.observe(fields, count, line);
       if (rows.length < sampleRows) rows.push(fields.slice(0, count));
       return ++rowsScanned < scanRows;
     },

@@ -27,8 +27,8 @@ export function raggedRowError(line: number, expected: number, got: number): Imp
 }
 
 const TYPE_WORDS: Record<ColumnType, string> = {
-  integer: 'a whole number (no leading zeros, at most 15 digits)',
-  real: 'a decimal number like 12.5',
+  integer: 'a whole number (no leading zeros, at most 9007199254740991 either way)',
+  real: 'a decimal number like 12.5 or 1.5e-3 that a double holds exactly',
   date: 'a date like 2024-01-31',
   datetime: 'a date and time like 2024-01-31T14:05:00',
   text: 'text',
@@ -38,7 +38,7 @@ export function typeMismatchError(line: number, column: number, columnName: stri
   const shown = value.length > 80 ? `${value.slice(0, 80)}…` : value;
   const fix = appending
     ? `The table's column is ${type}; fix the value in the file, or import it into a new table.`
-    : `Change the column type to text (or fix the value) and import again.`;
+    : `Change the column type to text, add the value to the column's missing-value markers if it means "no value", or fix it, and import again.`;
   return new ImportError(
     'CSV_TYPE_MISMATCH',
     `Line ${line}, column ${column} (${columnName}): ${JSON.stringify(shown)} is not ${TYPE_WORDS[type]}. ${fix}`,

@@ -3,7 +3,7 @@
 // scratch tables with the same code, so both halves accept and refuse exactly the same values.
 import type Database from 'better-sqlite3';
 import { MISMATCH, parseIntegerCell, parseRealCell, isDateCell, isDateTimeCell } from './cell-types.js';
-import type { ColumnPlan } from './import-plan.js';
+import type { ColumnPlan, ColumnType } from './import-plan.js';
 import { raggedRowError, tooManyRowsError, typeMismatchError } from './row-checks.js';
 import { insertRowsSql, rowsPerStatement } from './staging.js';
 
@@ -15,6 +15,14 @@ export class RowInserter {
   private readonly ncols: number;
   private readonly perStatement: number;
   private readonly typeCodes: Uint8Array;
+  /** Per column, its missing-value markers (undefined: none), stored as NULL. */
+  private readonly nullSets: (ReadonlySet<string> | undefined)[];
+  /**
+   * 1 where a marker must be looked up before converting: text columns, and typed columns with
+   * a marker that fits the type (a sentinel like "-999"). Elsewhere a marker fits no type, so it
+   * is looked up only when a cell does not convert: clean cells pay nothing.
+   */
+  private readonly nullsFirst: Uint8Array;
   /** One statement's worth of values, reused for every statement. */
   private readonly values: (string | number | null)[];
   private buffered = 0;
@@ -34,6 +42,8 @@ export class RowInserter {
     this.ncols = columns.length;
     this.perStatement = rowsPerStatement(this.ncols);
     this.typeCodes = Uint8Array.from(columns, (c) => TYPE_CODE[c.type]);
+    this.nullSets = columns.map((c) => (c.nulls && c.nulls.length > 0 ? new Set(c.nulls) : undefined));
+    this.nullsFirst = Uint8Array.from(columns, (c) => Number(c.nulls !== undefined && c.nulls.some((m) => c.type === 'text' || fitsType(c.type, m))));
     this.values = new Array<string | number | null>(this.perStatement * this.ncols).fill(null);
     this.retarget(table);
   }
@@ -50,11 +60,13 @@ export class RowInserter {
     if (count !== ncols) throw raggedRowError(line, ncols, count);
     const values = this.values;
     const typeCodes = this.typeCodes;
+    const nullSets = this.nullSets;
+    const nullsFirst = this.nullsFirst;
     const base = this.buffered * ncols;
     for (let i = 0; i < ncols; i++) {
       const s = fields[i]!;
       let v: string | number | null | typeof MISMATCH;
-      if (s.length === 0) v = null;
+      if (s.length === 0 || (nullsFirst[i] === 1 && nullSets[i]!.has(s))) v = null;
       else {
         switch (typeCodes[i]) {
           case 0:
@@ -72,7 +84,8 @@ export class RowInserter {
           default:
             v = isDateTimeCell(s) ? s : MISMATCH;
         }
-        if (v === MISMATCH) {
+        if (v === MISMATCH && nullSets[i]?.has(s)) v = null;
+        else if (v === MISMATCH) {
           const column = this.columns[i]!;
           throw typeMismatchError(line, i + 1, column.name, column.type, s, this.appending);
         }
@@ -95,5 +108,20 @@ export class RowInserter {
     const ncols = this.ncols;
     for (let r = 0; r < this.buffered; r++) this.insertOne.run(this.values.slice(r * ncols, (r + 1) * ncols));
     this.buffered = 0;
+  }
+}
+
+function fitsType(type: ColumnType, s: string): boolean {
+  switch (type) {
+    case 'text':
+      return true;
+    case 'integer':
+      return parseIntegerCell(s) !== MISMATCH;
+    case 'real':
+      return parseRealCell(s) !== MISMATCH;
+    case 'date':
+      return isDateCell(s);
+    case 'datetime':
+      return isDateTimeCell(s);
   }
 }
