@@ -6,6 +6,3 @@ export const SESSION_COOKIE = 'berth_session';
 export const TENANT_COOKIE = 'berth_t';
 /** Double-submit CSRF token for forms shown before there is a session (log in, sign up). */
 export const PRE_SESSION_CSRF_COOKIE = 'berth_csrf';
-
-/** Tenant paths that skip sign-in (load-balancer and health checks, version). */
-export const PUBLIC_TENANT_PATHS = ['/__lbheartbeat__', '/__heartbeat__', '/__version__'] as const;

@@ -3,7 +3,9 @@
 // and at most two indexed lookups.
 import type { Config } from '../config.js';
 import type { Db } from '../db/open-database.js';
-import { PUBLIC_TENANT_PATHS, TENANT_COOKIE } from './cookie-names.js';
+import { PUBLIC_TENANT_PATHS } from '../tenants/route.js';
+import { createRunningTenantLookup } from '../tenants/tenant-store.js';
+import { TENANT_COOKIE } from './cookie-names.js';
 import type { Role } from './memberships.js';
 import { isLocalPath, slugFromHost } from './tenant-host.js';
 import { hashToken, isTokenShaped } from './tokens.js';
@@ -36,7 +38,7 @@ interface SessionRow {
 export type ForwardAuth = (req: ForwardedRequest, now: number) => ForwardDecision;
 
 export function createForwardAuth(db: Db, config: Pick<Config, 'domain' | 'publicUrl'>): ForwardAuth {
-  const tenantBySlug = db.prepare("SELECT id FROM tenants WHERE slug = ? AND desired_state = 'running'").pluck();
+  const runningTenantId = createRunningTenantLookup(db);
   const sessionFor = db.prepare(
     `SELECT u.id AS user_id, u.email, m.role
        FROM tenant_sessions ts
@@ -48,7 +50,7 @@ export function createForwardAuth(db: Db, config: Pick<Config, 'domain' | 'publi
 
   return (req, now): ForwardDecision => {
     const slug = slugFromHost(req.host, config.domain);
-    const tenantId = slug === null ? undefined : (tenantBySlug.get(slug) as number | undefined);
+    const tenantId = slug === null ? undefined : runningTenantId(slug);
     if (slug === null || tenantId === undefined) return { kind: 'deny', code: 'NOT_FOUND', message: 'No such instance.' };
 
     const uri = isLocalPath(req.uri) ? req.uri : '/';

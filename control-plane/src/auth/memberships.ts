@@ -1,6 +1,7 @@
 // Who may use a tenant. Membership is checked on every tenant request (ForwardAuth), so
 // removing a member takes effect at that member's next request; their tenant sessions are
 // deleted too so nothing of them lingers.
+import { writeAudit } from '../audit/audit-log.js';
 import type { Db } from '../db/open-database.js';
 import { writeTx } from '../db/open-database.js';
 import { BerthError } from '../errors.js';
@@ -34,6 +35,11 @@ export function listMembers(db: Db, tenantId: number): Member[] {
     .all(tenantId) as Member[];
 }
 
+/** Makes the creator of a tenant its owner; call inside the write transaction that creates it. */
+export function addOwner(db: Db, tenantId: number, userId: number, now: number): void {
+  db.prepare("INSERT INTO memberships (tenant_id, user_id, role, created_at) VALUES (?, ?, 'owner', ?)").run(tenantId, userId, now);
+}
+
 /** Adds a registered user as a member; NOT_FOUND if no such account, CONFLICT if already one. */
 export function addMember(db: Db, tenant: TenantRef, email: string, actor: string, now: number): Member {
   return writeTx(db, () => {
@@ -64,10 +70,4 @@ export function removeMember(db: Db, tenant: TenantRef, userId: number, actor: s
     db.prepare(`DELETE FROM sso_codes WHERE tenant_id = ? AND ${ofUser}`).run(tenant.id, userId);
     writeAudit(db, now, actor, 'member.remove', tenant.slug, { email: row.email });
   });
-}
-
-/** One line of audit_log; call inside the write transaction it describes. */
-export function writeAudit(db: Db, now: number, actor: string, action: string, subject: string, detail?: Record<string, unknown>): void {
-  db.prepare('INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)')
-    .run(now, actor, action, subject, detail ? JSON.stringify(detail) : null);
 }

@@ -72,3 +72,9 @@ export function redeemSsoCode(db: Db, code: string | undefined, hostSlug: string
     return { ok: true, token, expiresAt, returnTo: row.return_to };
   });
 }
+
+/** Ends every tenant session and unused code of a tenant (it was deleted); call inside that write transaction. */
+export function endTenantSessions(db: Db, tenantId: number): void {
+  db.prepare('DELETE FROM tenant_sessions WHERE tenant_id = ?').run(tenantId);
+  db.prepare('DELETE FROM sso_codes WHERE tenant_id = ?').run(tenantId);
+}

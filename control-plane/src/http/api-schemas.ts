@@ -3,7 +3,7 @@
 import { ERRORS } from '../errors.js';
 import type { Member } from '../auth/memberships.js';
 import type { User } from '../auth/users.js';
-import type { TenantView } from './tenant-views.js';
+import type { TenantView } from '../tenants/tenant-views.js';
 
 export const errorEnvelopeSchema = {
   type: 'object',

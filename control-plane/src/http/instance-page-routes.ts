@@ -12,8 +12,8 @@ import { renderInstance } from '../pages/instance-page.js';
 import type { AppDeps } from './app-deps.js';
 import { PAGE_ROUTE, redirectToLogin, sendPage } from './page-replies.js';
 import { readSession, verifyCsrf } from './request-auth.js';
-import { createTenant, deleteTenant, requireOwner, requireTenant } from './tenant-commands.js';
-import { listTenantsForUser, type TenantView } from './tenant-views.js';
+import { createTenant, deleteTenant, requireOwner, requireTenant } from '../tenants/tenant-commands.js';
+import { listTenantsForUser, type TenantView } from '../tenants/tenant-views.js';
 
 const csrfOnly = { _csrf: { type: 'string', maxLength: 128 } } as const;
 const slugParams = { type: 'object', required: ['slug'], properties: { slug: { type: 'string', maxLength: 63 } } } as const;

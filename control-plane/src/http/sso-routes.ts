@@ -8,6 +8,7 @@ import { createSsoCode, redeemSsoCode } from '../auth/sso.js';
 import { isLocalPath, slugFromHost } from '../auth/tenant-host.js';
 import { tenantUrl } from '../config.js';
 import { renderMessagePage } from '../pages/layout.js';
+import { createRunningTenantLookup } from '../tenants/tenant-store.js';
 import type { AppDeps } from './app-deps.js';
 import { clearTossedCookie, setTenantCookie } from './cookies.js';
 import { readSession } from './request-auth.js';
@@ -16,6 +17,7 @@ const PAGE = { page: true } as const;
 
 export function registerSsoRoutes(app: FastifyInstance, deps: AppDeps): void {
   const { config, db } = deps;
+  const runningTenantId = createRunningTenantLookup(db);
 
   app.get<{ Querystring: { tenant: string; rd?: string } }>('/sso/start', {
     config: PAGE,
@@ -36,7 +38,7 @@ export function registerSsoRoutes(app: FastifyInstance, deps: AppDeps): void {
     const session = readSession(deps, req);
     if (!session) return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
     const pageUser = { email: session.user.email, csrfToken: session.csrfToken };
-    const tenantId = db.prepare("SELECT id FROM tenants WHERE slug = ? AND desired_state = 'running'").pluck().get(slug) as number | undefined;
+    const tenantId = runningTenantId(slug);
     if (tenantId === undefined) {
       return reply.status(404).type('text/html').send(renderMessagePage('No such instance', `There is no instance called ${slug}.`, { href: '/', text: 'Your instances' }, pageUser));
     }

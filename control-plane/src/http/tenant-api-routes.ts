@@ -6,8 +6,8 @@ import { BerthError } from '../errors.js';
 import type { AppDeps } from './app-deps.js';
 import { errorResponses, memberSchema, slugParamsSchema, tenantSchema, toApiMember, toApiTenant } from './api-schemas.js';
 import { requireSession, verifyApiCsrf } from './request-auth.js';
-import { createTenant, deleteTenant, requireOwner, requireTenant } from './tenant-commands.js';
-import { listTenantsForUser } from './tenant-views.js';
+import { createTenant, deleteTenant, requireOwner, requireTenant } from '../tenants/tenant-commands.js';
+import { listTenantsForUser } from '../tenants/tenant-views.js';
 
 const tags = ['instances'];
 

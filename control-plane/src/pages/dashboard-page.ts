@@ -1,5 +1,5 @@
 // The signed-in home: the person's instances with live state, and the create form.
-import type { TenantView } from '../http/tenant-views.js';
+import type { TenantView } from '../tenants/tenant-views.js';
 import { html } from './html.js';
 import { renderLayout, type PageUser } from './layout.js';
 

@@ -1,6 +1,6 @@
 // One instance: its state and address, its members (invite, remove) and deletion.
 import type { Member } from '../auth/memberships.js';
-import type { TenantView } from '../http/tenant-views.js';
+import type { TenantView } from '../tenants/tenant-views.js';
 import { html } from './html.js';
 import { renderLayout, type PageUser } from './layout.js';
 

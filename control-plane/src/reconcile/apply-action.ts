@@ -1,6 +1,6 @@
 // Performs one planned action against Docker, the route directory and Traefik. Each action
 // is idempotent: after a crash the next pass plans what is still missing and repeats it.
-import { randomBytes } from 'node:crypto';
+import { recordRemoval } from '../audit/audit-log.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/open-database.js';
 import type { DockerEngine } from '../docker/docker-engine.js';
@@ -8,7 +8,8 @@ import type { RouteFiles } from '../edge/route-files.js';
 import type { TraefikApi } from '../edge/traefik-api.js';
 import type { Logger } from '../log.js';
 import type { Prober } from '../probe/prober.js';
-import { recordRemoval, recordVolumePurged } from '../tenants/tenant-store.js';
+import { newContainerName } from '../tenants/container-spec.js';
+import { recordVolumePurged } from '../tenants/tenant-store.js';
 import type { Action } from './actions.js';
 import type { Limiter } from './limiter.js';
 
@@ -35,7 +36,7 @@ export async function applyAction(deps: ApplyDeps, action: Action, signal: Abort
       await docker.ensureVolume(action.name, action.labels);
       return;
     case 'run-container': {
-      const name = `${action.spec.namePrefix}-${randomBytes(3).toString('hex')}`;
+      const name = newContainerName(action.spec);
       const started = Date.now();
       const { id, ip } = await deps.starts.run(() => docker.runContainer(action.spec, name), signal);
       // Probe only once the start call returned: earlier, the address may not route yet.

@@ -10,7 +10,7 @@ import { LABEL } from '../tenants/labels.js';
 import { routeFor, serversOf } from '../tenants/route.js';
 import type { Tenant } from '../tenants/tenant.js';
 import type { Action, Lane } from './actions.js';
-import { containersOf, isTenantContainer, viewTenant, type TenantView } from './tenant-view.js';
+import { containersOf, isTenantContainer, sortTenantContainers, type TenantContainers } from './tenant-containers.js';
 
 export type PlanConfig = SpecConfig & Pick<Config, 'domain' | 'volumeRetentionHours' | 'rolloutParallel'>;
 
@@ -41,7 +41,7 @@ export function plan(input: PlanInput): Lane[] {
   const live = tenants.filter((t) => t.desiredState === 'running' && !held.has(t.id));
 
   // Drift replacement overlaps old and new containers: bound how many run at once.
-  const views = new Map(live.map((t) => [t.id, viewTenant(containerSpecFor(t, config), containersOf(t.id, observed.containers), observed.readiness, routedServers(observed, t.slug))]));
+  const views = new Map(live.map((t) => [t.id, sortTenantContainers(containerSpecFor(t, config), containersOf(t.id, observed.containers), observed.readiness, routedServers(observed, t.slug))]));
   const replacing = [...views.values()].filter((v) => v.keeper !== null && !v.keeperReady && v.serving.length > 0).length;
   let replaceBudget = Math.max(0, config.rolloutParallel - replacing);
 
@@ -99,7 +99,7 @@ export function volumeConflict(tenant: Tenant, volumes: ReadonlyMap<string, Mana
 
 function planLiveTenant(
   tenant: Tenant,
-  view: TenantView,
+  view: TenantContainers,
   volumes: ReadonlyMap<string, ManagedVolume>,
   observed: Observed,
   config: PlanConfig,

@@ -6,7 +6,7 @@ import { containerSpecFor, volumeNameFor } from '../tenants/container-spec.js';
 import { routeFor } from '../tenants/route.js';
 import type { Tenant } from '../tenants/tenant.js';
 import { purgeDueAt, volumeConflict, volumesByName, type Observed, type PlanConfig } from './plan.js';
-import { containersOf, viewTenant } from './tenant-view.js';
+import { containersOf, sortTenantContainers } from './tenant-containers.js';
 
 export type TenantState = 'creating' | 'starting' | 'running' | 'unhealthy' | 'deleting' | 'deleted' | 'error';
 
@@ -44,7 +44,7 @@ export function statusFor(tenant: Tenant, observed: Observed, failure: LaneFailu
   }
   if (failure && failure.attempts >= ERROR_AFTER_ATTEMPTS) return { state: 'error', detail: failure.message, ...none };
 
-  const view = viewTenant(containerSpecFor(tenant, config), containersOf(tenant.id, observed.containers), observed.readiness);
+  const view = sortTenantContainers(containerSpecFor(tenant, config), containersOf(tenant.id, observed.containers), observed.readiness);
   const { keeper } = view;
   if (keeper === null) {
     return view.serving.length > 0

@@ -3,9 +3,9 @@
 // Every write is a short BEGIN IMMEDIATE transaction (writeTx).
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../db/open-database.js';
-import { writeAudit } from '../auth/memberships.js';
 import { writeTx } from '../db/open-database.js';
 import { BerthError } from '../errors.js';
+import { listRunningTenants, setDesiredImage } from '../tenants/tenant-store.js';
 import {
   ACTIVE_ROLLOUT_STATES, type EventPhase, type Rollout, type RolloutEvent, type RolloutState, type RolloutTenant, type Step,
   type TenantState, type UnsafeMode,
@@ -25,8 +25,6 @@ export interface NewRollout {
   readonly createdBy: string;
 }
 
-interface TenantRow { id: number; slug: string; image: string; desired_state: string }
-
 /**
  * Records a rollout and its tenants (in slug order; the first `canary` tenants that need
  * rolling go first). One active rollout at a time: two would fight over tenants and parallelism.
@@ -35,7 +33,7 @@ export function createRollout(db: Db, input: NewRollout, now: number): Rollout {
   return writeTx(db, () => {
     const active = db.prepare(`SELECT id FROM rollouts WHERE state IN (${ACTIVE_ROLLOUT_STATES.map(() => '?').join(',')})`).pluck().get(...ACTIVE_ROLLOUT_STATES);
     if (active !== undefined) throw new BerthError('ROLLOUT_IN_PROGRESS', `rollout ${active} is still in progress; wait for it or cancel it`, { rolloutId: active });
-    const all = db.prepare("SELECT id, slug, image, desired_state FROM tenants WHERE desired_state = 'running' ORDER BY slug").all() as TenantRow[];
+    const all = listRunningTenants(db);
     let chosen = all;
     if (input.tenants) {
       const bySlug = new Map(all.map((t) => [t.slug, t]));
@@ -165,12 +163,7 @@ export function finishTenant(
  * now on the reconciler's spec for the tenant is the new container's, so it keeps it.
  */
 export function commitDesired(db: Db, rolloutId: number, tenantId: number, image: string, generation: number, now: number): void {
-  writeTx(db, () => {
-    const before = db.prepare('SELECT slug, image, generation FROM tenants WHERE id = ?').get(tenantId) as { slug: string; image: string; generation: number } | undefined;
-    if (!before || (before.image === image && before.generation === generation)) return;
-    db.prepare('UPDATE tenants SET image = ?, generation = ? WHERE id = ?').run(image, generation, tenantId);
-    writeAudit(db, now, `rollout:${rolloutId}`, 'tenant.image', before.slug, { from: before.image, to: image, generation });
-  });
+  setDesiredImage(db, tenantId, image, generation, `rollout:${rolloutId}`, now);
 }
 
 export function setRolloutState(db: Db, id: number, state: RolloutState, error: string | null, now: number): void {

@@ -1,13 +1,12 @@
 // The I/O of each step of one tenant's rollout. Each action is idempotent (a restart may run
 // it again) and waits only by polling a condition with a deadline (F11). Decisions about
 // what comes next live in tenant-steps.ts; persistence and events in tenant-rollout.ts.
-import { randomBytes } from 'node:crypto';
 import { sleep } from '../wait/sleep.js';
 import { BerthError } from '../errors.js';
 import { probeHttp } from '../probe/http-probe.js';
 import { READINESS_PATH } from '../probe/prober.js';
-import { containersOf } from '../reconcile/tenant-view.js';
-import { APP_PORT, containerSpecFor } from '../tenants/container-spec.js';
+import { containersOf } from '../reconcile/tenant-containers.js';
+import { APP_PORT, containerSpecFor, newContainerName } from '../tenants/container-spec.js';
 import { LABEL } from '../tenants/labels.js';
 import { routeFor, serverUrlFor } from '../tenants/route.js';
 import { imageVersionOf, type Tenant } from '../tenants/tenant.js';
@@ -74,7 +73,7 @@ export const STEP_ACTIONS: Record<Step, (ctx: StepContext) => Promise<StepResult
       io.prober.watch({ id: adopt.id, ip: adopt.ip! });
       return { patch: { newContainerId: adopt.id, newUrl: serverUrlFor(adopt.ip!) }, detail: `adopted ${short(adopt.id)} started before a restart` };
     }
-    const { id, ip } = await io.docker.runContainer(spec, `${spec.namePrefix}-${randomBytes(3).toString('hex')}`);
+    const { id, ip } = await io.docker.runContainer(spec, newContainerName(spec));
     if (!ip) throw fail(`new container ${short(id)} has no address on ${spec.network}`);
     io.prober.watch({ id, ip });
     return { patch: { newContainerId: id, newUrl: serverUrlFor(ip) }, detail: `new container ${short(id)} (${rollout.image}) at ${ip}` };

@@ -2,7 +2,7 @@
 // its end (or failure), ask tenant-steps.ts what comes next. Every boundary is in SQLite
 // before the next step begins, so a control plane killed at any moment resumes from here.
 import { sleep } from '../wait/sleep.js';
-import { containersOf } from '../reconcile/tenant-view.js';
+import { containersOf } from '../reconcile/tenant-containers.js';
 import { LABEL } from '../tenants/labels.js';
 import type { RolloutIo } from './rollout-io.js';
 import { appendEvent, finishTenant, getRollout, getRolloutTenant, updateRolloutTenant } from './rollout-store.js';

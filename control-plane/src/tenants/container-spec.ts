@@ -1,7 +1,7 @@
 // The container a tenant should have, as plain data. containerSpecFor is pure: same tenant and
 // config, same spec, same hash. The hash (a label on the container) is how the reconciler
 // notices drift: a container whose berth.spec-hash differs from the desired one is replaced.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
 import { LABEL, type Labels } from './labels.js';
 import { imageVersionOf, type Tenant } from './tenant.js';
@@ -17,7 +17,7 @@ export type SpecConfig = Pick<
 >;
 
 export interface ContainerSpec {
-  /** Name without the per-container suffix; the creator appends one (names must be unique while two overlap). */
+  /** Name without the per-container suffix: see newContainerName. */
   readonly namePrefix: string;
   readonly image: string;
   readonly env: Readonly<Record<string, string>>;
@@ -45,6 +45,11 @@ export function volumeNameFor(tenant: Pick<Tenant, 'slug'>, config: Pick<Config,
 
 export function containerNamePrefixFor(tenant: Pick<Tenant, 'slug' | 'generation'>, config: Pick<Config, 'instance'>): string {
   return `berth-${config.instance}-${tenant.slug}-g${tenant.generation}`;
+}
+
+/** A name for a new container of the spec: names must be unique while two containers of a tenant overlap. */
+export function newContainerName(spec: Pick<ContainerSpec, 'namePrefix'>): string {
+  return `${spec.namePrefix}-${randomBytes(3).toString('hex')}`;
 }
 
 /** Labels shared by everything berth creates for a tenant (container and volume). */

@@ -1,7 +1,6 @@
 // A tenant's route: the Traefik dynamic configuration that serves <slug>.<domain>, as a pure
 // function of the tenant and the URLs of its ready containers. Names derive from the slug
 // only, so each router and service is defined exactly once, in one file (F5).
-import { PUBLIC_TENANT_PATHS } from '../auth/cookie-names.js';
 import type { Config } from '../config.js';
 import { APP_PORT } from './container-spec.js';
 import type { Tenant } from './tenant.js';
@@ -15,6 +14,9 @@ export const SHARED = {
 } as const;
 
 export const SSO_PATH_PREFIX = '/__berth/sso';
+
+/** Tenant paths served without sign-in (load-balancer and health checks, version): their own router, and ForwardAuth lets them through. */
+export const PUBLIC_TENANT_PATHS = ['/__lbheartbeat__', '/__heartbeat__', '/__version__'] as const;
 
 export interface RouterConfig {
   readonly rule: string;

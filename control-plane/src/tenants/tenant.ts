@@ -1,5 +1,6 @@
-// What a tenant is, as the reconciler sees it: one row of desired state. People change it
-// through the HTTP layer; the reconciler only reads it (and records purges).
+// What a tenant is, as the reconciler sees it: one row of desired state. tenant-store.ts is
+// the only writer of that row (people's changes through tenant-commands.ts, a rollout's new
+// image, the reconciler's record of a purge).
 export type DesiredState = 'running' | 'deleted';
 
 export interface Tenant {

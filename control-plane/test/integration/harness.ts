@@ -6,9 +6,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config.js';
-import { openDatabase, writeTx, type Db } from '../../src/db/open-database.js';
+import { insertUser } from '../../src/auth/users.js';
+import { openDatabase, type Db } from '../../src/db/open-database.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { createProvisioning, type Provisioning } from '../../src/reconcile/provisioning.js';
+import { createTenant, deleteTenant, requireTenant } from '../../src/tenants/tenant-commands.js';
+import { reschedulePurge } from '../../src/tenants/tenant-store.js';
 import { startStack, type Stack } from '../../../e2e/src/stack.js';
 import { docker } from '../../../e2e/src/docker-cli.js';
 
@@ -22,8 +25,12 @@ export interface Harness {
   readonly provisioning: Provisioning;
   readonly log: Logger;
   readonly logLines: string[];
+  /** Creates a tenant as its owner would (the tenants module's use-case); returns its id. */
   createTenant(slug: string): number;
-  deleteTenant(id: number, purgeAfter: number): void;
+  /** Deletes a tenant as its owner would; its volume is kept for BERTH_VOLUME_RETENTION_HOURS. */
+  deleteTenant(slug: string): void;
+  /** Moves the time after which a deleted tenant's volume may be purged, and nudges. */
+  schedulePurge(id: number, purgeAfter: number): void;
   stop(): Promise<void>;
 }
 
@@ -60,19 +67,15 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const provisioning = createProvisioning(config, db, log);
   const shutdown = new AbortController();
   const running = provisioning.run(shutdown.signal);
-  const owner = db.prepare("INSERT INTO users (email, password_hash, created_at) VALUES ('owner@example.com', 'not-a-login', ?)").run(Date.now());
+  // 'not-a-login' is no argon2 hash, so this account cannot log in; it only owns the tests' tenants.
+  const owner = insertUser(db, config, 'owner@example.com', 'not-a-login', Date.now());
+  const commands = { db, config, nudge: provisioning.reconciler.nudge };
   return {
     stack, config, db, provisioning, log, logLines,
-    createTenant(slug) {
-      const id = writeTx(db, () =>
-        Number(db.prepare("INSERT INTO tenants (slug, owner_id, image, desired_state, created_at) VALUES (?, ?, ?, 'running', ?)")
-          .run(slug, owner.lastInsertRowid, TENANT_IMAGE, Date.now()).lastInsertRowid),
-      );
-      provisioning.reconciler.nudge();
-      return id;
-    },
-    deleteTenant(id, purgeAfter) {
-      writeTx(db, () => db.prepare("UPDATE tenants SET desired_state = 'deleted', deleted_at = ?, purge_volume_after = ? WHERE id = ?").run(Date.now(), purgeAfter, id));
+    createTenant: (slug) => createTenant(commands, owner, slug, Date.now()).id,
+    deleteTenant: (slug) => deleteTenant(commands, owner, requireTenant(commands, owner, slug), Date.now()),
+    schedulePurge(id, purgeAfter) {
+      reschedulePurge(db, id, purgeAfter, 'test', Date.now());
       provisioning.reconciler.nudge();
     },
     async stop() {

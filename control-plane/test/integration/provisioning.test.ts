@@ -167,7 +167,7 @@ test('deleting a tenant removes its route and container at once and keeps its vo
   const id = Number((h.db.prepare("SELECT id FROM tenants WHERE slug = 'bravo'").pluck().get()));
   const volume = `berth-${h.stack.instance}-bravo`;
   const started = Date.now();
-  h.deleteTenant(id, Date.now() + 3600_000);
+  h.deleteTenant('bravo');
   await waitFor(async () => (await containersOf(h.stack, 'bravo')).length === 0, { timeoutMs: 20_000, what: 'bravo container removed' });
   await waitFor(async () => (await routeServers('bravo')) === null, { timeoutMs: 10_000, what: 'bravo route gone from Traefik' });
   const took = Date.now() - started;
@@ -176,8 +176,7 @@ test('deleting a tenant removes its route and container at once and keeps its vo
   await waitFor(async () => (await tenantStatus(id))?.state === 'deleted', { timeoutMs: 10_000, what: 'status deleted' });
   assert.ok(took < 10_000, `deletion took ${took} ms`);
 
-  h.db.prepare('UPDATE tenants SET purge_volume_after = ? WHERE id = ?').run(Date.now() - 1, id);
-  h.provisioning.reconciler.nudge();
+  h.schedulePurge(id, Date.now() - 1);
   await waitFor(async () => !(await volumeExists(volume)), { timeoutMs: 20_000, what: 'volume purged after retention' });
   const row = h.db.prepare("SELECT detail FROM audit_log WHERE action = 'volume.purge' AND subject = 'bravo'").get() as { detail: string } | undefined;
   assert.ok(row?.detail.includes(volume), 'the purge is in the audit log');

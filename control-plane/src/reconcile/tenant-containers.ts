@@ -7,7 +7,7 @@ import type { ContainerSpec } from '../tenants/container-spec.js';
 import { LABEL } from '../tenants/labels.js';
 import { serverUrlFor } from '../tenants/route.js';
 
-export interface TenantView {
+export interface TenantContainers {
   readonly hash: string;
   readonly keeper: ManagedContainer | null;
   readonly keeperReady: boolean;
@@ -56,12 +56,12 @@ function isServing(c: ManagedContainer, readiness: (id: string) => ReadinessView
   return c.state === 'running' && c.ip !== null && readiness(c.id).state === 'unknown' && routed.has(serverUrlFor(c.ip));
 }
 
-export function viewTenant(
+export function sortTenantContainers(
   spec: ContainerSpec,
   mine: readonly ManagedContainer[],
   readiness: (id: string) => ReadinessView,
   routedServers: ReadonlySet<string> = new Set(),
-): TenantView {
+): TenantContainers {
   const hash = spec.labels[LABEL.specHash]!;
   // Probed-ready ranks first; a routed container not probed yet may serve but never outranks it.
   const ready = (c: ManagedContainer) => isServing(c, readiness, routedServers);

@@ -1,28 +1,35 @@
 // The changes people make to tenants: each writes desired state in one transaction, logs it
-// to audit_log and nudges the reconciler. Nothing here calls Docker.
-import { writeAudit } from '../auth/memberships.js';
+// to audit_log and nudges the reconciler. Nothing here calls Docker. The HTTP routes and the
+// integration harness call these; the tenants table itself is written by tenant-store.ts.
+import { writeAudit } from '../audit/audit-log.js';
+import { addOwner } from '../auth/memberships.js';
+import { endTenantSessions } from '../auth/sso.js';
 import type { User } from '../auth/users.js';
+import type { Config } from '../config.js';
+import { writeTx, type Db } from '../db/open-database.js';
 import { BerthError } from '../errors.js';
-import { writeTx } from '../db/open-database.js';
-import type { AppDeps } from './app-deps.js';
 import { checkSlug } from './slug-rules.js';
+import { insertTenant, markTenantDeleted, slugInUse } from './tenant-store.js';
 import { findTenantForUser, type TenantView } from './tenant-views.js';
 
-type Deps = Pick<AppDeps, 'db' | 'config' | 'nudge'>;
+export interface TenantCommandDeps {
+  readonly db: Db;
+  readonly config: Pick<Config, 'domain' | 'publicHttpsPort' | 'tenantImage' | 'volumeRetentionHours'>;
+  /** Wake the reconciler: the change is desired state only until it converges. */
+  readonly nudge: () => void;
+}
 
-export function createTenant(deps: Deps, user: User, rawSlug: string, now: number): TenantView {
+export function createTenant(deps: TenantCommandDeps, user: Pick<User, 'id' | 'email'>, rawSlug: string, now: number): TenantView {
   const slug = rawSlug.trim();
   const problem = checkSlug(slug, deps.config.domain);
   if (problem) throw new BerthError('VALIDATION_FAILED', problem, { fields: { slug: problem } });
   writeTx(deps.db, () => {
     // A deleted tenant keeps its slug while its volume is retained: the name is its volume's.
-    if (deps.db.prepare('SELECT 1 FROM tenants WHERE slug = ?').get(slug)) {
+    if (slugInUse(deps.db, slug)) {
       throw new BerthError('SLUG_TAKEN', `${slug} is already taken; choose another subdomain.`, { fields: { slug: 'already taken' } });
     }
-    const info = deps.db
-      .prepare("INSERT INTO tenants (slug, owner_id, image, desired_state, generation, created_at) VALUES (?, ?, ?, 'running', 1, ?)")
-      .run(slug, user.id, deps.config.tenantImage, now);
-    deps.db.prepare("INSERT INTO memberships (tenant_id, user_id, role, created_at) VALUES (?, ?, 'owner', ?)").run(info.lastInsertRowid, user.id, now);
+    const tenantId = insertTenant(deps.db, { slug, ownerId: user.id, image: deps.config.tenantImage }, now);
+    addOwner(deps.db, tenantId, user.id, now);
     writeAudit(deps.db, now, user.email, 'tenant.create', slug, { image: deps.config.tenantImage });
   });
   deps.nudge();
@@ -34,23 +41,19 @@ export function createTenant(deps: Deps, user: User, rawSlug: string, now: numbe
  * its volume until purge_volume_after. Its tenant sessions and codes end now, so ForwardAuth
  * refuses it immediately.
  */
-export function deleteTenant(deps: Deps, user: User, tenant: TenantView, now: number): void {
+export function deleteTenant(deps: TenantCommandDeps, user: Pick<User, 'email'>, tenant: TenantView, now: number): void {
   if (tenant.role !== 'owner') throw new BerthError('FORBIDDEN', `Only the owner can delete ${tenant.slug}.`);
   const purgeAfter = now + deps.config.volumeRetentionHours * 3600_000;
   writeTx(deps.db, () => {
-    const changed = deps.db
-      .prepare("UPDATE tenants SET desired_state = 'deleted', deleted_at = ?, purge_volume_after = ? WHERE id = ? AND desired_state = 'running'")
-      .run(now, purgeAfter, tenant.id).changes;
-    if (changed === 0) throw new BerthError('NOT_FOUND', `${tenant.slug} is already deleted.`);
-    deps.db.prepare('DELETE FROM tenant_sessions WHERE tenant_id = ?').run(tenant.id);
-    deps.db.prepare('DELETE FROM sso_codes WHERE tenant_id = ?').run(tenant.id);
+    if (!markTenantDeleted(deps.db, tenant.id, purgeAfter, now)) throw new BerthError('NOT_FOUND', `${tenant.slug} is already deleted.`);
+    endTenantSessions(deps.db, tenant.id);
     writeAudit(deps.db, now, user.email, 'tenant.delete', tenant.slug, { purgeVolumeAfter: new Date(purgeAfter).toISOString() });
   });
   deps.nudge();
 }
 
 /** The tenant for a member, else NOT_FOUND (non-members cannot tell it exists). */
-export function requireTenant(deps: Pick<AppDeps, 'db' | 'config'>, user: User, slug: string): TenantView {
+export function requireTenant(deps: Pick<TenantCommandDeps, 'db' | 'config'>, user: Pick<User, 'id'>, slug: string): TenantView {
   const tenant = findTenantForUser(deps.db, deps.config, slug, user.id);
   if (!tenant) throw new BerthError('NOT_FOUND', `You have no instance called ${slug}.`);
   return tenant;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkSlug } from '../../../src/http/slug-rules.js';
+import { checkSlug } from '../../../src/tenants/slug-rules.js';
 
 test('checkSlug: DNS labels of 3-40 lowercase characters, no reserved names', () => {
   const table: [string, RegExp | null][] = [
