@@ -25,6 +25,7 @@ export const SETTINGS = [
   { name: 'BERTH_TENANT_MEMORY_MIB', kind: 'int', default: '128', help: 'Memory limit per tenant container.' },
   { name: 'BERTH_TENANT_CPUS', kind: 'number', default: '2', help: 'CPU limit per tenant container (cores). Two lets an import worker and the request thread run at once, so pages and health checks stay fast during a big import.' },
   { name: 'BERTH_TENANT_PIDS', kind: 'int', default: '64', help: 'Process/thread limit per tenant container.' },
+  { name: 'BERTH_TENANT_EGRESS', kind: 'string', default: 'none', help: 'What tenant containers may connect to: none (nothing; the tenant app needs no outbound connection) or public (public IPv4 addresses only). Either way the host (every port, through any of its addresses), private and shared ranges (10/8, 172.16/12, 192.168/16, 100.64/10), link-local (169.254/16, cloud metadata included) and every IPv6 destination are refused; replies to the control plane and Traefik pass. Rules live in iptables chains BERTH-EGRESS-<instance> and BERTH-HOST-<instance>; see SECURITY.md.' },
   { name: 'BERTH_RECONCILE_INTERVAL_MS', kind: 'int', default: '30000', help: 'Period of the full reconcile resync (events and writes wake it sooner).' },
   { name: 'BERTH_PROBE_INTERVAL_MS', kind: 'int', default: '5000', help: "Period of the HTTP liveness probe of every running tenant container (a crash is seen at once through Docker's event stream; this catches hangs)." },
   { name: 'BERTH_READY_TIMEOUT_MS', kind: 'int', default: '30000', help: 'How long a new container may take to pass its readiness probe.' },
@@ -61,6 +62,7 @@ export interface Config {
   readonly tenantMemoryMib: number;
   readonly tenantCpus: number;
   readonly tenantPids: number;
+  readonly tenantEgress: 'none' | 'public';
   readonly reconcileIntervalMs: number;
   readonly probeIntervalMs: number;
   readonly readyTimeoutMs: number;
@@ -123,6 +125,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const stateDir = resolve(raw('BERTH_STATE_DIR'));
   const publicHttpsPort = int('BERTH_PUBLIC_HTTPS_PORT', 1);
   const logLevel = raw('BERTH_LOG_LEVEL');
+  const tenantEgress = raw('BERTH_TENANT_EGRESS');
+  if (tenantEgress !== 'none' && tenantEgress !== 'public') problems.push(`BERTH_TENANT_EGRESS: "${tenantEgress}" is not one of none, public`);
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) problems.push(`BERTH_LOG_LEVEL: "${logLevel}" is not one of debug, info, warn, error`);
   const config: Config = {
     domain,
@@ -139,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tenantMemoryMib: int('BERTH_TENANT_MEMORY_MIB', 16),
     tenantCpus: num('BERTH_TENANT_CPUS'),
     tenantPids: int('BERTH_TENANT_PIDS', 8),
+    tenantEgress: tenantEgress as Config['tenantEgress'],
     reconcileIntervalMs: int('BERTH_RECONCILE_INTERVAL_MS', 100),
     probeIntervalMs: int('BERTH_PROBE_INTERVAL_MS', 100),
     readyTimeoutMs: int('BERTH_READY_TIMEOUT_MS', 100),

@@ -113,6 +113,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await stopProcess(traefik, 'SIGTERM');
       agent.destroy();
       await removeLabelled(`berth.instance=${instance}`);
+      // The control plane installed this instance's egress chains; its containers are gone now.
+      execFileSync(join(REPO_ROOT, 'infra/scripts/egress.sh'), ['remove', instance]);
       if (!process.env.BERTH_KEEP_TEST_DIRS) rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -33,7 +33,9 @@ case "${1:-up}" in
   down)
     stop control-plane
     stop traefik
-    say "stopped (tenant containers keep running; volumes are never removed by down)"
+    # The control plane installs the tenant egress rules at start; they leave with it.
+    "$(dirname "$0")/egress.sh" remove "${BERTH_INSTANCE:-default}"
+    say "stopped (tenant containers keep running, without the egress rules until the next up; volumes are never removed by down)"
     ;;
   up)
     tls="$BERTH_STATE_DIR/tls"
@@ -42,7 +44,7 @@ case "${1:-up}" in
     start traefik "$(sha256sum "$run/traefik.yml" "$TRAEFIK_BIN" | sha256sum | cut -c1-16)" \
       "$TRAEFIK_BIN" --configFile="$run/traefik.yml"
     wait_until 30 curl -fsS "http://127.0.0.1:$API_PORT/ping" || die "Traefik did not answer; see $BERTH_LOG_DIR/traefik.log"
-    cp_stamp="$(cd "$BERTH_ROOT" && find control-plane/dist -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)-$HTTPS_PORT-$BERTH_DOMAIN"
+    cp_stamp="$(cd "$BERTH_ROOT" && find control-plane/dist -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)-$HTTPS_PORT-$BERTH_DOMAIN-${BERTH_TENANT_EGRESS:-}"
     start control-plane "$cp_stamp" env BERTH_STATE_DIR="$BERTH_STATE_DIR" BERTH_DOMAIN="$BERTH_DOMAIN" \
       BERTH_ROUTES_DIR="$ROUTES" BERTH_HTTP_PORT="$CP_PORT" BERTH_PUBLIC_HTTPS_PORT="$HTTPS_PORT" \
       BERTH_TRAEFIK_API_URL="http://127.0.0.1:$API_PORT" node "$BERTH_ROOT/control-plane/dist/main.js"

@@ -7,6 +7,7 @@ import type { ContainerSpec } from '../tenants/container-spec.js';
 import { LABEL, type Labels } from '../tenants/labels.js';
 import { createOptionsFor } from './container-options.js';
 import { streamContainerEvents } from './docker-events.js';
+import { bridgeInterface } from './egress-rules.js';
 import type { ContainerEvent, ContainerState, ManagedContainer, ManagedNetwork, ManagedVolume, MemoryStats } from './types.js';
 
 export interface DockerEngine {
@@ -70,7 +71,7 @@ export function createDockerEngine(socketPath: string, instance: string): Docker
         if (existing.Options?.['com.docker.network.bridge.enable_icc'] !== 'false') {
           throw new BerthError('NOT_OWNED', `network ${name} exists but allows inter-container traffic; refusing to put tenants on it`);
         }
-        return { id: existing.Id, name, labels: existing.Labels ?? {} };
+        return { id: existing.Id, name, labels: existing.Labels ?? {}, bridge: bridgeInterface(existing.Id, existing.Options) };
       }
       const created = await call(`create network ${name}`, () =>
         docker.createNetwork({
@@ -84,7 +85,7 @@ export function createDockerEngine(socketPath: string, instance: string): Docker
       );
       // 409: another starter created it between our inspect and create.
       const info = await call(`inspect network ${name}`, () => docker.getNetwork(created?.id ?? name).inspect());
-      return { id: info!.Id, name, labels: info!.Labels ?? {} };
+      return { id: info!.Id, name, labels: info!.Labels ?? {}, bridge: bridgeInterface(info!.Id, info!.Options) };
     },
     async ensureVolume(name, labels) {
       const existing = await call(`inspect volume ${name}`, () => docker.getVolume(name).inspect(), [404]);

@@ -24,6 +24,8 @@ export interface ManagedVolume {
 export interface ManagedNetwork {
   readonly id: string;
   readonly name: string;
+  /** Its Linux bridge interface (what the egress firewall matches on). */
+  readonly bridge: string;
   readonly labels: Labels;
 }
 

@@ -5,6 +5,7 @@ import { setMaxListeners } from 'node:events';
 import type { Config } from '../config.js';
 import type { Db } from '../db/open-database.js';
 import { createDockerEngine, type DockerEngine } from '../docker/docker-engine.js';
+import { createEgressFirewall } from '../docker/egress-firewall.js';
 import { createRouteFiles, type RouteFiles } from '../edge/route-files.js';
 import { sharedDocument } from '../edge/shared-config.js';
 import { createTraefikApi, type TraefikApi } from '../edge/traefik-api.js';
@@ -52,6 +53,7 @@ export function createProvisioning(config: Config, db: Db, log: Logger, opts: Pr
   const statusStore = createStatusStore(db);
   const reconciler = createReconciler({
     config, db, docker, routes, traefik, prober, log, statusStore,
+    egress: createEgressFirewall(config.instance, config.tenantEgress),
     confirmedRoutes: new Map(),
     routeTimeoutMs: opts.routeTimeoutMs ?? 10_000,
     starts: createLimiter(MAX_CONCURRENT_STARTS),

@@ -3,6 +3,7 @@
 // in the background so a slow step of one tenant (a stop grace, a route confirmation) never
 // delays another tenant's provisioning; a lane that fails is retried with backoff.
 import type { Config } from '../config.js';
+import type { EgressFirewall } from '../docker/egress-firewall.js';
 import { LABEL } from '../tenants/labels.js';
 import { readTenants } from '../tenants/tenant-store.js';
 import { backoffMs } from '../wait/backoff.js';
@@ -16,6 +17,7 @@ import type { StatusStore } from './status-store.js';
 export interface ReconcilerDeps extends ApplyDeps {
   readonly config: ApplyDeps['config'] & PlanConfig & Pick<Config, 'reconcileIntervalMs' | 'instance' | 'network' | 'extraLabels'>;
   readonly statusStore: StatusStore;
+  readonly egress: EgressFirewall;
   /** Tenants a rollout currently owns; the reconciler leaves them alone. */
   readonly held?: () => ReadonlySet<number>;
 }
@@ -131,12 +133,16 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
   };
 }
 
-/** The tenant network must exist before any container; retried until Docker answers. */
+/**
+ * The tenant network must exist before any container, with the egress firewall on its bridge
+ * (fail closed: no tenant starts unfenced); retried until both succeed.
+ */
 async function ensureNetwork(deps: ReconcilerDeps, signal: AbortSignal): Promise<void> {
   const waker = createWaker();
   for (let attempt = 1; !signal.aborted; attempt++) {
     try {
-      await deps.docker.ensureNetwork(deps.config.network, { ...deps.config.extraLabels, [LABEL.instance]: deps.config.instance });
+      const network = await deps.docker.ensureNetwork(deps.config.network, { ...deps.config.extraLabels, [LABEL.instance]: deps.config.instance });
+      await deps.egress.apply(network.bridge);
       return;
     } catch (err) {
       deps.log.warn('cannot ensure the tenant network yet', { network: deps.config.network, attempt, err: err as Error });
