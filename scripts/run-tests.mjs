@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
-const dirs = ['control-plane/test', 'tenant-image/test', 'e2e/tests'];
+const dirs = ['common/test', 'control-plane/test', 'tenant-image/test', 'e2e/tests'];
 
 function walk(dir) {
   let out = [];
