@@ -31,20 +31,3 @@ export function checkMarkers(what: string, nulls: unknown): string[] {
   }
   return problems;
 }
-
-/**
- * The review form's text for a marker list, and back: markers separated by commas. A marker with
- * a comma can only be given through the API (a JSON list).
- */
-export function formatMarkers(nulls: readonly string[] | undefined): string {
-  return (nulls ?? []).join(', ');
-}
-
-export function parseMarkers(text: string): string[] {
-  const out: string[] = [];
-  for (const part of text.split(',')) {
-    const m = part.trim();
-    if (m !== '' && !out.includes(m)) out.push(m);
-  }
-  return out;
-}

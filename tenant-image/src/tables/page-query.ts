@@ -1,8 +1,9 @@
 // Keyset pagination of a table (pure: builds SQL and parameters). Pages are ordered by rowid,
 // or by a sort column with rowid as tiebreak, and the next page starts strictly after the
 // last row seen, so deep pages cost the same as the first and concurrent appends never make a
-// row appear twice. SQLite orders NULLs first ascending and last descending; the keyset
-// conditions below follow that.
+// row appear twice. NULLs (missing values) come last in both directions, as users expect of a
+// sorted column ("largest delays first" must not open on the cancelled flights); the keyset
+// conditions below follow that order: the non-NULL values, then the NULLs by rowid.
 import { BerthError } from '../errors.js';
 import { quoteIdent } from '../sql/identifier.js';
 import type { TableInfo } from './catalog.js';
@@ -49,17 +50,15 @@ function keysetSql(q: RowQuery, after: Cursor): SqlFragment {
   if (!q.sort) return { sql: q.desc ? 'rowid < ?' : 'rowid > ?', params: [after.rowid] };
   const col = quoteIdent(q.sort);
   const v = after.value ?? null;
-  if (!q.desc) {
-    if (v === null) return { sql: `(${col} IS NULL AND rowid > ?) OR ${col} IS NOT NULL`, params: [after.rowid] };
-    return { sql: `${col} > ? OR (${col} = ? AND rowid > ?)`, params: [v, v, after.rowid] };
-  }
-  if (v === null) return { sql: `${col} IS NULL AND rowid < ?`, params: [after.rowid] };
-  return { sql: `${col} < ? OR (${col} = ? AND rowid < ?) OR ${col} IS NULL`, params: [v, v, after.rowid] };
+  const beyond = q.desc ? '<' : '>';
+  // Among the NULLs (the last stretch) only the rowid tiebreak is left.
+  if (v === null) return { sql: `${col} IS NULL AND rowid ${beyond} ?`, params: [after.rowid] };
+  return { sql: `${col} ${beyond} ? OR (${col} = ? AND rowid ${beyond} ?) OR ${col} IS NULL`, params: [v, v, after.rowid] };
 }
 
 export function orderSql(q: RowQuery): string {
   const dir = q.desc ? 'DESC' : 'ASC';
-  return q.sort ? `ORDER BY ${quoteIdent(q.sort)} ${dir}, rowid ${dir}` : `ORDER BY rowid ${dir}`;
+  return q.sort ? `ORDER BY ${quoteIdent(q.sort)} ${dir} NULLS LAST, rowid ${dir}` : `ORDER BY rowid ${dir}`;
 }
 
 /** SELECT of one page plus one extra row (to know whether a next page exists); rows come as [rowid, ...columns]. */

@@ -24,10 +24,12 @@ test('keyset pagination visits every row exactly once, in order, for every sort'
   t.after(() => ta.close());
   seedPeople(ta.db, 37);
   const all = ta.db.prepare('SELECT rowid, * FROM people').all() as Row[];
+  // NULLs last in both directions (missing values never lead a sorted column).
   const cmp = (col: string, desc: boolean) => (a: Row, b: Row) => {
     const rank = (v: unknown) => (v === null ? 0 : typeof v === 'number' ? 1 : 2);
     const va = a[col];
     const vb = b[col];
+    if ((va === null) !== (vb === null)) return va === null ? 1 : -1;
     let c = rank(va) - rank(vb);
     if (c === 0 && va !== null) c = (va as number | string) < (vb as number | string) ? -1 : (va as number | string) > (vb as number | string) ? 1 : 0;
     if (c === 0) c = a.rowid - b.rowid;

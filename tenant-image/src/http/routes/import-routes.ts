@@ -17,11 +17,29 @@ function text(o: Record<string, unknown>, key: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/** The review form's "Stored as NULL" field: markers separated by commas (missing-values.ts). */
+function parseMarkerList(value: string): string[] {
+  const out: string[] = [];
+  for (const part of value.split(',')) {
+    const m = part.trim();
+    if (m !== '' && !out.includes(m)) out.push(m);
+  }
+  return out;
+}
+
 /** Columns from the review form's col.<i>.name / col.<i>.type / col.<i>.header fields. */
 export function columnsFromForm(body: Record<string, unknown>): ColumnPlan[] | undefined {
   const cols: ColumnPlan[] = [];
   for (let i = 0; text(body, `col.${i}.name`) !== undefined; i++) {
-    cols.push({ name: text(body, `col.${i}.name`)!.trim(), header: text(body, `col.${i}.header`) ?? '', type: (text(body, `col.${i}.type`) ?? 'text') as ColumnPlan['type'] });
+    const col: ColumnPlan = { name: text(body, `col.${i}.name`)!.trim(), header: text(body, `col.${i}.header`) ?? '', type: (text(body, `col.${i}.type`) ?? 'text') as ColumnPlan['type'] };
+    const nulls = text(body, `col.${i}.nulls`);
+    if (nulls !== undefined) {
+      col.nulls = parseMarkerList(nulls);
+      // The export marker follows the list: kept while still listed, else the first marker.
+      const marker = text(body, `col.${i}.nullMarker`) ?? '';
+      col.nullMarker = marker === '' || col.nulls.includes(marker) ? marker : (col.nulls[0] ?? '');
+    }
+    cols.push(col);
   }
   return cols.length > 0 ? cols : undefined;
 }

@@ -6,7 +6,6 @@ import { detectColumn } from '../../../src/csv-import/detect-types.js';
 import { importCsv } from '../../../src/csv-import/import-csv.js';
 import type { ImportPlan } from '../../../src/csv-import/import-plan.js';
 import { listImports } from '../../../src/csv-import/provenance.js';
-import { parseMarkers } from '../../../src/csv-import/missing-values.js';
 import { previewCsv } from '../../../src/csv-import/preview.js';
 import { assertImportError, makeEnv } from './test-support.js';
 
@@ -65,10 +64,6 @@ describe('missing-value markers in detection', () => {
   it('keeps the empty cell as the export marker when it is the most frequent', () => {
     assert.equal(detectColumn(['1', '', '', 'NA']).nullMarker, '');
     assert.equal(detectColumn(['1', '2']).nullMarker, '');
-  });
-
-  it('reads a marker list from the review form', () => {
-    assert.deepEqual(parseMarkers(' NA, -999 ,, NA, unknown '), ['NA', '-999', 'unknown']);
   });
 });
 
