@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/open-database.js';
 import { BerthError } from '../errors.js';
 import { checkSignup, normalizeEmail, PASSWORD_MAX_LENGTH } from './account-rules.js';
-import { checkLoginThrottle, clearAccountFailures, recordLoginFailure } from './login-throttle.js';
+import { reserveLoginAttempt, settleLoginSuccess } from './login-throttle.js';
 import { hashPassword, verifyDecoyPassword, verifyPassword } from './passwords.js';
 import { createSession, type NewSession } from './sessions.js';
 import { checkSignupThrottle, takeSignupSlot, type SignupLimits } from './signup-throttle.js';
@@ -40,21 +40,21 @@ export async function signUp(deps: AccountDeps, input: Credentials & FromAddress
   return createSession(deps.db, user, now);
 }
 
-/** Logs in, or throws RATE_LIMITED (details.retryAfterS) or UNAUTHENTICATED. */
+/**
+ * Logs in, or throws RATE_LIMITED (details.retryAfterS) or UNAUTHENTICATED. The attempt is
+ * reserved before the password is hashed, so concurrent guesses cannot outrun the limit.
+ */
 export async function logIn(deps: AccountDeps, input: Credentials & FromAddress, now: number): Promise<NewSession> {
   const email = normalizeEmail(input.email);
-  const subject = { email, address: input.address };
-  const retryAfterS = checkLoginThrottle(deps.db, subject, now);
-  if (retryAfterS > 0) {
-    throw new BerthError('RATE_LIMITED', `Too many failed logins. Try again in ${describeWait(retryAfterS)}.`, { retryAfterS });
+  const reserved = reserveLoginAttempt(deps.db, { email, address: input.address }, now);
+  if ('retryAfterS' in reserved) {
+    throw new BerthError('RATE_LIMITED', `Too many failed logins. Try again in ${describeWait(reserved.retryAfterS)}.`, { retryAfterS: reserved.retryAfterS });
   }
   const row = email.length > 0 && input.password.length <= PASSWORD_MAX_LENGTH ? findUserWithHash(deps.db, email) : undefined;
   const ok = row ? await verifyPassword(row.password_hash, input.password) : await verifyDecoyPassword(input.password);
-  if (!row || !ok) {
-    recordLoginFailure(deps.db, subject, now);
-    throw new BerthError('UNAUTHENTICATED', 'Wrong email or password.');
-  }
-  clearAccountFailures(deps.db, email);
+  // A failure keeps its reservation: it was counted before the hash.
+  if (!row || !ok) throw new BerthError('UNAUTHENTICATED', 'Wrong email or password.');
+  settleLoginSuccess(deps.db, reserved.reservation, now);
   return createSession(deps.db, toUser(row, deps.config), now);
 }
 

@@ -1,6 +1,7 @@
 // Sliding-window rate limits kept in SQLite, shared by log-in and sign-up. Each counted
 // attempt is a row (key, at) in login_failures — the table predates sign-up limits; migrations
-// are append-only, so it keeps its name and holds every rule's rows. A key is
+// are append-only, so it keeps its name and holds every rule's rows (log-in's `known` rule
+// records successes: addresses an account logged in from). A key is
 // `<rule kind>:<subject>`, so each rule's rows form one index range of (key, at).
 import type { Db } from '../db/open-database.js';
 
@@ -33,13 +34,24 @@ export function throttleRetryAfterS(db: Db, rule: ThrottleRule, subject: string,
   return computeRetryAfterS(recent, rule.limit, rule.windowMs, now);
 }
 
+/** Whether `subject` has an attempt under `rule` inside its window. */
+export function seenWithin(db: Db, rule: ThrottleRule, subject: string, now: number): boolean {
+  return db.prepare('SELECT 1 FROM login_failures WHERE key = ? AND at > ? LIMIT 1').get(keyOf(rule, subject), now - rule.windowMs) !== undefined;
+}
+
 /**
  * Counts one attempt of `subject` under `rule`, pruning that rule's rows that left the window
- * so the table stays bounded between sweeps. Call inside writeTx.
+ * so the table stays bounded between sweeps. Returns the row's id. Call inside writeTx.
  */
-export function recordAttempt(db: Db, rule: ThrottleRule, subject: string, now: number): void {
+export function recordAttempt(db: Db, rule: ThrottleRule, subject: string, now: number): number {
   pruneRule(db, rule, now);
-  db.prepare('INSERT INTO login_failures (key, at) VALUES (?, ?)').run(keyOf(rule, subject), now);
+  return Number(db.prepare('INSERT INTO login_failures (key, at) VALUES (?, ?)').run(keyOf(rule, subject), now).lastInsertRowid);
+}
+
+/** Gives back attempts by the row ids recordAttempt returned. Call inside writeTx. */
+export function deleteAttempts(db: Db, rowIds: readonly number[]): void {
+  const del = db.prepare('DELETE FROM login_failures WHERE rowid = ?');
+  for (const id of rowIds) del.run(id);
 }
 
 /** Forgets every attempt of `subject` under `rule`. Call inside writeTx. */
