@@ -1,6 +1,8 @@
 // The closed set of errors the control plane reports. Each has a stable code (part of the API)
-// and an HTTP status; the HTTP layer maps them once, into one envelope:
-//   { "error": { "code": "...", "message": "...", "details"?: {...} } }
+// and an HTTP status; the HTTP layer maps them once, into the one envelope of
+// @berth/common/errors: { "error": { "code": "...", "message": "...", "details"?: {...} } }
+import { CodedError, toEnvelope, type ErrorEnvelope as CodedErrorEnvelope, type ErrorSpec } from '@berth/common/errors';
+
 export const ERRORS = {
   BAD_REQUEST: { status: 400, help: 'The request was malformed or failed validation.' },
   VALIDATION_FAILED: { status: 422, help: 'A field was well-formed but not acceptable; details name the field.' },
@@ -21,28 +23,16 @@ export const ERRORS = {
   INTERNAL: { status: 500, help: 'An unexpected error; it was logged.' },
   UNSAFE_ROLLOUT_REFUSED: { status: 422, help: 'A rollout asked for a negative-control mode (unsafe) while BERTH_ALLOW_UNSAFE_ROLLOUTS is false.' },
   ROLLOUT_IN_PROGRESS: { status: 409, help: 'Another rollout is still running; wait for it or cancel it first.' },
-} as const satisfies Record<string, { status: number; help: string }>;
+} as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;
 
-export class BerthError extends Error {
-  readonly status: number;
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly details?: Record<string, unknown>,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+export class BerthError extends CodedError<ErrorCode> {
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+    super(code, ERRORS[code].status, message, details, options);
     this.name = 'BerthError';
-    this.status = ERRORS[code].status;
   }
 }
 
-export interface ErrorEnvelope {
-  error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
-}
-
-export function toEnvelope(err: BerthError): ErrorEnvelope {
-  return { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
-}
+export type ErrorEnvelope = CodedErrorEnvelope<ErrorCode>;
+export { toEnvelope };

@@ -25,12 +25,13 @@ const EXTERNAL_PACKAGES = ['better-sqlite3'];
  * templates doubled main.js in the heap of every idle tenant (~1 MiB each). esbuild escapes
  * non-ASCII itself except in template literals (it must keep their raw text), so our sources
  * are escaped on load: in a template, `\u00b7` cooks to the same string, and our html tag
- * reads only cooked strings (no String.raw in src/). The bundle check below keeps it so.
+ * reads only cooked strings (no String.raw in src/). The shared @berth/common sources are
+ * escaped the same way. The bundle check below keeps it so.
  */
 const asciiSources = {
   name: 'ascii-sources',
   setup(b) {
-    b.onLoad({ filter: /[\\/]tenant-image[\\/]src[\\/].*\.ts$/ }, (args) => {
+    b.onLoad({ filter: /[\\/](tenant-image|common)[\\/]src[\\/].*\.ts$/ }, (args) => {
       const text = readFileSync(args.path, 'utf8');
       const contents = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
       return { contents, loader: 'ts' };

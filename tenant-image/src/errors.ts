@@ -1,6 +1,8 @@
 // The closed set of errors the tenant app reports. Each has a stable code (part of the API)
-// and an HTTP status; the HTTP layer maps them once, into one envelope:
-//   { "error": { "code": "...", "message": "...", "details"?: {...} } }
+// and an HTTP status; the HTTP layer maps them once, into the one envelope of
+// @berth/common/errors: { "error": { "code": "...", "message": "...", "details"?: {...} } }
+import { CodedError, toEnvelope, type ErrorEnvelope as CodedErrorEnvelope, type ErrorSpec } from '@berth/common/errors';
+
 export const ERRORS = {
   BAD_REQUEST: { status: 400, help: 'The request was malformed or failed validation.' },
   VALIDATION_FAILED: { status: 422, help: 'A field was well-formed but not acceptable; details name the field.' },
@@ -19,31 +21,19 @@ export const ERRORS = {
   TOO_BUSY: { status: 503, help: 'Too many queries or imports are running; retry shortly.' },
   SHUTTING_DOWN: { status: 503, help: 'The process is stopping; the request was not started.' },
   INTERNAL: { status: 500, help: 'An unexpected error; it was logged.' },
-} as const satisfies Record<string, { status: number; help: string }>;
+} as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;
 
-export class BerthError extends Error {
-  readonly status: number;
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly details?: Record<string, unknown>,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+export class BerthError extends CodedError<ErrorCode> {
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+    super(code, ERRORS[code].status, message, details, options);
     this.name = 'BerthError';
-    this.status = ERRORS[code].status;
   }
 }
 
-export interface ErrorEnvelope {
-  error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
-}
-
-export function toEnvelope(err: BerthError): ErrorEnvelope {
-  return { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
-}
+export type ErrorEnvelope = CodedErrorEnvelope<ErrorCode>;
+export { toEnvelope };
 
 /** The shape the CSV import module's ImportError has; matched structurally so this file needs no import of it. */
 interface ImportErrorLike {

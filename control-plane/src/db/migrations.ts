@@ -1,9 +1,9 @@
 // Numbered, append-only migrations of the control plane's database. Never edit a shipped
 // migration; add a new one. Times are unix milliseconds (INTEGER) throughout.
 import { ROLLOUT_MIGRATIONS } from '../rollout/rollout-migrations.js';
-import type { Migration } from './migration.js';
+import type { Migration } from '@berth/common/migrations';
 
-export type { Migration } from './migration.js';
+export type { Migration } from '@berth/common/migrations';
 
 export const MIGRATIONS: readonly Migration[] = [
   {

@@ -3,7 +3,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { MIGRATIONS, type Migration } from './migrations.js';
+import { runMigrations, type Migration } from '@berth/common/migrations';
+import { MIGRATIONS } from './migrations.js';
 
 export type Db = Database.Database;
 
@@ -14,22 +15,9 @@ export function openDatabase(path: string, migrations: readonly Migration[] = MI
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
-  migrate(db, migrations);
+  // IMMEDIATE transactions: a concurrent starter waits for the write lock instead of failing.
+  runMigrations(db, migrations, { table: 'schema_migrations', writeTx: (fn) => writeTx(db, fn) });
   return db;
-}
-
-function migrate(db: Db, migrations: readonly Migration[]): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-  const applied = new Set(db.prepare('SELECT id FROM schema_migrations').pluck().all() as number[]);
-  for (const m of [...migrations].sort((a, b) => a.id - b.id)) {
-    if (applied.has(m.id)) continue;
-    // IMMEDIATE: take the write lock up front so a concurrent starter waits instead of failing.
-    const run = db.transaction(() => {
-      db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)').run(m.id, m.name, Date.now());
-    });
-    run.immediate();
-  }
 }
 
 /** Runs fn in a BEGIN IMMEDIATE transaction: the one write path of the control plane. */

@@ -1,5 +1,5 @@
 // Landing, log-in and sign-up pages. Forms post back to themselves and work without script.
-import { html, type Html } from './html.js';
+import { html, type Html } from '@berth/common/html';
 import { renderLayout } from './layout.js';
 
 export interface AccountFormState {

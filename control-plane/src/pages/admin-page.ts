@@ -7,7 +7,7 @@ import { ACTIVE_ROLLOUT_STATES } from '../rollout/rollout-types.js';
 import { describeTenant, type RolloutSummary, type RolloutTenantView } from '../rollout/rollout-views.js';
 import { imageVersionOf } from '../tenants/tenant.js';
 import { ADMIN_SCRIPT, ADMIN_STYLE } from './admin-assets.js';
-import { html, trusted, type Html } from './html.js';
+import { html, type Html, trusted } from '@berth/common/html';
 import { renderLayout, type PageUser } from './layout.js';
 
 export interface AdminPageData {

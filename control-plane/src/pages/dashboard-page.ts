@@ -1,6 +1,6 @@
 // The signed-in home: the person's instances with live state, and the create form.
 import type { TenantView } from '../tenants/tenant-views.js';
-import { html } from './html.js';
+import { html } from '@berth/common/html';
 import { renderLayout, type PageUser } from './layout.js';
 
 export interface DashboardState {

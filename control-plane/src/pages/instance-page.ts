@@ -1,7 +1,7 @@
 // One instance: its state and address, its members (invite, remove) and deletion.
 import type { Member } from '../auth/memberships.js';
 import type { TenantView } from '../tenants/tenant-views.js';
-import { html } from './html.js';
+import { html } from '@berth/common/html';
 import { renderLayout, type PageUser } from './layout.js';
 
 export interface InstanceState {

@@ -1,6 +1,6 @@
 // The frame around every page: header (with the logout button when signed in) and main.
 import { LIVE_STATE_SCRIPT, STYLE } from './assets.js';
-import { html, trusted, type Html } from './html.js';
+import { html, type Html, trusted } from '@berth/common/html';
 
 export interface PageUser {
   readonly email: string;

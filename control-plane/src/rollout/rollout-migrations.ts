@@ -1,6 +1,6 @@
 // The rollout tables (migration ids 300–399 belong to the rollout). Appended to the control
 // plane's migration list in db/migrations.ts.
-import type { Migration } from '../db/migration.js';
+import type { Migration } from '@berth/common/migrations';
 
 export const ROLLOUT_MIGRATIONS: readonly Migration[] = [
   {

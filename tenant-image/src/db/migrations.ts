@@ -2,11 +2,9 @@
 // Rule for rollouts (ROLLOUT.md F9): a migration only ADDS (tables, nullable columns, indexes),
 // so the previous version, still serving on the same file during the overlap, keeps working.
 // Never edit a shipped migration; add a new one. Times are unix milliseconds.
-export interface Migration {
-  readonly id: number;
-  readonly name: string;
-  readonly sql: string;
-}
+import type { Migration } from '@berth/common/migrations';
+
+export type { Migration } from '@berth/common/migrations';
 
 export const MIGRATIONS: readonly Migration[] = [
   {

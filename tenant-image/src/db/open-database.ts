@@ -4,7 +4,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { MIGRATIONS, type Migration } from './migrations.js';
+import { runMigrations, type Migration } from '@berth/common/migrations';
+import { MIGRATIONS } from './migrations.js';
 import { markFaultDeferredWrites, writeTx } from './write-tx.js';
 
 export type Db = Database.Database;
@@ -23,7 +24,8 @@ export function openDatabase(path: string, options: OpenOptions, migrations: rea
   db.pragma('synchronous = NORMAL');
   db.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
   db.pragma('foreign_keys = ON');
-  migrate(db, migrations);
+  // Through writeTx: another copy of the app may be migrating the same file at the same moment.
+  runMigrations(db, migrations, { table: '_berth_migrations', writeTx: (fn) => writeTx(db, fn) });
   if (options.faultDeferredWrites) {
     db.pragma('busy_timeout = 0');
     markFaultDeferredWrites(db);
@@ -36,21 +38,6 @@ export function openReadConnection(path: string, busyTimeoutMs: number): Db {
   const db = new Database(path, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
   db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   return db;
-}
-
-function migrate(db: Db, migrations: readonly Migration[]): void {
-  writeTx(db, () => {
-    db.exec('CREATE TABLE IF NOT EXISTS _berth_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-  });
-  for (const m of [...migrations].sort((a, b) => a.id - b.id)) {
-    // Checked inside the write lock: another copy of the app may be migrating at the same moment.
-    writeTx(db, () => {
-      const done = db.prepare('SELECT 1 FROM _berth_migrations WHERE id = ?').get(m.id);
-      if (done) return;
-      db.exec(m.sql);
-      db.prepare('INSERT INTO _berth_migrations (id, name, applied_at) VALUES (?, ?, ?)').run(m.id, m.name, Date.now());
-    });
-  }
 }
 
 export function appliedMigrations(db: Db): number[] {

@@ -3,7 +3,8 @@ import type { TableInfo } from '../tables/catalog.js';
 import type { ChartData } from '../tables/chart-data.js';
 import { viewPairs, type ViewParams } from '../tables/view-params.js';
 import { renderChartSvg } from './chart-svg.js';
-import { formatCount, html, queryString, tablePath, type Html } from './html.js';
+import { html, type Html } from '@berth/common/html';
+import { formatCount, queryString, tablePath } from './format.js';
 
 export function renderChartPage(table: TableInfo, view: ViewParams, data: ChartData): Html {
   const back = tablePath(table.name) + queryString(viewPairs(view));

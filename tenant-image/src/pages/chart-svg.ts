@@ -2,7 +2,7 @@
 // for the top values of a text column. Text is escaped; sizes are in viewBox units so the
 // chart scales with the page.
 import type { ChartData, HistogramBin } from '../tables/chart-data.js';
-import { html, type Html } from './html.js';
+import { html, type Html } from '@berth/common/html';
 
 const W = 760;
 const H = 320;

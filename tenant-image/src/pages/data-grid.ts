@@ -1,7 +1,8 @@
 // The grid of rows shared by the table view and SQL results: typed cells, null shown as such,
 // long text clipped by CSS (the row page shows it whole).
 import type { ColumnInfo } from '../tables/catalog.js';
-import { html, tablePath, type Html } from './html.js';
+import { html, type Html } from '@berth/common/html';
+import { tablePath } from './format.js';
 
 export function renderCell(v: unknown): Html {
   if (v === null || v === undefined) return html`<td class="null">null</td>`;

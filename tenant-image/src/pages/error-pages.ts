@@ -1,7 +1,7 @@
 // HTML error pages: the 401 page points to the control plane's login (normally ForwardAuth
 // redirects before a request without identity ever gets here); others show the error box.
 import type { BerthError } from '../errors.js';
-import { html } from './html.js';
+import { html } from '@berth/common/html';
 import { renderErrorBox, renderPage, type PageFrame } from './layout.js';
 
 export function renderUnauthenticatedPage(tenant: string, loginUrl: string): string {

@@ -1,6 +1,7 @@
 // Live progress of an import: rows, bytes, percentage, cancel; the outcome when it ends.
 import type { ImportJob } from '../imports/import-jobs.js';
-import { formatBytes, formatCount, html, tablePath, type Html } from './html.js';
+import { html, type Html } from '@berth/common/html';
+import { formatBytes, formatCount, tablePath } from './format.js';
 import { renderErrorBox } from './layout.js';
 
 function percent(job: ImportJob): number {

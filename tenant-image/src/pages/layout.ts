@@ -1,7 +1,8 @@
 // The page frame: header with tenant name and user, tables navigation, content. Every page
 // is a pure function of data returning Html.
 import type { Identity } from '../auth/identity.js';
-import { html, raw, tablePath, formatCount, type Html } from './html.js';
+import { html, type Html, trusted } from '@berth/common/html';
+import { formatCount, tablePath } from './format.js';
 import { CSS } from './styles.js';
 
 export interface NavTable {
@@ -30,12 +31,12 @@ export function renderPage(frame: PageFrame, body: Html): string {
     : html`<aside class="side"></aside>`;
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${frame.title} · ${frame.tenant}</title><style>${raw(CSS)}</style></head>
+<title>${frame.title} · ${frame.tenant}</title><style>${trusted(CSS)}</style></head>
 <body><header class="top"><a class="brand" href="/">${frame.tenant}<small>berth</small></a>
 <nav>${nav('/', 'Tables', 'tables')}${nav('/sql', 'SQL', 'sql')}${nav('/imports', 'Imports', 'imports')}${nav('/tokens', 'API tokens', 'tokens')}</nav>
 ${frame.identity ? html`<span class="user">${frame.identity.email} · ${frame.identity.role}</span>` : ''}</header>
 <div class="layout">${side}<main>${body}</main></div>
-${frame.script ? html`<script>${raw(frame.script)}</script>` : ''}</body></html>`.value;
+${frame.script ? html`<script>${trusted(frame.script)}</script>` : ''}</body></html>`.value;
 }
 
 export function renderErrorBox(message: string, details?: Record<string, unknown>): Html {

@@ -1,7 +1,8 @@
 // One row, every column in full.
 import type { TableInfo } from '../tables/catalog.js';
 import { typeLabel } from './data-grid.js';
-import { html, tablePath, type Html } from './html.js';
+import { html, type Html } from '@berth/common/html';
+import { tablePath } from './format.js';
 
 export function renderRowPage(table: TableInfo, rowid: number, row: Record<string, unknown>): Html {
   return html`<p class="sub"><a href="${tablePath(table.name)}">← ${table.name}</a></p><h1>Row ${rowid}</h1>

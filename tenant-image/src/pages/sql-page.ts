@@ -2,7 +2,8 @@
 import type { BerthError } from '../errors.js';
 import type { SqlResult } from '../query/sql-protocol.js';
 import { renderGrid } from './data-grid.js';
-import { formatCount, html, queryString, type Html } from './html.js';
+import { html, type Html } from '@berth/common/html';
+import { formatCount, queryString } from './format.js';
 import { renderErrorBox } from './layout.js';
 
 export interface SqlPageModel {

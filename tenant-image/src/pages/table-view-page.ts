@@ -6,7 +6,8 @@ import type { Facet } from '../tables/read-rows.js';
 import { FILTER_OPS, type RowFilter } from '../tables/row-filters.js';
 import { viewPairs, type ViewParams } from '../tables/view-params.js';
 import { renderGrid, rowLinkFor, typeLabel } from './data-grid.js';
-import { formatBytes, formatCount, formatTime, html, queryString, tablePath, type Html } from './html.js';
+import { html, type Html } from '@berth/common/html';
+import { formatBytes, formatCount, formatTime, queryString, tablePath } from './format.js';
 
 export interface TableViewModel {
   readonly table: TableInfo;

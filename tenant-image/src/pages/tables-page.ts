@@ -1,6 +1,7 @@
 // Home: the drop zone for a new CSV and the list of tables with row counts and provenance.
 import type { Provenance } from '../imports/provenance.js';
-import { formatCount, formatTime, html, tablePath, type Html } from './html.js';
+import { html, type Html } from '@berth/common/html';
+import { formatCount, formatTime, tablePath } from './format.js';
 
 export interface TableSummary {
   readonly name: string;

@@ -1,6 +1,7 @@
 // API tokens: create (shown once), list, revoke.
 import type { ApiToken } from '../auth/api-tokens.js';
-import { formatTime, html, type Html } from './html.js';
+import { html, type Html } from '@berth/common/html';
+import { formatTime } from './format.js';
 
 export function renderTokensPage(tokens: readonly ApiToken[], created?: { name: string; token: string }): Html {
   return html`<h1>API tokens</h1><p class="sub">Use a token as <code>Authorization: Bearer &lt;token&gt;</code> to read tables, run SQL, export and append rows through the JSON API.</p>

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { checkReadOnlySql } from '../../src/query/sql-guard.js';
 import { planBins } from '../../src/tables/chart-data.js';
 import { renderTopValuesSvg, renderHistogramSvg } from '../../src/pages/chart-svg.js';
-import { html, raw } from '../../src/pages/html.js';
+import { html, trusted } from '@berth/common/html';
 import { toFtsQuery } from '../../src/tables/text-search.js';
 import { decodeCursor, encodeCursor } from '../../src/tables/page-query.js';
 import { resolveIdentity } from '../../src/auth/identity.js';
@@ -42,8 +42,8 @@ test('histogram bins and svg escaping', () => {
   assert.match(hist, />2024-01-01</);
 });
 
-test('html escapes interpolations, not raw()', () => {
-  assert.equal(html`<p title="${'"x"'}">${'<b>'}${raw('<i>')}${[1, null, false, 'a&b']}</p>`.value, '<p title="&quot;x&quot;">&lt;b&gt;<i>1a&amp;b</p>');
+test('html escapes interpolations, not trusted()', () => {
+  assert.equal(html`<p title="${'"x"'}">${'<b>'}${trusted('<i>')}${[1, null, false, 'a&b']}</p>`.value, '<p title="&quot;x&quot;">&lt;b&gt;<i>1a&amp;b</p>');
 });
 
 test('identity and origin rules', () => {
