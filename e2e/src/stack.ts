@@ -25,6 +25,11 @@ export interface StackOptions {
   controlPlane?: boolean;
   /** Extra BERTH_* settings for the control plane. */
   env?: Record<string, string>;
+  /**
+   * Environment of Traefik and of its configuration's rendering (infra/scripts/render-traefik-config.sh):
+   * BERTH_ACME_* settings and the DNS provider's own variables. ACME state goes to the stack's own directory.
+   */
+  traefikEnv?: Record<string, string>;
 }
 
 export interface Stack {
@@ -70,10 +75,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const traefikBin = join(CACHE_DIR, 'traefik', TRAEFIK_VERSION, 'traefik');
   if (!existsSync(traefikBin)) throw new Error(`no Traefik binary at ${traefikBin}: run ./berth up first`);
 
+  const traefikEnv = { ...process.env, BERTH_STATE_DIR: join(dir, 'state'), BERTH_DOMAIN: DOMAIN, ...opts.traefikEnv };
   execFileSync(join(REPO_ROOT, 'infra/scripts/render-traefik-config.sh'), [
     join(dir, 'traefik.yml'), routesDir, logDir, '127.0.0.1', String(httpPort), String(httpsPort), String(apiPort), cert, key,
-  ]);
-  const traefik = spawn(traefikBin, [`--configFile=${join(dir, 'traefik.yml')}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  ], { env: traefikEnv });
+  const traefik = spawn(traefikBin, [`--configFile=${join(dir, 'traefik.yml')}`], { env: traefikEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   const tlog = createWriteStream(join(logDir, 'traefik.stdout.log'));
   traefik.stdout.pipe(tlog);
   traefik.stderr.pipe(tlog);
