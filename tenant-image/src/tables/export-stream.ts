@@ -10,19 +10,29 @@ export interface RowSource {
   readonly rows: Iterable<readonly unknown[]>;
   /** Called once when the stream ends, fails or the client goes away. */
   readonly close?: () => void;
+  /** CSV only: per column, the text written for NULL (default: the empty cell). */
+  readonly nullText?: readonly string[];
 }
 
 const CHUNK_CHARS = 64 * 1024;
 
-function csvCell(v: unknown, neutralise: (cell: string) => string): string {
-  if (v === null || v === undefined) return '';
+/** A marker written for NULL is written as is when a spreadsheet would not run it ("-", "NA", "-999"). */
+const PLAIN_MARKER = /^(?:-|-?\d+(?:\.\d+)?)$|^[^=+\-@\t\r]/;
+
+function csvCell(v: unknown, neutralise: (cell: string) => string, nullText = ''): string {
+  if (v === null || v === undefined) {
+    if (nullText === '') return '';
+    const s = PLAIN_MARKER.test(nullText) ? nullText : neutralise(nullText);
+    return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replaceAll('"', '""')}"` : s;
+  }
   // Only text can be a formula; numbers (e.g. -5) are written as they are.
   const s = typeof v === 'string' ? neutralise(v) : Buffer.isBuffer(v) ? v.toString('base64') : String(v);
   return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-export function csvLine(values: readonly unknown[], neutralise: (cell: string) => string): string {
-  return values.map((v) => csvCell(v, neutralise)).join(',') + '\r\n';
+/** `nullText`: per column, what to write for NULL (default: the empty cell; see null-markers.ts). */
+export function csvLine(values: readonly unknown[], neutralise: (cell: string) => string, nullText?: readonly string[]): string {
+  return values.map((v, i) => csvCell(v, neutralise, nullText?.[i])).join(',') + '\r\n';
 }
 
 function jsonValue(v: unknown): unknown {
@@ -44,7 +54,7 @@ async function* chunksOf(src: RowSource, format: ExportFormat, neutralise: (cell
     let buf = format === 'csv' ? csvLine(src.columns, neutralise) : '[';
     let first = true;
     for (const row of src.rows) {
-      if (format === 'csv') buf += csvLine(row, neutralise);
+      if (format === 'csv') buf += csvLine(row, neutralise, src.nullText);
       else {
         buf += (first ? '\n' : ',\n') + jsonRecord(src.columns, row);
         first = false;

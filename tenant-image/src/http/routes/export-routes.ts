@@ -8,6 +8,7 @@ import { loadCsvImport } from '../../imports/csv-import-api.js';
 import { quoteIdent } from '../../sql/identifier.js';
 import { requireTable } from '../../tables/catalog.js';
 import { attachmentHeader, contentTypeOf, exportStream, type ExportFormat, type RowSource } from '../../tables/export-stream.js';
+import { nullTextFor, parseNullsMode } from '../../tables/null-markers.js';
 import { orderSql, whereOf } from '../../tables/page-query.js';
 import { hasSearchIndex } from '../../tables/text-search.js';
 import { parseViewParams, rowQueryOf } from '../../tables/view-params.js';
@@ -40,6 +41,7 @@ export function registerExportRoutes(scope: FastifyInstance, deps: AppDeps): voi
         const table = requireTable(deps.readDb, req.params.table);
         const view = parseViewParams(req.query, table, deps.config.pageSize);
         const q = rowQueryOf(table, view, hasSearchIndex(deps.readDb, table.name));
+        const nullText = nullTextFor(deps.readDb, table, parseNullsMode(req.query.nulls));
         const where = whereOf(q);
         const cols = table.columns.map((c) => c.name);
         const sql = `SELECT ${cols.map(quoteIdent).join(', ')} FROM ${quoteIdent(table.name)}${where.sql ? ` WHERE ${where.sql}` : ''} ${orderSql(q)}`;
@@ -60,7 +62,7 @@ export function registerExportRoutes(scope: FastifyInstance, deps: AppDeps): voi
           conn.close();
         };
         reply.raw.once('close', close);
-        return sendExport(reply, { columns: cols, rows, close }, format, table.name);
+        return sendExport(reply, { columns: cols, rows, close, nullText }, format, table.name);
       });
     }
     for (const path of [`/sql/export.${format}`, `/api/sql/export.${format}`]) {
