@@ -29,7 +29,8 @@ remove() {
     for parent in DOCKER-USER FORWARD INPUT; do
       for chain in "${chains[@]}"; do
         # -S prints each rule as the arguments that made it; -A → -D deletes exactly that one.
-        "$ipt" -w -S "$parent" 2>/dev/null | grep -E -- "-j $chain( |\$)" | sed 's/^-A /-D /' \
+        # (No such parent, e.g. DOCKER-USER in ip6tables, or no jump in it: nothing to delete.)
+        { "$ipt" -w -S "$parent" 2>/dev/null || true; } | { grep -E -- "-j $chain( |\$)" || true; } | sed 's/^-A /-D /' \
           | while read -r -a rule; do "$ipt" -w "${rule[@]}"; done
       done
     done

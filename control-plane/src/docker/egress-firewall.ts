@@ -36,13 +36,15 @@ function run(cmd: string, args: string[], input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const fail = (why: string, cause?: unknown) =>
       reject(new BerthError('FIREWALL_FAILED', `${cmd} ${args.join(' ')}: ${why}`, undefined, { cause }));
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
     child.on('error', (e) => fail(e.message, e));
     child.on('close', (code) => (code === 0 ? resolve(out) : fail(`exit ${code}: ${err.trim()}`)));
-    child.stdin.end(input ?? '');
+    // A command that dies before reading its input fails through 'close' with its own message.
+    child.stdin?.on('error', () => {});
+    child.stdin?.end(input);
   });
 }
