@@ -33,7 +33,6 @@ export const SETTINGS = [
   { name: 'BERTH_VOLUME_RETENTION_HOURS', kind: 'int', default: '168', help: "How long a deleted tenant's volume is kept before it is removed." },
   { name: 'BERTH_ROLLOUT_PARALLEL', kind: 'int', default: '2', help: 'Default number of tenants rolled at once.' },
   { name: 'BERTH_SNAPSHOTS_KEPT', kind: 'int', default: '3', help: 'Database snapshots (VACUUM INTO) kept per tenant volume before a rollout.' },
-  { name: 'BERTH_ADMIN_EMAILS', kind: 'string', default: '', help: 'Comma-separated emails that are admins (the first user to sign up always is).' },
   { name: 'BERTH_SECURE_COOKIES', kind: 'bool', default: 'true', help: 'Mark cookies Secure (they are served over HTTPS by Traefik).' },
   { name: 'BERTH_LOG_LEVEL', kind: 'string', default: 'info', help: 'Log level: debug, info, warn, error.' },
   { name: 'BERTH_EXTRA_LABELS', kind: 'string', default: '', help: 'Extra labels (k=v, comma-separated) put on every container, volume and network berth creates; tests use it for exact cleanup.' },
@@ -70,7 +69,6 @@ export interface Config {
   readonly volumeRetentionHours: number;
   readonly rolloutParallel: number;
   readonly snapshotsKept: number;
-  readonly adminEmails: readonly string[];
   readonly secureCookies: boolean;
   readonly logLevel: string;
   readonly extraLabels: Readonly<Record<string, string>>;
@@ -127,6 +125,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = raw('BERTH_LOG_LEVEL');
   const tenantEgress = raw('BERTH_TENANT_EGRESS');
   if (tenantEgress !== 'none' && tenantEgress !== 'public') problems.push(`BERTH_TENANT_EGRESS: "${tenantEgress}" is not one of none, public`);
+  // Removed: an admin by claimed address is an admin nobody granted. Refuse rather than ignore it.
+  if (env.BERTH_ADMIN_EMAILS !== undefined) problems.push('BERTH_ADMIN_EMAILS: no longer read; the operator grants admins with ./berth admin add EMAIL');
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) problems.push(`BERTH_LOG_LEVEL: "${logLevel}" is not one of debug, info, warn, error`);
   const config: Config = {
     domain,
@@ -151,7 +151,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     volumeRetentionHours: int('BERTH_VOLUME_RETENTION_HOURS', 0),
     rolloutParallel: int('BERTH_ROLLOUT_PARALLEL', 1),
     snapshotsKept: int('BERTH_SNAPSHOTS_KEPT', 1),
-    adminEmails: raw('BERTH_ADMIN_EMAILS').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
     secureCookies: bool('BERTH_SECURE_COOKIES'),
     logLevel,
     extraLabels: parseLabels(raw('BERTH_EXTRA_LABELS'), problems),

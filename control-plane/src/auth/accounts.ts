@@ -1,6 +1,5 @@
 // Sign-up and log-in as one operation each, shared by the pages and the JSON API. They
 // return a new session or throw a BerthError whose details name the fields at fault.
-import type { Config } from '../config.js';
 import type { Db } from '../db/open-database.js';
 import { BerthError } from '../errors.js';
 import { checkSignup, normalizeEmail, PASSWORD_MAX_LENGTH } from './account-rules.js';
@@ -12,7 +11,7 @@ import { findUserWithHash, insertUser, toUser } from './users.js';
 
 export interface AccountDeps {
   readonly db: Db;
-  readonly config: Pick<Config, 'adminEmails'> & SignupLimits;
+  readonly config: SignupLimits;
 }
 
 export interface Credentials {
@@ -36,7 +35,7 @@ export async function signUp(deps: AccountDeps, input: Credentials & FromAddress
   }
   throwIfSignupThrottled(takeSignupSlot(deps.db, deps.config, input.address, now));
   const hash = await hashPassword(input.password);
-  const user = insertUser(deps.db, deps.config, email, hash, now);
+  const user = insertUser(deps.db, email, hash, now);
   return createSession(deps.db, user, now);
 }
 
@@ -55,7 +54,7 @@ export async function logIn(deps: AccountDeps, input: Credentials & FromAddress,
   // A failure keeps its reservation: it was counted before the hash.
   if (!row || !ok) throw new BerthError('UNAUTHENTICATED', 'Wrong email or password.');
   settleLoginSuccess(deps.db, reserved.reservation, now);
-  return createSession(deps.db, toUser(row, deps.config), now);
+  return createSession(deps.db, toUser(row), now);
 }
 
 function throwIfSignupThrottled(retryAfterS: number): void {

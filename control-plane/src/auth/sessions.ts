@@ -1,7 +1,6 @@
 // Control-plane sessions: the cookie holds a random value, the table its SHA-256. Each session
 // carries its own CSRF token (synchronizer pattern). Deleting a session cascades to its
 // tenant sessions and unused SSO codes, which is how logout reaches every tenant.
-import type { Config } from '../config.js';
 import type { Db } from '../db/open-database.js';
 import { writeTx } from '../db/open-database.js';
 import { generateToken, hashToken, isTokenShaped } from './tokens.js';
@@ -45,7 +44,7 @@ interface SessionRow {
 }
 
 /** The live session for a cookie value, or null (unknown, malformed or expired). */
-export function findSession(db: Db, config: Pick<Config, 'adminEmails'>, token: string | undefined, now: number): Session | null {
+export function findSession(db: Db, token: string | undefined, now: number): Session | null {
   if (!isTokenShaped(token)) return null;
   const row = db
     .prepare(
@@ -55,7 +54,7 @@ export function findSession(db: Db, config: Pick<Config, 'adminEmails'>, token: 
     )
     .get(hashToken(token), now) as SessionRow | undefined;
   if (!row) return null;
-  return { idHash: row.id_hash, user: toUser(row, config), csrfToken: row.csrf_token, expiresAt: row.expires_at };
+  return { idHash: row.id_hash, user: toUser(row), csrfToken: row.csrf_token, expiresAt: row.expires_at };
 }
 
 export function deleteSession(db: Db, idHash: string): void {

@@ -9,6 +9,7 @@ import { BerthError, toEnvelope } from '../errors.js';
 import { renderMessagePage } from '../pages/layout.js';
 import { registerAccountApiRoutes } from './account-api-routes.js';
 import { registerAccountPageRoutes } from './account-page-routes.js';
+import { registerAdminGrantRoutes } from './admin-grant-routes.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import type { AppDeps } from './app-deps.js';
 import { registerForwardAuthRoutes } from './forward-auth-routes.js';
@@ -74,6 +75,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerTenantApiRoutes(app, deps);
   registerRolloutRoutes(app, deps);
   registerAdminRoutes(app, deps);
+  registerAdminGrantRoutes(app, deps);
   registerOpenApiRoute(app, deps, apiRoutes);
   runWhileOpen(app, (signal) => runExpirySweep(deps, signal));
   return app;

@@ -17,7 +17,7 @@ export function readSession(deps: Pick<AppDeps, 'db' | 'config'>, req: FastifyRe
   if (cached !== undefined) return cached;
   let found: Session | null = null;
   for (const token of readCookieValues(req.headers.cookie, SESSION_COOKIE, 4)) {
-    found = findSession(deps.db, deps.config, token, Date.now());
+    found = findSession(deps.db, token, Date.now());
     if (found) break;
   }
   sessions.set(req, found);

@@ -68,7 +68,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const shutdown = new AbortController();
   const running = provisioning.run(shutdown.signal);
   // 'not-a-login' is no argon2 hash, so this account cannot log in; it only owns the tests' tenants.
-  const owner = insertUser(db, config, 'owner@example.com', 'not-a-login', Date.now());
+  const owner = insertUser(db, 'owner@example.com', 'not-a-login', Date.now());
   const commands = { db, config, nudge: provisioning.reconciler.nudge };
   return {
     stack, config, db, provisioning, log, logLines,

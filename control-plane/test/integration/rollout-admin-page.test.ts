@@ -1,4 +1,4 @@
-// The admin page in a real Chromium on the real stack: the first user (an admin) starts a
+// The admin page in a real Chromium on the real stack: an admin (granted by the operator) starts a
 // rollout from the form and watches it finish live (server-sent events under the page's
 // Content-Security-Policy); a member who is not an admin is refused. Screenshots are saved.
 import { test, before, after } from 'node:test';
@@ -15,7 +15,7 @@ let chromium: TestBrowser;
 
 before(async () => {
   mkdirSync(shots, { recursive: true });
-  // The helper signs up the first user (the admin) through the API; the browser logs in as them.
+  // The helper signs up a user and grants them admin with the operator token; the browser logs in as them.
   rs = await startRolloutStack();
   chromium = await launchBrowser(rs.stack.caPath);
 });

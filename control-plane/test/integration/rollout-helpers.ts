@@ -36,8 +36,9 @@ export async function startRolloutStack(env: Record<string, string> = {}): Promi
   execFileSync('docker', ['tag', TENANT_IMAGE, imageB]);
   const api = createApiClient(stack.publicUrl, stack.agent);
   await waitFor(async () => (await request(`${stack.publicUrl}/__lbheartbeat__`, { agent: stack.agent })).status === 200, { timeoutMs: 20_000, what: 'control plane via Traefik' });
-  await api.signUp(`ops-${stack.instance}@example.com`, 'a long enough password');
-  return {
+  const admin = `ops-${stack.instance}@example.com`;
+  await api.signUp(admin, 'a long enough password');
+  const rs: RolloutStack = {
     stack, api, imageB,
     async call(method, path, body) {
       // Read at each call: the control plane writes a new token at every start.
@@ -54,6 +55,10 @@ export async function startRolloutStack(env: Record<string, string> = {}): Promi
       execFileSync('docker', ['rmi', imageB], { stdio: 'ignore' });
     },
   };
+  // Nobody is an admin by signing up: the operator grants it, as ./berth admin add does.
+  const granted = await rs.call('PUT', `/api/v1/admins/${encodeURIComponent(admin)}`);
+  if (granted.status !== 200) throw new Error(`granting admin to ${admin}: HTTP ${granted.status}`);
+  return rs;
 }
 
 export async function createRunningTenants(rs: RolloutStack, slugs: readonly string[]): Promise<void> {

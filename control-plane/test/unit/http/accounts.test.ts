@@ -4,11 +4,11 @@ import { Browser, setCookies, startTestApp, type TestApp } from './test-app.js';
 
 let t: TestApp;
 before(async () => {
-  t = await startTestApp({ BERTH_ADMIN_EMAILS: 'boss@example.com' });
+  t = await startTestApp();
 });
 after(() => t.close());
 
-test('sign up with the form: session cookie is host-only, HttpOnly, Secure, SameSite=Lax; first user is admin', async () => {
+test('sign up with the form: session cookie is host-only, HttpOnly, Secure, SameSite=Lax; the first user is not an admin', async () => {
   const b = new Browser(t);
   const res = await b.signUpWithForm('first@example.com');
   assert.equal(res.statusCode, 303);
@@ -22,22 +22,13 @@ test('sign up with the form: session cookie is host-only, HttpOnly, Secure, Same
   assert.equal(cookie.path, '/');
   assert.ok(cookie.expires && cookie.expires.getTime() > Date.now() + 13 * 24 * 3600_000);
   const me = (await b.request({ method: 'GET', url: '/api/v1/me' })).json();
-  assert.deepEqual({ email: me.user.email, isAdmin: me.user.isAdmin }, { email: 'first@example.com', isAdmin: true });
+  assert.deepEqual({ email: me.user.email, isAdmin: me.user.isAdmin }, { email: 'first@example.com', isAdmin: false });
   // Only the SHA-256 of the cookie value is stored.
   const stored = t.db.prepare('SELECT id_hash FROM sessions').pluck().all() as string[];
   assert.ok(!stored.includes(cookie.value));
   const dash = await b.request({ method: 'GET', url: '/' });
   assert.match(dash.body, /Your instances/);
   assert.match(dash.body, /first@example\.com/);
-});
-
-test('later users are not admins unless listed in BERTH_ADMIN_EMAILS', async () => {
-  const b = new Browser(t);
-  await b.signUpWithForm('second@example.com');
-  assert.equal((await b.request({ method: 'GET', url: '/api/v1/me' })).json().user.isAdmin, false);
-  const boss = new Browser(t);
-  await boss.signUpWithForm('Boss@Example.com');
-  assert.equal((await boss.request({ method: 'GET', url: '/api/v1/me' })).json().user.isAdmin, true);
 });
 
 test('sign-up validation: clear messages per field, taken email refused', async () => {

@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Browser, startTestApp, type TestApp } from '../http/test-app.js';
 import { writeOperatorToken } from '../../../src/rollout/operator-token.js';
+import { setAdmin } from '../../../src/auth/users.js';
 
 let t: TestApp;
 let admin: Browser;
@@ -17,6 +18,7 @@ before(async () => {
   member = new Browser(t);
   await admin.signUpWithForm('admin@example.com');
   await member.signUpWithForm('member@example.com');
+  setAdmin(t.db, 'admin@example.com', true, 'test', Date.now());
   for (const slug of ['alpha', 'bravo']) assert.equal((await admin.api('POST', '/api/v1/tenants', { slug })).statusCode, 201);
   token = writeOperatorToken(t.config.stateDir);
 });
