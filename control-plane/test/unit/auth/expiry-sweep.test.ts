@@ -9,6 +9,7 @@ import { openDatabase, type Db } from '../../../src/db/open-database.js';
 import { runExpirySweep, sweepExpired } from '../../../src/auth/expiry-sweep.js';
 import { LOGIN_LIMITS } from '../../../src/auth/login-throttle.js';
 import { createLogger } from '../../../src/log.js';
+import { insertTenant } from '../../../src/tenants/tenant-store.js';
 import { Browser, startTestApp } from '../http/test-app.js';
 
 const HOUR = 3600_000;
@@ -19,7 +20,7 @@ before(() => {
   dir = mkdtempSync(join(tmpdir(), 'berth-sweep-'));
   db = openDatabase(join(dir, 'berth.db'));
   db.prepare("INSERT INTO users (id, email, password_hash, created_at) VALUES (1, 'ann@example.com', 'x', 0)").run();
-  db.prepare("INSERT INTO tenants (id, slug, owner_id, image, desired_state, created_at) VALUES (1, 'acme', 1, 'img', 'running', 0)").run();
+  insertTenant(db, { slug: 'acme', ownerId: 1, image: 'img' }, 0);
 });
 after(() => {
   db.close();

@@ -4,11 +4,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, type Db } from '../../../src/db/open-database.js';
+import { openDatabase, writeTx, type Db } from '../../../src/db/open-database.js';
 import { BerthError } from '../../../src/errors.js';
 import {
   appendEvent, createRollout, eventsAfter, finishTenant, getRollout, listRolloutTenants, lockedTenantIds, lockTenant, requestCancel, setRolloutState,
 } from '../../../src/rollout/rollout-store.js';
+import { insertTenant, markTenantDeleted } from '../../../src/tenants/tenant-store.js';
+
+const HOUR = 3600_000;
 
 let dir: string;
 let db: Db;
@@ -17,11 +20,12 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'berth-rollout-store-'));
   db = openDatabase(join(dir, 'berth.db'));
   db.prepare("INSERT INTO users (email, password_hash, is_admin, created_at) VALUES ('a@x.test', 'h', 1, 0)").run();
-  const add = db.prepare("INSERT INTO tenants (slug, owner_id, image, desired_state, created_at) VALUES (?, 1, ?, ?, 0)");
-  add.run('charlie', 'berth/tenant:v1', 'running');
-  add.run('alpha', 'berth/tenant:v1', 'running');
-  add.run('bravo', 'berth/tenant:v2', 'running');
-  add.run('gone', 'berth/tenant:v1', 'deleted');
+  writeTx(db, () => {
+    for (const [slug, image] of [['charlie', 'berth/tenant:v1'], ['alpha', 'berth/tenant:v1'], ['bravo', 'berth/tenant:v2'], ['gone', 'berth/tenant:v1']] as const) {
+      const id = insertTenant(db, { slug, ownerId: 1, image }, 0);
+      if (slug === 'gone') markTenantDeleted(db, id, HOUR, 0);
+    }
+  });
 });
 afterEach(() => {
   db.close();
