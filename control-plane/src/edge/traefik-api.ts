@@ -1,8 +1,8 @@
 // Reads Traefik's API to learn what it has actually applied. Writing a file is a request;
 // only the API says the route is live (F2, F6, F11: every wait polls with a deadline).
+import { sleep } from '@berth/common/wait-for';
 import { BerthError } from '../errors.js';
 import { routerNameFor } from '../tenants/route.js';
-import { sleep } from '../wait/sleep.js';
 
 export interface AppliedService {
   readonly servers: string[];

@@ -1,8 +1,8 @@
 // Live progress of a rollout for server-sent events: polls the append-only event table (the
 // runner may even be another process) and yields new events, a progress snapshot whenever
 // something happened, and an end message once the rollout is finished and fully sent.
+import { sleep } from '@berth/common/wait-for';
 import type { Db } from '../db/open-database.js';
-import { sleep } from '../wait/sleep.js';
 import { eventsAfter, getRollout } from './rollout-store.js';
 import { ACTIVE_ROLLOUT_STATES, type RolloutEvent } from './rollout-types.js';
 import { rolloutTenantViews, summarizeRollout, type RolloutSummary, type RolloutTenantView } from './rollout-views.js';

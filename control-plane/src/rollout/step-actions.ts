@@ -1,7 +1,7 @@
 // The I/O of each step of one tenant's rollout. Each action is idempotent (a restart may run
 // it again) and waits only by polling a condition with a deadline (F11). Decisions about
 // what comes next live in tenant-steps.ts; persistence and events in tenant-rollout.ts.
-import { sleep } from '../wait/sleep.js';
+import { sleep } from '@berth/common/wait-for';
 import { BerthError } from '../errors.js';
 import { probeHttp } from '../probe/http-probe.js';
 import { READINESS_PATH } from '../probe/prober.js';

@@ -1,7 +1,7 @@
 // Drives one tenant through its rollout: persist the step, record its start, run it, record
 // its end (or failure), ask tenant-steps.ts what comes next. Every boundary is in SQLite
 // before the next step begins, so a control plane killed at any moment resumes from here.
-import { sleep } from '../wait/sleep.js';
+import { sleep } from '@berth/common/wait-for';
 import { containersOf } from '../reconcile/tenant-containers.js';
 import { LABEL } from '../tenants/labels.js';
 import type { RolloutIo } from './rollout-io.js';

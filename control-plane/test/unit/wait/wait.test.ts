@@ -1,7 +1,9 @@
+// The pacing of background loops: the waker (sleep until woken, a deadline or shutdown), the
+// retry backoff, and the abortable pause between polls that they share with the rest of berth.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { sleep } from '@berth/common/wait-for';
 import { backoffMs } from '../../../src/wait/backoff.js';
-import { sleep } from '../../../src/wait/sleep.js';
 import { createWaker } from '../../../src/wait/waker.js';
 
 test('a wake during a wait ends it; a wake while busy makes the next wait return at once', async () => {
@@ -31,7 +33,7 @@ test('backoff doubles from 250 ms and is capped at 30 s', () => {
   assert.deepEqual([1, 2, 6].map((n) => backoffMs(n, { baseMs: 200, maxMs: 5000 })), [200, 400, 5000]);
 });
 
-test('an aborted sleep rejects with the abort reason', async () => {
+test('an aborted sleep rejects with the abort reason (background loops rely on it to stop)', async () => {
   const ac = new AbortController();
   setTimeout(() => ac.abort(new Error('stop')), 20);
   await assert.rejects(sleep(60_000, ac.signal), /stop/);
