@@ -1,40 +1,38 @@
 // The only reader of process.env in the tenant app. Every setting is declared once as
-// (name, default, help); the README's settings table is checked against this list by a test.
+// (name, kind, default, help) and parsed by its kind (@berth/common/settings); the README's
+// settings table is checked against this list by a test.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { LOG_LEVELS, type LogLevel } from '@berth/common/logger';
+import { ConfigError, readSettings, type SettingSpec } from '@berth/common/settings';
 
-type Kind = 'string' | 'int' | 'bool';
-export interface SettingSpec {
-  readonly name: string;
-  readonly kind: Kind;
-  readonly default: string;
-  readonly help: string;
-}
+export { ConfigError };
 
 export const SETTINGS = [
   { name: 'PORT', kind: 'int', default: '8080', help: 'Port the app listens on.' },
   { name: 'HOST', kind: 'string', default: '0.0.0.0', help: 'Address the app binds (inside the container Traefik and the control plane reach it on the tenant network).' },
-  { name: 'BERTH_DATA_DIR', kind: 'string', default: '/data', help: 'Volume holding tenant.db and uploads/.' },
+  { name: 'BERTH_DATA_DIR', kind: 'path', default: '/data', help: 'Volume holding tenant.db and uploads/.' },
+  { name: 'BERTH_TENANT_SLUG', kind: 'string', default: '', help: 'The tenant this container serves (set by the control plane); every log line carries it as `tenant`.' },
   { name: 'BERTH_TENANT_NAME', kind: 'string', default: '', help: 'Name shown in the page header (default: first label of the Host header).' },
-  { name: 'BERTH_CONTROL_PLANE_URL', kind: 'string', default: '', help: 'Where the "log in" link of the 401 page points (default: https://<Host without its first label>).' },
+  { name: 'BERTH_CONTROL_PLANE_URL', kind: 'url', default: '', help: 'Where the "log in" link of the 401 page points (default: https://<Host without its first label>).' },
   { name: 'BERTH_VERSION', kind: 'string', default: '', help: 'Version reported by /__version__ (default: package.json version).' },
   { name: 'BERTH_COMMIT', kind: 'string', default: 'unknown', help: 'Commit reported by /__version__.' },
   { name: 'BERTH_IMAGE', kind: 'string', default: 'unknown', help: 'Image reference reported by /__version__.' },
   { name: 'BERTH_BUSY_TIMEOUT_MS', kind: 'int', default: '5000', help: 'SQLite busy timeout for every connection (>= 5000 so two app copies on one database wait instead of failing).' },
-  { name: 'BERTH_MAX_UPLOAD_BYTES', kind: 'int', default: '2147483648', help: 'Largest CSV upload accepted (enforced while streaming).' },
-  { name: 'BERTH_MAX_COLUMNS', kind: 'int', default: '1000', help: 'Most columns a CSV may have.' },
-  { name: 'BERTH_MAX_FIELD_BYTES', kind: 'int', default: '1048576', help: 'Largest single CSV field.' },
+  { name: 'BERTH_MAX_UPLOAD_BYTES', kind: 'int', min: 1, default: '2147483648', help: 'Largest CSV upload accepted (enforced while streaming).' },
+  { name: 'BERTH_MAX_COLUMNS', kind: 'int', min: 1, default: '1000', help: 'Most columns a CSV may have.' },
+  { name: 'BERTH_MAX_FIELD_BYTES', kind: 'int', min: 1, default: '1048576', help: 'Largest single CSV field.' },
   { name: 'BERTH_MAX_ROWS', kind: 'int', default: '0', help: 'Most data rows one CSV import may hold (0 = no limit).' },
-  { name: 'BERTH_UPLOAD_TTL_S', kind: 'int', default: '86400', help: 'Uploads never committed or discarded are deleted at startup once older than this.' },
-  { name: 'BERTH_SQL_TIME_LIMIT_MS', kind: 'int', default: '1000', help: 'Time limit of a read-only SQL query; the query process is killed when it passes.' },
-  { name: 'BERTH_SQL_ROW_CAP', kind: 'int', default: '1000', help: 'Most rows a SQL query returns (also for query exports).' },
-  { name: 'BERTH_SQL_IDLE_EXIT_S', kind: 'int', default: '60', help: 'The SQL query process exits after this long without queries (keeps idle memory low).' },
-  { name: 'BERTH_PAGE_SIZE', kind: 'int', default: '50', help: 'Rows per page when browsing a table (API callers may ask for up to 1000).' },
-  { name: 'BERTH_MAX_APPEND_ROWS', kind: 'int', default: '1000', help: 'Most rows one POST /api/tables/:t/rows may append.' },
-  { name: 'BERTH_KEEP_ALIVE_TIMEOUT_MS', kind: 'int', default: '65000', help: "Idle keep-alive timeout; must stay above Traefik's idleConnTimeout (30 s) so Traefik closes first (F3)." },
+  { name: 'BERTH_UPLOAD_TTL_S', kind: 'int', min: 60, default: '86400', help: 'Uploads never committed or discarded are deleted at startup once older than this.' },
+  { name: 'BERTH_SQL_TIME_LIMIT_MS', kind: 'int', min: 10, default: '1000', help: 'Time limit of a read-only SQL query; the query process is killed when it passes.' },
+  { name: 'BERTH_SQL_ROW_CAP', kind: 'int', min: 1, default: '1000', help: 'Most rows a SQL query returns (also for query exports).' },
+  { name: 'BERTH_SQL_IDLE_EXIT_S', kind: 'int', min: 1, default: '60', help: 'The SQL query process exits after this long without queries (keeps idle memory low).' },
+  { name: 'BERTH_PAGE_SIZE', kind: 'int', min: 1, default: '50', help: 'Rows per page when browsing a table (API callers may ask for up to 1000).' },
+  { name: 'BERTH_MAX_APPEND_ROWS', kind: 'int', min: 1, default: '1000', help: 'Most rows one POST /api/tables/:t/rows may append.' },
+  { name: 'BERTH_KEEP_ALIVE_TIMEOUT_MS', kind: 'int', min: 1000, default: '65000', help: "Idle keep-alive timeout; must stay above Traefik's idleConnTimeout (30 s) so Traefik closes first (F3)." },
   { name: 'BERTH_SHUTDOWN_GRACE_MS', kind: 'int', default: '25000', help: 'On SIGTERM, how long in-flight requests may take to finish before connections are cut.' },
   { name: 'BERTH_FAULT_DEFERRED_WRITES', kind: 'bool', default: 'false', help: "TEST-ONLY negative control for the rollout harness: busy_timeout 0 and deferred BEGIN that reads before writing, so concurrent writers get SQLITE_BUSY. Never set in production." },
-  { name: 'BERTH_LOG_LEVEL', kind: 'string', default: 'info', help: 'Log level: debug, info, warn, error.' },
+  { name: 'BERTH_LOG_LEVEL', kind: 'enum', values: LOG_LEVELS, default: 'info', help: 'Log level: debug, info, warn, error.' },
 ] as const satisfies readonly SettingSpec[];
 
 export interface ImportLimits {
@@ -52,6 +50,7 @@ export interface Config {
   readonly uploadsDir: string;
   /** SQLite's temporary files (big sorts, GROUP BY) go to the volume: /tmp is a tiny tmpfs. */
   readonly sqliteTmpDir: string;
+  readonly tenantSlug: string;
   readonly tenantName: string;
   readonly controlPlaneUrl: string;
   readonly version: string;
@@ -68,70 +67,49 @@ export interface Config {
   readonly keepAliveTimeoutMs: number;
   readonly shutdownGraceMs: number;
   readonly faultDeferredWrites: boolean;
-  readonly logLevel: string;
-}
-
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
-  }
+  readonly logLevel: LogLevel;
 }
 
 /** Reads and validates every setting at once, listing every problem found. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
-  const raw = (name: (typeof SETTINGS)[number]['name']): string => {
-    const spec = SETTINGS.find((s) => s.name === name)!;
-    return env[name] ?? spec.default;
-  };
-  const int = (name: (typeof SETTINGS)[number]['name'], min = 0): number => {
-    const v = raw(name);
-    const n = Number(v);
-    if (!Number.isSafeInteger(n) || n < min) problems.push(`${name}: expected an integer >= ${min}, got "${v}"`);
-    return n;
-  };
-  const bool = (name: (typeof SETTINGS)[number]['name']): boolean => {
-    const v = raw(name).toLowerCase();
-    if (!['true', 'false', '1', '0'].includes(v)) problems.push(`${name}: expected true or false, got "${v}"`);
-    return v === 'true' || v === '1';
-  };
-  const logLevel = raw('BERTH_LOG_LEVEL');
-  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) problems.push(`BERTH_LOG_LEVEL: "${logLevel}" is not one of debug, info, warn, error`);
-  const faultDeferredWrites = bool('BERTH_FAULT_DEFERRED_WRITES');
-  const busyTimeoutMs = int('BERTH_BUSY_TIMEOUT_MS');
+  const v = readSettings(SETTINGS, env, problems);
+  const faultDeferredWrites = v.BERTH_FAULT_DEFERRED_WRITES;
+  const busyTimeoutMs = v.BERTH_BUSY_TIMEOUT_MS;
   if (!faultDeferredWrites && busyTimeoutMs < 5000) problems.push(`BERTH_BUSY_TIMEOUT_MS: must be >= 5000 (two app copies share the database during a rollout), got ${busyTimeoutMs}`);
-  const keepAliveTimeoutMs = int('BERTH_KEEP_ALIVE_TIMEOUT_MS', 1000);
+  const keepAliveTimeoutMs = v.BERTH_KEEP_ALIVE_TIMEOUT_MS;
   if (keepAliveTimeoutMs <= 30_000) problems.push(`BERTH_KEEP_ALIVE_TIMEOUT_MS: must be above Traefik's idleConnTimeout of 30000, got ${keepAliveTimeoutMs}`);
-  const dataDir = resolve(raw('BERTH_DATA_DIR'));
+  const dataDir = resolve(v.BERTH_DATA_DIR);
   const config: Config = {
-    port: int('PORT'),
-    host: raw('HOST'),
+    port: v.PORT,
+    host: v.HOST,
     dataDir,
     dbPath: join(dataDir, 'tenant.db'),
     uploadsDir: join(dataDir, 'uploads'),
     sqliteTmpDir: join(dataDir, 'tmp'),
-    tenantName: raw('BERTH_TENANT_NAME'),
-    controlPlaneUrl: raw('BERTH_CONTROL_PLANE_URL').replace(/\/$/, ''),
-    version: raw('BERTH_VERSION') || readPackageVersion(),
-    commit: raw('BERTH_COMMIT'),
-    image: raw('BERTH_IMAGE'),
+    tenantSlug: v.BERTH_TENANT_SLUG,
+    tenantName: v.BERTH_TENANT_NAME,
+    controlPlaneUrl: v.BERTH_CONTROL_PLANE_URL.replace(/\/$/, ''),
+    version: v.BERTH_VERSION || readPackageVersion(),
+    commit: v.BERTH_COMMIT,
+    image: v.BERTH_IMAGE,
     busyTimeoutMs,
     limits: {
-      maxFileBytes: int('BERTH_MAX_UPLOAD_BYTES', 1),
-      maxColumns: int('BERTH_MAX_COLUMNS', 1),
-      maxFieldBytes: int('BERTH_MAX_FIELD_BYTES', 1),
-      maxRows: int('BERTH_MAX_ROWS'),
+      maxFileBytes: v.BERTH_MAX_UPLOAD_BYTES,
+      maxColumns: v.BERTH_MAX_COLUMNS,
+      maxFieldBytes: v.BERTH_MAX_FIELD_BYTES,
+      maxRows: v.BERTH_MAX_ROWS,
     },
-    uploadTtlS: int('BERTH_UPLOAD_TTL_S', 60),
-    sqlTimeLimitMs: int('BERTH_SQL_TIME_LIMIT_MS', 10),
-    sqlRowCap: int('BERTH_SQL_ROW_CAP', 1),
-    sqlIdleExitS: int('BERTH_SQL_IDLE_EXIT_S', 1),
-    pageSize: int('BERTH_PAGE_SIZE', 1),
-    maxAppendRows: int('BERTH_MAX_APPEND_ROWS', 1),
+    uploadTtlS: v.BERTH_UPLOAD_TTL_S,
+    sqlTimeLimitMs: v.BERTH_SQL_TIME_LIMIT_MS,
+    sqlRowCap: v.BERTH_SQL_ROW_CAP,
+    sqlIdleExitS: v.BERTH_SQL_IDLE_EXIT_S,
+    pageSize: v.BERTH_PAGE_SIZE,
+    maxAppendRows: v.BERTH_MAX_APPEND_ROWS,
     keepAliveTimeoutMs,
-    shutdownGraceMs: int('BERTH_SHUTDOWN_GRACE_MS', 0),
+    shutdownGraceMs: v.BERTH_SHUTDOWN_GRACE_MS,
     faultDeferredWrites,
-    logLevel,
+    logLevel: v.BERTH_LOG_LEVEL,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -3,6 +3,7 @@
 // accepts connections is ready. Shutdown order lives in lifecycle/shutdown.ts.
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { createLogger } from '@berth/common/logger';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase, openReadConnection } from './db/open-database.js';
 import { buildApp } from './http/app.js';
@@ -11,7 +12,6 @@ import { createImportJobs } from './imports/import-jobs.js';
 import { removeStaleUploads } from './imports/upload-store.js';
 import { createLifecycleState } from './lifecycle/lifecycle-state.js';
 import { shutDown } from './lifecycle/shutdown.js';
-import { createLogger } from './log.js';
 import { createSqlRunner } from './query/sql-runner.js';
 import { createRowCounter } from './tables/catalog.js';
 import type { Db } from './db/open-database.js';
@@ -38,7 +38,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const log = createLogger(config.logLevel);
+  const root = createLogger({ component: 'tenant', level: config.logLevel });
+  const log = config.tenantSlug ? root.child({ tenant: config.tenantSlug }) : root;
   const state = createLifecycleState();
   // SQLite reads SQLITE_TMPDIR when it initialises (at the first connection, here or in the
   // query process, which inherits it): spill files of big sorts must not land in the few-MiB /tmp.

@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/open-database.js';
 import type { ImportJobs } from '../imports/import-jobs.js';
 import type { LifecycleState } from '../lifecycle/lifecycle-state.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '@berth/common/logger';
 import type { SqlRunner } from '../query/sql-runner.js';
 
 export interface AppDeps {

@@ -2,7 +2,7 @@
 // Routes are registered here by hand, in one place, each group a factory taking typed deps.
 // Three scopes: public health endpoints, control-plane-only /__berth/ endpoints, and
 // everything else behind identity (session headers or an API token) and CSRF checks.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import formBody from '@fastify/formbody';
 import type { AppDeps } from './app-deps.js';
 import { registerAuthHooks } from './auth-hooks.js';
@@ -19,10 +19,17 @@ import { registerUploadRoutes } from './routes/upload-routes.js';
 import { registerImportRoutes } from './routes/import-routes.js';
 import { registerTokenRoutes } from './routes/token-routes.js';
 import { BerthError } from '../errors.js';
+import { REQUEST_ID_HEADER, requestIdOf, requestLine } from '@berth/common/logger';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const logger: FastifyBaseLogger = deps.log.pino;
   const app = Fastify({
-    logger: false,
+    // One line per request, written below in the shape of every other line (@berth/common/logger);
+    // the id is the X-Request-Id Traefik copied in from the control plane's ForwardAuth answer.
+    loggerInstance: logger,
+    disableRequestLogging: true,
+    genReqId: (req) => requestIdOf(req.headers),
+    requestIdLogLabel: 'reqId',
     // Above Traefik's idleConnTimeout (30 s), so Traefik always closes idle connections first (F3);
     // headersTimeout must exceed keepAliveTimeout or Node may cut a connection Traefik reuses.
     keepAliveTimeout: deps.config.keepAliveTimeoutMs,
@@ -40,11 +47,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // control plane's own state polls (which would otherwise never let it reach 0).
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-berth-container', deps.containerName);
+    reply.header(REQUEST_ID_HEADER, req.id);
     if (req.url === '/__berth/state') return;
     deps.state.inflight++;
     reply.raw.once('close', () => {
       deps.state.inflight--;
     });
+  });
+
+  // Probes (the control plane's every few seconds, its fast poll while a container starts) at
+  // debug: at info they would be most of every idle tenant's log.
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.url.startsWith('/__')) req.log.debug(requestLine(req, reply), 'request');
+    else req.log.info(requestLine(req, reply), 'request');
   });
 
   app.setErrorHandler((err, req, reply) => sendError(deps, req, reply, err));

@@ -23,7 +23,8 @@ export function wantsHtml(req: FastifyRequest): boolean {
 
 export function sendError(deps: AppDeps, req: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
   const e = fromFastify(err) ?? toBerthError(err);
-  if (e.status >= 500) deps.log.error('request failed', { method: req.method, url: req.url, code: e.code, err: (e.cause as Error) ?? e });
+  // On the request's own logger, so the line carries its request id.
+  if (e.status >= 500) req.log.error({ code: e.code, err: (e.cause as Error) ?? e }, 'request failed');
   if (reply.sent || reply.raw.headersSent) {
     // A streamed response failed midway: the status is gone; cut the connection so the client sees it.
     reply.raw.destroy();

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ImportLimits } from '../config.js';
 import type { Db } from '../db/open-database.js';
 import { BerthError, toBerthError } from '../errors.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '@berth/common/logger';
 import { loadCsvImport, type ImportHandle, type ImportPlan } from './csv-import-api.js';
 import { insertJob, isCancelRequested, readJob, readRunningJobs, recordBeat, recordIndexed, recordOutcome, requestCancel, type JobOutcome } from './job-records.js';
 import { describeJob, interruptedError, type ImportJob, type LiveProgress } from './job-status.js';

@@ -2,7 +2,7 @@
 // accepting, let in-flight requests finish (bounded by the grace), cancel running imports so
 // no partial table is left, stop the SQL query process, close the database, exit 0.
 import type { FastifyInstance } from 'fastify';
-import type { Logger } from '../log.js';
+import type { Logger } from '@berth/common/logger';
 import type { LifecycleState } from './lifecycle-state.js';
 
 export interface ShutdownDeps {

@@ -6,7 +6,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BerthError } from '../errors.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '@berth/common/logger';
 import { checkReadOnlySql } from './sql-guard.js';
 import type { SqlResponse, SqlResult } from './sql-protocol.js';
 

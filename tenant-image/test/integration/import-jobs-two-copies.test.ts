@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { sessionHeaders, startAppProcess, type AppProcess } from '../support/app-process.js';
-import { waitFor } from '../support/wait-for.js';
+import { waitFor } from '@berth/common/wait-for';
 
 interface Job {
   id: string;

@@ -8,7 +8,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/db/open-database.js';
 import { sessionHeaders, startAppProcess } from '../support/app-process.js';
-import { waitFor } from '../support/wait-for.js';
+import { waitFor } from '@berth/common/wait-for';
 
 function tempDir(t: { after: (fn: () => void) => void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'berth-lifecycle-'));

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sessionHeaders, startAppProcess, type AppProcess } from '../support/app-process.js';
 import { runConcurrentWriters, verifyWrites } from '../support/two-writers.js';
-import { waitFor } from '../support/wait-for.js';
+import { waitFor } from '@berth/common/wait-for';
 
 async function importCsv(app: AppProcess, name: string, table: string, csv: string): Promise<string> {
   const h = sessionHeaders(app.url);

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '@berth/common/wait-for';
 
 const PKG = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -30,7 +30,7 @@ export function freePort(): Promise<number> {
 export async function startAppProcess(opts: { dataDir: string; env?: Record<string, string>; waitReady?: boolean }): Promise<AppProcess> {
   const port = await freePort();
   const useDist = process.env.BERTH_TEST_DIST === '1';
-  const args = useDist ? [`${PKG}dist/main.js`] : ['--import', 'tsx', `${PKG}src/main.ts`];
+  const args = useDist ? [`--conditions=berth-compiled`, `${PKG}dist/main.js`] : ['--import', 'tsx', `${PKG}src/main.ts`];
   const proc = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', BERTH_DATA_DIR: opts.dataDir, BERTH_LOG_LEVEL: 'warn', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

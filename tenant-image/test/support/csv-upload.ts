@@ -1,7 +1,7 @@
 // Upload a CSV and wait for an import job through the app (inject), as a user's browser would.
 import assert from 'node:assert/strict';
 import { session, type TestApp } from './test-app.js';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '@berth/common/wait-for';
 
 export async function uploadCsv(ta: TestApp, body: string, name = 'flights.csv'): Promise<string> {
   const up = await ta.app.inject({ method: 'POST', url: `/api/uploads?name=${encodeURIComponent(name)}`, headers: { ...session(), 'content-type': 'text/csv' }, payload: body });

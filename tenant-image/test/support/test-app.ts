@@ -9,7 +9,7 @@ import { buildApp } from '../../src/http/app.js';
 import type { AppDeps } from '../../src/http/app-deps.js';
 import { createImportJobs } from '../../src/imports/import-jobs.js';
 import { createLifecycleState } from '../../src/lifecycle/lifecycle-state.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger } from '@berth/common/logger';
 import { createSqlRunner } from '../../src/query/sql-runner.js';
 import { createRowCounter } from '../../src/tables/catalog.js';
 
@@ -25,7 +25,7 @@ export interface TestApp {
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-tenant-test-'));
   const config = loadConfig({ BERTH_DATA_DIR: dir, BERTH_LOG_LEVEL: 'error', ...env });
-  const log = createLogger(config.logLevel, () => undefined);
+  const log = createLogger({ component: 'tenant', level: config.logLevel, destination: { write: () => undefined } });
   const db = openDatabase(config.dbPath, { busyTimeoutMs: config.busyTimeoutMs, faultDeferredWrites: config.faultDeferredWrites });
   const readDb = openReadConnection(config.dbPath, config.busyTimeoutMs);
   const sqlRunner = createSqlRunner({ dbPath: config.dbPath, busyTimeoutMs: config.busyTimeoutMs, timeLimitMs: config.sqlTimeLimitMs, rowCap: config.sqlRowCap, idleExitMs: 5000, log });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { HTML, session, startTestApp, type TestApp } from '../support/test-app.js';
-import { waitFor } from '../support/wait-for.js';
+import { waitFor } from '@berth/common/wait-for';
 
 const filesIn = (dir: string) => (existsSync(dir) ? readdirSync(dir) : []);
 
