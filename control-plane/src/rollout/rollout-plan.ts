@@ -1,7 +1,7 @@
 // Rollout-level decisions as one pure function of the persisted rows: which tenants start
 // next (canary first, bounded parallelism), and what the rollout's state is. The runner calls
 // it after every tenant finishes and acts on the answer; a restart calls it the same way.
-import { FINISHED_TENANT_STATES, HOLDS_LOCK, type RolloutState, type TenantState } from './rollout-types.js';
+import { FINISHED_TENANT_STATES, HOLDS_LOCK, type RolloutState, type RolloutTenantState } from './rollout-types.js';
 
 export interface PlanRollout {
   readonly state: RolloutState;
@@ -14,7 +14,7 @@ export interface PlanTenant {
   readonly slug: string;
   readonly position: number;
   readonly canary: boolean;
-  readonly state: TenantState;
+  readonly state: RolloutTenantState;
   readonly reason: string | null;
 }
 

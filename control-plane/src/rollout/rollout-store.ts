@@ -8,7 +8,7 @@ import { BerthError } from '../errors.js';
 import { listRunningTenants, setDesiredImage } from '../tenants/tenant-store.js';
 import {
   ACTIVE_ROLLOUT_STATES, type EventPhase, type Rollout, type RolloutEvent, type RolloutState, type RolloutTenant, type Step,
-  type TenantState, type UnsafeMode,
+  type RolloutTenantState, type UnsafeMode,
 } from './rollout-types.js';
 
 /** Unix ms with sub-millisecond precision, monotonic within the process. */
@@ -87,7 +87,7 @@ export function activeRollouts(db: Db): Rollout[] {
 }
 
 interface TenantProgressRow {
-  rollout_id: number; tenant_id: number; slug: string; position: number; canary: number; state: TenantState; step: Step | null;
+  rollout_id: number; tenant_id: number; slug: string; position: number; canary: number; state: RolloutTenantState; step: Step | null;
   from_image: string | null; from_generation: number | null; to_generation: number | null; old_container_id: string | null;
   old_url: string | null; new_container_id: string | null; new_url: string | null; reason: string | null; started_at: number | null;
   finished_at: number | null;

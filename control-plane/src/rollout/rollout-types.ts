@@ -36,7 +36,7 @@ export type RollbackStep = 'rollback-route' | 'rollback-drain-new' | 'rollback-r
 export type Step = ForwardStep | RollbackStep;
 
 /** A tenant's place in a rollout. */
-export type TenantState =
+export type RolloutTenantState =
   /** Not started yet. */
   | 'pending'
   /** Moving forward through the steps; holds the tenant's lock. */
@@ -52,8 +52,8 @@ export type TenantState =
   /** Never started: already on the image, not running, or the rollout stopped first. */
   | 'skipped';
 
-export const HOLDS_LOCK: readonly TenantState[] = ['rolling', 'rolling-back'];
-export const FINISHED_TENANT_STATES: readonly TenantState[] = ['done', 'rolled-back', 'failed', 'skipped'];
+export const HOLDS_LOCK: readonly RolloutTenantState[] = ['rolling', 'rolling-back'];
+export const FINISHED_TENANT_STATES: readonly RolloutTenantState[] = ['done', 'rolled-back', 'failed', 'skipped'];
 
 export interface RolloutTenant {
   readonly rolloutId: number;
@@ -61,7 +61,7 @@ export interface RolloutTenant {
   readonly slug: string;
   readonly position: number;
   readonly canary: boolean;
-  readonly state: TenantState;
+  readonly state: RolloutTenantState;
   readonly step: Step | null;
   readonly fromImage: string | null;
   readonly fromGeneration: number | null;

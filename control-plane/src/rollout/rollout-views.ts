@@ -3,7 +3,7 @@
 import type { Db } from '../db/open-database.js';
 import { imageVersionOf } from '../tenants/tenant.js';
 import { eventsAfter, listRolloutTenants } from './rollout-store.js';
-import type { Rollout, RolloutEvent, RolloutTenant, TenantState } from './rollout-types.js';
+import type { Rollout, RolloutEvent, RolloutTenant, RolloutTenantState } from './rollout-types.js';
 
 export interface RolloutCounts {
   readonly total: number;
@@ -31,7 +31,7 @@ export interface RolloutSummary extends Omit<Rollout, 'selection'> {
 export interface RolloutTenantView {
   readonly slug: string;
   readonly canary: boolean;
-  readonly state: TenantState;
+  readonly state: RolloutTenantState;
   readonly step: string | null;
   readonly reason: string | null;
   readonly fromImage: string | null;
@@ -45,7 +45,7 @@ export interface RolloutTenantView {
 }
 
 export function countTenants(tenants: readonly Pick<RolloutTenant, 'state'>[]): RolloutCounts {
-  const n = (...states: TenantState[]) => tenants.filter((t) => states.includes(t.state)).length;
+  const n = (...states: RolloutTenantState[]) => tenants.filter((t) => states.includes(t.state)).length;
   return {
     total: tenants.length, pending: n('pending'), rolling: n('rolling', 'rolling-back'), done: n('done'), rolledBack: n('rolled-back'),
     failed: n('failed'), skipped: n('skipped'),

@@ -2,7 +2,7 @@
 // leads to, and where a tenant resumes after the control plane restarts. The runner
 // (tenant-rollout.ts) does the I/O; every decision it takes comes from here.
 import { backoffMs, type Backoff } from '../wait/backoff.js';
-import type { ForwardStep, RollbackStep, Step, TenantState, UnsafeMode } from './rollout-types.js';
+import type { ForwardStep, RollbackStep, Step, RolloutTenantState, UnsafeMode } from './rollout-types.js';
 
 const SAFE: readonly ForwardStep[] = [
   'lock', 'snapshot', 'start-new', 'wait-ready', 'route-both', 'probe-edge', 'route-new', 'drain-old', 'stop-old', 'commit', 'verify',
@@ -40,10 +40,10 @@ export function isPastNoReturn(step: ForwardStep, unsafe: UnsafeMode | null): bo
 }
 
 export type Decision =
-  | { readonly kind: 'step'; readonly step: Step; readonly state: TenantState; readonly reason?: string }
+  | { readonly kind: 'step'; readonly step: Step; readonly state: RolloutTenantState; readonly reason?: string }
   | {
       readonly kind: 'finish';
-      readonly state: TenantState;
+      readonly state: RolloutTenantState;
       readonly reason?: string;
       /** Make the new image the tenant's desired state before releasing the lock (roll forward). */
       readonly commitDesired: boolean;
@@ -97,7 +97,7 @@ export interface ObservedTenant {
 }
 
 export interface PersistedTenant {
-  readonly state: TenantState;
+  readonly state: RolloutTenantState;
   readonly step: Step | null;
 }
 

@@ -11,6 +11,6 @@ export const LABEL = {
 } as const;
 
 /** What a managed object is for. Unknown roles found in Docker are left alone. */
-export type Role = 'tenant' | 'data' | 'network';
+export type ManagedRole = 'tenant' | 'data' | 'network';
 
 export type Labels = Readonly<Record<string, string>>;

@@ -2,9 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planRollout, type PlanTenant } from '../../../src/rollout/rollout-plan.js';
-import type { RolloutState, TenantState } from '../../../src/rollout/rollout-types.js';
+import type { RolloutState, RolloutTenantState } from '../../../src/rollout/rollout-types.js';
 
-const tenants = (states: TenantState[], canary = 0): PlanTenant[] =>
+const tenants = (states: RolloutTenantState[], canary = 0): PlanTenant[] =>
   states.map((state, i) => ({ tenantId: i + 1, slug: `t${i + 1}`, position: i, canary: i < canary, state, reason: state === 'rolled-back' ? 'broken' : null }));
 const rollout = (state: RolloutState = 'pending', parallel = 2, cancelRequested = false) => ({ state, parallel, cancelRequested });
 

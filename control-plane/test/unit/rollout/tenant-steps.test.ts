@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import {
   decideAfterFailure, decideAfterSuccess, decideResume, forwardSteps, isPastNoReturn, MAX_FORWARD_ATTEMPTS, MAX_ROLLBACK_ATTEMPTS, rollbackEntry,
 } from '../../../src/rollout/tenant-steps.js';
-import type { ForwardStep, Step, TenantState, UnsafeMode } from '../../../src/rollout/rollout-types.js';
+import type { ForwardStep, Step, RolloutTenantState, UnsafeMode } from '../../../src/rollout/rollout-types.js';
 
 test('safe order: traffic moves before the old container is drained and stopped', () => {
   const order = forwardSteps(null);
@@ -80,7 +80,7 @@ test('a rollback step is retried, then the tenant is left failed to the reconcil
 });
 
 test('resume decisions from persisted state and observed containers', () => {
-  type Row = [TenantState, Step | null, boolean, boolean, string];
+  type Row = [RolloutTenantState, Step | null, boolean, boolean, string];
   const cases: Row[] = [
     // state, step, old running, new running → decision
     ['pending', null, true, false, 'none'],
