@@ -7,6 +7,7 @@
 // breaks under a probe fails that one probe, and a ready container is only reported not ready
 // after several failures in a row. The app's keep-alive (65 s) outlives the probe interval.
 import http from 'node:http';
+import { BoundedReadError, boundedRequest } from '../http-client/bounded-request.js';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 2, maxFreeSockets: 1, scheduling: 'lifo' });
 
@@ -24,28 +25,20 @@ export async function probeHttp(ip: string, port: number, path: string, timeoutM
   return { ok, detail };
 }
 
-function attempt(ip: string, port: number, path: string, timeoutMs: number, signal?: AbortSignal): Promise<ProbeResult & { staleSocket?: boolean }> {
-  return new Promise((resolve) => {
-    let done = false;
-    // `destroy` only when the exchange did not complete (timeout, error): a finished response
-    // hands its socket back to the pool for the next probe.
-    const finish = (r: ProbeResult & { staleSocket?: boolean }, destroy: boolean) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      if (destroy) req.destroy();
-      resolve(r);
-    };
-    const req = http.get({ host: ip, port, path, agent, signal }, (res) => {
-      const status = res.statusCode ?? 0;
-      res.on('end', () => finish({ ok: status === 200, detail: `HTTP ${status}` }, false));
-      res.on('error', (err: NodeJS.ErrnoException) => finish({ ok: false, detail: err.code ?? err.message }, true));
-      res.resume();
-    });
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      const stale = req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
-      finish({ ok: false, detail: err.code ?? err.message, ...(stale ? { staleSocket: true } : {}) }, true);
-    });
-    const timer = setTimeout(() => finish({ ok: false, detail: 'timeout' }, true), timeoutMs);
-  });
+/** A heartbeat answer is a few bytes of JSON; a longer one is read no further. */
+export const PROBE_ANSWER_MAX_BYTES = 16 * 1024;
+
+async function attempt(ip: string, port: number, path: string, timeoutMs: number, signal?: AbortSignal): Promise<ProbeResult & { staleSocket?: boolean }> {
+  try {
+    // A complete answer hands its socket back to the pool for the next probe; a failed read
+    // (deadline, too large, socket error) destroys it.
+    const res = await boundedRequest({ host: ip, port, path, agent, signal, maxBytes: PROBE_ANSWER_MAX_BYTES, deadlineMs: timeoutMs });
+    return { ok: res.status === 200, detail: `HTTP ${res.status}` };
+  } catch (err) {
+    if (!(err instanceof BoundedReadError)) return { ok: false, detail: signal?.aborted ? 'aborted' : (err as Error).message };
+    if (err.kind === 'deadline') return { ok: false, detail: 'timeout' };
+    if (err.kind === 'too-large') return { ok: false, detail: err.message };
+    const stale = err.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
+    return { ok: false, detail: err.message, ...(stale ? { staleSocket: true } : {}) };
+  }
 }

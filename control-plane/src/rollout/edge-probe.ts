@@ -4,6 +4,7 @@
 import https from 'node:https';
 import type { Config } from '../config.js';
 import { BerthError } from '../errors.js';
+import { boundedRequest } from '../http-client/bounded-request.js';
 import { hostFor } from '../tenants/route.js';
 
 export interface EdgeProbeResult {
@@ -52,23 +53,19 @@ export function createEdgeProber(config: Pick<Config, 'domain' | 'publicHttpsPor
   };
 }
 
-function getOnce(agent: https.Agent, address: string, port: number, host: string, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number; container: string | null }> {
-  return new Promise((resolve, reject) => {
-    const req = https.get(
-      { host: address, port, path: '/__lbheartbeat__', servername: host, headers: { host }, agent, signal, timeout: timeoutMs },
-      (res) => {
-        res.resume();
-        res.on('end', () => {
-          const c = res.headers['x-berth-container'];
-          resolve({ status: res.statusCode ?? 0, container: typeof c === 'string' && c.length >= 12 ? c : null });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      if (signal?.aborted) return reject(signal.reason);
-      reject(new BerthError('ROLLOUT_FAILED', `probe through Traefik failed: ${err.code ?? err.message}`));
+/** The tenant's /__lbheartbeat__ answer is a few bytes; nothing longer is read. */
+export const EDGE_ANSWER_MAX_BYTES = 16 * 1024;
+
+async function getOnce(agent: https.Agent, address: string, port: number, host: string, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number; container: string | null }> {
+  try {
+    const res = await boundedRequest({
+      protocol: 'https', host: address, port, path: '/__lbheartbeat__', servername: host, headers: { host }, agent, signal,
+      maxBytes: EDGE_ANSWER_MAX_BYTES, deadlineMs: timeoutMs,
     });
-  });
+    const c = res.headers['x-berth-container'];
+    return { status: res.status, container: typeof c === 'string' && c.length >= 12 ? c : null };
+  } catch (err) {
+    if (signal?.aborted) throw signal.reason;
+    throw new BerthError('ROLLOUT_FAILED', `probe through Traefik failed: ${(err as Error).message}`, undefined, { cause: err });
+  }
 }

@@ -2,8 +2,9 @@
 // address on the tenant network (never through Traefik: these requests carry no
 // X-Forwarded-For, which is how the tenant app tells them from user traffic). The control
 // plane holds no tenant secret, so it asks the running app to act on its own database.
-import http from 'node:http';
+// Every answer is read within TENANT_ANSWER_MAX_BYTES and the call's total deadline.
 import { BerthError } from '../errors.js';
+import { boundedRequest } from '../http-client/bounded-request.js';
 import { APP_PORT } from '../tenants/container-spec.js';
 
 export interface TenantAppState {
@@ -43,36 +44,26 @@ export function createTenantAppClient(port = APP_PORT): TenantAppClient {
   };
 }
 
-function callJson(ip: string, port: number, method: string, path: string, body: unknown, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
+/** The app's control answers are a few hundred bytes of JSON; anything near this is not one. */
+export const TENANT_ANSWER_MAX_BYTES = 64 * 1024;
+
+async function callJson(ip: string, port: number, method: string, path: string, body: unknown, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: ip, port, path, method, agent: false, signal, timeout: timeoutMs,
-        headers: { connection: 'close', ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          if ((res.statusCode ?? 0) >= 300) {
-            return reject(new BerthError('ROLLOUT_FAILED', `tenant app ${method} ${path} answered HTTP ${res.statusCode}: ${text.slice(0, 300)}`));
-          }
-          try {
-            resolve(text ? JSON.parse(text) : {});
-          } catch {
-            reject(new BerthError('ROLLOUT_FAILED', `tenant app ${method} ${path} answered non-JSON: ${text.slice(0, 120)}`));
-          }
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      if (signal?.aborted) return reject(signal.reason);
-      reject(new BerthError('ROLLOUT_FAILED', `tenant app ${method} ${path} at ${ip}: ${err.code ?? err.message}`));
+  let res;
+  try {
+    res = await boundedRequest({
+      host: ip, port, path, method, agent: false, signal, body: payload, maxBytes: TENANT_ANSWER_MAX_BYTES, deadlineMs: timeoutMs,
+      headers: { connection: 'close', ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
     });
-    req.end(payload);
-  });
+  } catch (err) {
+    if (signal?.aborted) throw signal.reason;
+    throw new BerthError('ROLLOUT_FAILED', `tenant app ${method} ${path} at ${ip}: ${(err as Error).message}`, undefined, { cause: err });
+  }
+  const text = res.body.toString('utf8');
+  if (res.status >= 300) throw new BerthError('ROLLOUT_FAILED', `tenant app ${method} ${path} answered HTTP ${res.status}: ${text.slice(0, 300)}`);
+  try {
+    return text ? JSON.parse(text) : {};
+  } catch {
+    throw new BerthError('ROLLOUT_FAILED', `tenant app ${method} ${path} answered non-JSON: ${text.slice(0, 120)}`);
+  }
 }
