@@ -1,48 +1,48 @@
 // The only reader of process.env in the control plane. Every setting is declared once as
-// (name, default, help); the table is rendered into the README and checked by a test.
+// (name, kind, default, help) and parsed by its kind (@berth/common/settings); the table is
+// rendered into the README and checked by a test.
 import { resolve } from 'node:path';
+import { LOG_LEVELS, type LogLevel } from '@berth/common/logger';
+import { ConfigError, readSettings, type SettingSpec } from '@berth/common/settings';
 
-type Kind = 'string' | 'int' | 'number' | 'bool';
-export interface SettingSpec {
-  readonly name: string;
-  readonly kind: Kind;
-  readonly default: string;
-  readonly help: string;
-}
+export { ConfigError };
 
 export const SETTINGS = [
   { name: 'BERTH_DOMAIN', kind: 'string', default: 'berth.localhost', help: 'Base domain; tenants live at <slug>.<domain>, the control plane at the domain itself.' },
-  { name: 'BERTH_PUBLIC_HTTPS_PORT', kind: 'int', default: '443', help: "Port of Traefik's websecure entrypoint, used to build public URLs." },
+  { name: 'BERTH_PUBLIC_HTTPS_PORT', kind: 'int', min: 1, default: '443', help: "Port of Traefik's websecure entrypoint, used to build public URLs." },
   { name: 'BERTH_HTTP_HOST', kind: 'string', default: '127.0.0.1', help: 'Address the control plane binds; keep it on loopback so tenants cannot reach it.' },
   { name: 'BERTH_HTTP_PORT', kind: 'int', default: '8088', help: 'Port the control plane listens on (Traefik forwards the control-plane host and ForwardAuth here).' },
-  { name: 'BERTH_STATE_DIR', kind: 'string', default: '/var/lib/berth', help: "Directory for the control plane's SQLite database and other state." },
-  { name: 'BERTH_ROUTES_DIR', kind: 'string', default: '', help: "Traefik's watched dynamic-configuration directory (default <state>/routes)." },
-  { name: 'BERTH_TRAEFIK_API_URL', kind: 'string', default: 'http://127.0.0.1:8099', help: "Traefik's internal API entrypoint, used to confirm applied routes." },
-  { name: 'BERTH_DOCKER_SOCKET', kind: 'string', default: '/var/run/docker.sock', help: 'Docker Engine API socket.' },
+  { name: 'BERTH_STATE_DIR', kind: 'path', default: '/var/lib/berth', help: "Directory for the control plane's SQLite database and other state." },
+  { name: 'BERTH_ROUTES_DIR', kind: 'path', default: '', help: "Traefik's watched dynamic-configuration directory (default <state>/routes)." },
+  { name: 'BERTH_TRAEFIK_API_URL', kind: 'url', default: 'http://127.0.0.1:8099', help: "Traefik's internal API entrypoint, used to confirm applied routes." },
+  { name: 'BERTH_DOCKER_SOCKET', kind: 'path', default: '/var/run/docker.sock', help: 'Docker Engine API socket.' },
   { name: 'BERTH_INSTANCE', kind: 'string', default: 'default', help: 'Name of this berth installation; written into every ownership label so two installations never touch each other.' },
   { name: 'BERTH_NETWORK', kind: 'string', default: 'berth-tenants', help: 'Docker bridge network for tenant containers (inter-container traffic disabled).' },
   { name: 'BERTH_TENANT_IMAGE', kind: 'string', default: 'berth/tenant:current', help: 'Image new tenants are created with.' },
-  { name: 'BERTH_TENANT_MEMORY_MIB', kind: 'int', default: '128', help: 'Memory limit per tenant container.' },
+  { name: 'BERTH_TENANT_MEMORY_MIB', kind: 'int', min: 16, default: '128', help: 'Memory limit per tenant container.' },
   { name: 'BERTH_TENANT_CPUS', kind: 'number', default: '2', help: 'CPU limit per tenant container (cores). Two lets an import worker and the request thread run at once, so pages and health checks stay fast during a big import.' },
-  { name: 'BERTH_TENANT_PIDS', kind: 'int', default: '64', help: 'Process/thread limit per tenant container.' },
-  { name: 'BERTH_TENANT_EGRESS', kind: 'string', default: 'none', help: 'What tenant containers may connect to: none (nothing; the tenant app needs no outbound connection) or public (public IPv4 addresses only). Either way the host (every port, through any of its addresses), private and shared ranges (10/8, 172.16/12, 192.168/16, 100.64/10), link-local (169.254/16, cloud metadata included) and every IPv6 destination are refused; replies to the control plane and Traefik pass. Rules live in iptables chains BERTH-EGRESS-<instance> and BERTH-HOST-<instance>; see SECURITY.md.' },
-  { name: 'BERTH_RECONCILE_INTERVAL_MS', kind: 'int', default: '30000', help: 'Period of the full reconcile resync (events and writes wake it sooner).' },
-  { name: 'BERTH_PROBE_INTERVAL_MS', kind: 'int', default: '5000', help: "Period of the HTTP liveness probe of every running tenant container (a crash is seen at once through Docker's event stream; this catches hangs)." },
-  { name: 'BERTH_READY_TIMEOUT_MS', kind: 'int', default: '30000', help: 'How long a new container may take to pass its readiness probe.' },
-  { name: 'BERTH_STOP_GRACE_S', kind: 'int', default: '30', help: 'Grace period given to a container to finish in-flight requests when stopped.' },
+  { name: 'BERTH_TENANT_PIDS', kind: 'int', min: 8, default: '64', help: 'Process/thread limit per tenant container.' },
+  { name: 'BERTH_TENANT_EGRESS', kind: 'enum', values: ['none', 'public'], default: 'none', help: 'What tenant containers may connect to: none (nothing; the tenant app needs no outbound connection) or public (public IPv4 addresses only). Either way the host (every port, through any of its addresses), private and shared ranges (10/8, 172.16/12, 192.168/16, 100.64/10), link-local (169.254/16, cloud metadata included) and every IPv6 destination are refused; replies to the control plane and Traefik pass. Rules live in iptables chains BERTH-EGRESS-<instance> and BERTH-HOST-<instance>; see SECURITY.md.' },
+  { name: 'BERTH_RECONCILE_INTERVAL_MS', kind: 'int', min: 100, default: '30000', help: 'Period of the full reconcile resync (events and writes wake it sooner).' },
+  { name: 'BERTH_PROBE_INTERVAL_MS', kind: 'int', min: 100, default: '5000', help: "Period of the HTTP liveness probe of every running tenant container (a crash is seen at once through Docker's event stream; this catches hangs)." },
+  { name: 'BERTH_READY_TIMEOUT_MS', kind: 'int', min: 100, default: '30000', help: 'How long a new container may take to pass its readiness probe.' },
+  { name: 'BERTH_STOP_GRACE_S', kind: 'int', min: 1, default: '30', help: 'Grace period given to a container to finish in-flight requests when stopped.' },
   { name: 'BERTH_VOLUME_RETENTION_HOURS', kind: 'int', default: '168', help: "How long a deleted tenant's volume is kept before it is removed." },
-  { name: 'BERTH_ROLLOUT_PARALLEL', kind: 'int', default: '2', help: 'Default number of tenants rolled at once.' },
-  { name: 'BERTH_SNAPSHOTS_KEPT', kind: 'int', default: '3', help: 'Database snapshots (VACUUM INTO) kept per tenant volume before a rollout.' },
+  { name: 'BERTH_ROLLOUT_PARALLEL', kind: 'int', min: 1, default: '2', help: 'Default number of tenants rolled at once.' },
+  { name: 'BERTH_SNAPSHOTS_KEPT', kind: 'int', min: 1, default: '3', help: 'Database snapshots (VACUUM INTO) kept per tenant volume before a rollout.' },
   { name: 'BERTH_SECURE_COOKIES', kind: 'bool', default: 'true', help: 'Mark cookies Secure (they are served over HTTPS by Traefik).' },
-  { name: 'BERTH_LOG_LEVEL', kind: 'string', default: 'info', help: 'Log level: debug, info, warn, error.' },
+  { name: 'BERTH_LOG_LEVEL', kind: 'enum', values: LOG_LEVELS, default: 'info', help: 'Log level: debug, info, warn, error.' },
+  { name: 'BERTH_LOG_FILE', kind: 'path', default: '', help: 'File the control plane writes its log to, rotated in-process at BERTH_LOG_MAX_MIB (default: standard output). ./berth up sets <log dir>/control-plane.log.' },
+  { name: 'BERTH_LOG_MAX_MIB', kind: 'int', min: 1, default: '20', help: 'Size at which BERTH_LOG_FILE is rotated to <file>.1 (older files shift to .2, .3, ...).' },
+  { name: 'BERTH_LOG_FILES_KEPT', kind: 'int', default: '5', help: 'Rotated log files kept beside BERTH_LOG_FILE; the oldest beyond this are deleted.' },
   { name: 'BERTH_EXTRA_LABELS', kind: 'string', default: '', help: 'Extra labels (k=v, comma-separated) put on every container, volume and network berth creates; tests use it for exact cleanup.' },
-  { name: 'BERTH_MEMORY_SAMPLE_INTERVAL_MS', kind: 'int', default: '300000', help: "Period of sampling every tenant container's memory for pages (one stats call per container, spread over the period)." },
+  { name: 'BERTH_MEMORY_SAMPLE_INTERVAL_MS', kind: 'int', min: 1000, default: '300000', help: "Period of sampling every tenant container's memory for pages (one stats call per container, spread over the period)." },
   { name: 'BERTH_TENANT_NODE_OPTIONS', kind: 'string', default: '', help: 'NODE_OPTIONS given to tenant containers (e.g. heap limits that lower idle memory); part of the spec hash.' },
   { name: 'BERTH_ROLLOUT_SETTLE_MS', kind: 'int', default: '300', help: "Pause after Traefik's API confirms an old container left a route, before it is drained (lets requests Traefik already picked finish arriving)." },
-  { name: 'BERTH_ROLLOUT_STEP_TIMEOUT_MS', kind: 'int', default: '15000', help: 'Deadline of each polled rollout step that waits on Traefik (route applied, probe through Traefik).' },
-  { name: 'BERTH_SIGNUP_LIMIT_PER_ADDRESS', kind: 'int', default: '10', help: 'Sign-ups allowed per client address (as Traefik reports it in X-Forwarded-For) within BERTH_SIGNUP_LIMIT_WINDOW_MINUTES; more answer 429 with Retry-After. Every sign-up that passes validation counts, whether it creates an account or finds the email taken. Benchmarks that sign up many users from loopback raise it explicitly.' },
-  { name: 'BERTH_SIGNUP_LIMIT_WINDOW_MINUTES', kind: 'int', default: '60', help: 'Sliding window of the per-address sign-up limit.' },
-  { name: 'BERTH_EXPIRY_SWEEP_INTERVAL_MS', kind: 'int', default: '600000', help: 'Period of deleting expired sessions, tenant sessions (berth_t), SSO codes and rate-limit rows. Lookups already ignore expired rows; the sweep keeps the tables from growing.' },
+  { name: 'BERTH_ROLLOUT_STEP_TIMEOUT_MS', kind: 'int', min: 100, default: '15000', help: 'Deadline of each polled rollout step that waits on Traefik (route applied, probe through Traefik).' },
+  { name: 'BERTH_SIGNUP_LIMIT_PER_ADDRESS', kind: 'int', min: 1, default: '10', help: 'Sign-ups allowed per client address (as Traefik reports it in X-Forwarded-For) within BERTH_SIGNUP_LIMIT_WINDOW_MINUTES; more answer 429 with Retry-After. Every sign-up that passes validation counts, whether it creates an account or finds the email taken. Benchmarks that sign up many users from loopback raise it explicitly.' },
+  { name: 'BERTH_SIGNUP_LIMIT_WINDOW_MINUTES', kind: 'int', min: 1, default: '60', help: 'Sliding window of the per-address sign-up limit.' },
+  { name: 'BERTH_EXPIRY_SWEEP_INTERVAL_MS', kind: 'int', min: 100, default: '600000', help: 'Period of deleting expired sessions, tenant sessions (berth_t), SSO codes and rate-limit rows. Lookups already ignore expired rows; the sweep keeps the tables from growing.' },
   { name: 'BERTH_ALLOW_UNSAFE_ROLLOUTS', kind: 'bool', default: 'false', help: 'TEST-ONLY: allow the rollout negative controls (unsafe: stop-before-unroute, no-drain) that the proof harness uses to show it detects failures. Never set in production.' },
 ] as const satisfies readonly SettingSpec[];
 
@@ -70,7 +70,11 @@ export interface Config {
   readonly rolloutParallel: number;
   readonly snapshotsKept: number;
   readonly secureCookies: boolean;
-  readonly logLevel: string;
+  readonly logLevel: LogLevel;
+  /** '' = standard output. */
+  readonly logFile: string;
+  readonly logMaxBytes: number;
+  readonly logFilesKept: number;
   readonly extraLabels: Readonly<Record<string, string>>;
   readonly tenantNodeOptions: string;
   readonly memorySampleIntervalMs: number;
@@ -84,84 +88,57 @@ export interface Config {
   readonly publicUrl: string;
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
-  }
-}
-
 /** Reads and validates every setting at once, listing every problem found. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
-  const raw = (name: string): string => {
-    const spec = SETTINGS.find((s) => s.name === name)!;
-    return env[name] ?? spec.default;
-  };
-  const int = (name: string, min = 0): number => {
-    const v = raw(name);
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) problems.push(`${name}: expected an integer >= ${min}, got "${v}"`);
-    return n;
-  };
-  const num = (name: string): number => {
-    const v = raw(name);
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) problems.push(`${name}: expected a positive number, got "${v}"`);
-    return n;
-  };
-  const bool = (name: string): boolean => {
-    const v = raw(name).toLowerCase();
-    if (!['true', 'false', '1', '0'].includes(v)) problems.push(`${name}: expected true or false, got "${v}"`);
-    return v === 'true' || v === '1';
-  };
-  const domain = raw('BERTH_DOMAIN').toLowerCase();
+  const v = readSettings(SETTINGS, env, problems);
+  const domain = v.BERTH_DOMAIN.toLowerCase();
   if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(domain)) {
     problems.push(`BERTH_DOMAIN: "${domain}" is not a domain name with at least two labels`);
   }
-  const instance = raw('BERTH_INSTANCE');
+  const instance = v.BERTH_INSTANCE;
   if (!/^[a-z0-9][a-z0-9_.-]{0,62}$/.test(instance)) problems.push(`BERTH_INSTANCE: "${instance}" must match [a-z0-9][a-z0-9_.-]*`);
-  const stateDir = resolve(raw('BERTH_STATE_DIR'));
-  const publicHttpsPort = int('BERTH_PUBLIC_HTTPS_PORT', 1);
-  const logLevel = raw('BERTH_LOG_LEVEL');
-  const tenantEgress = raw('BERTH_TENANT_EGRESS');
-  if (tenantEgress !== 'none' && tenantEgress !== 'public') problems.push(`BERTH_TENANT_EGRESS: "${tenantEgress}" is not one of none, public`);
   // Removed: an admin by claimed address is an admin nobody granted. Refuse rather than ignore it.
   if (env.BERTH_ADMIN_EMAILS !== undefined) problems.push('BERTH_ADMIN_EMAILS: no longer read; the operator grants admins with ./berth admin add EMAIL');
-  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) problems.push(`BERTH_LOG_LEVEL: "${logLevel}" is not one of debug, info, warn, error`);
+  const stateDir = resolve(v.BERTH_STATE_DIR);
+  const publicHttpsPort = v.BERTH_PUBLIC_HTTPS_PORT;
   const config: Config = {
     domain,
     publicHttpsPort,
-    httpHost: raw('BERTH_HTTP_HOST'),
-    httpPort: int('BERTH_HTTP_PORT'),
+    httpHost: v.BERTH_HTTP_HOST,
+    httpPort: v.BERTH_HTTP_PORT,
     stateDir,
-    routesDir: raw('BERTH_ROUTES_DIR') ? resolve(raw('BERTH_ROUTES_DIR')) : resolve(stateDir, 'routes'),
-    traefikApiUrl: raw('BERTH_TRAEFIK_API_URL').replace(/\/$/, ''),
-    dockerSocket: raw('BERTH_DOCKER_SOCKET'),
+    routesDir: v.BERTH_ROUTES_DIR ? resolve(v.BERTH_ROUTES_DIR) : resolve(stateDir, 'routes'),
+    traefikApiUrl: v.BERTH_TRAEFIK_API_URL.replace(/\/$/, ''),
+    dockerSocket: v.BERTH_DOCKER_SOCKET,
     instance,
-    network: raw('BERTH_NETWORK'),
-    tenantImage: raw('BERTH_TENANT_IMAGE'),
-    tenantMemoryMib: int('BERTH_TENANT_MEMORY_MIB', 16),
-    tenantCpus: num('BERTH_TENANT_CPUS'),
-    tenantPids: int('BERTH_TENANT_PIDS', 8),
-    tenantEgress: tenantEgress as Config['tenantEgress'],
-    reconcileIntervalMs: int('BERTH_RECONCILE_INTERVAL_MS', 100),
-    probeIntervalMs: int('BERTH_PROBE_INTERVAL_MS', 100),
-    readyTimeoutMs: int('BERTH_READY_TIMEOUT_MS', 100),
-    stopGraceS: int('BERTH_STOP_GRACE_S', 1),
-    volumeRetentionHours: int('BERTH_VOLUME_RETENTION_HOURS', 0),
-    rolloutParallel: int('BERTH_ROLLOUT_PARALLEL', 1),
-    snapshotsKept: int('BERTH_SNAPSHOTS_KEPT', 1),
-    secureCookies: bool('BERTH_SECURE_COOKIES'),
-    logLevel,
-    extraLabels: parseLabels(raw('BERTH_EXTRA_LABELS'), problems),
-    tenantNodeOptions: raw('BERTH_TENANT_NODE_OPTIONS'),
-    memorySampleIntervalMs: int('BERTH_MEMORY_SAMPLE_INTERVAL_MS', 1000),
-    rolloutSettleMs: int('BERTH_ROLLOUT_SETTLE_MS'),
-    rolloutStepTimeoutMs: int('BERTH_ROLLOUT_STEP_TIMEOUT_MS', 100),
-    allowUnsafeRollouts: bool('BERTH_ALLOW_UNSAFE_ROLLOUTS'),
-    signupLimitPerAddress: int('BERTH_SIGNUP_LIMIT_PER_ADDRESS', 1),
-    signupLimitWindowMinutes: int('BERTH_SIGNUP_LIMIT_WINDOW_MINUTES', 1),
-    expirySweepIntervalMs: int('BERTH_EXPIRY_SWEEP_INTERVAL_MS', 100),
+    network: v.BERTH_NETWORK,
+    tenantImage: v.BERTH_TENANT_IMAGE,
+    tenantMemoryMib: v.BERTH_TENANT_MEMORY_MIB,
+    tenantCpus: v.BERTH_TENANT_CPUS,
+    tenantPids: v.BERTH_TENANT_PIDS,
+    tenantEgress: v.BERTH_TENANT_EGRESS,
+    reconcileIntervalMs: v.BERTH_RECONCILE_INTERVAL_MS,
+    probeIntervalMs: v.BERTH_PROBE_INTERVAL_MS,
+    readyTimeoutMs: v.BERTH_READY_TIMEOUT_MS,
+    stopGraceS: v.BERTH_STOP_GRACE_S,
+    volumeRetentionHours: v.BERTH_VOLUME_RETENTION_HOURS,
+    rolloutParallel: v.BERTH_ROLLOUT_PARALLEL,
+    snapshotsKept: v.BERTH_SNAPSHOTS_KEPT,
+    secureCookies: v.BERTH_SECURE_COOKIES,
+    logLevel: v.BERTH_LOG_LEVEL,
+    logFile: v.BERTH_LOG_FILE ? resolve(v.BERTH_LOG_FILE) : '',
+    logMaxBytes: v.BERTH_LOG_MAX_MIB * 1024 * 1024,
+    logFilesKept: v.BERTH_LOG_FILES_KEPT,
+    extraLabels: parseLabels(v.BERTH_EXTRA_LABELS, problems),
+    tenantNodeOptions: v.BERTH_TENANT_NODE_OPTIONS,
+    memorySampleIntervalMs: v.BERTH_MEMORY_SAMPLE_INTERVAL_MS,
+    rolloutSettleMs: v.BERTH_ROLLOUT_SETTLE_MS,
+    rolloutStepTimeoutMs: v.BERTH_ROLLOUT_STEP_TIMEOUT_MS,
+    allowUnsafeRollouts: v.BERTH_ALLOW_UNSAFE_ROLLOUTS,
+    signupLimitPerAddress: v.BERTH_SIGNUP_LIMIT_PER_ADDRESS,
+    signupLimitWindowMinutes: v.BERTH_SIGNUP_LIMIT_WINDOW_MINUTES,
+    expirySweepIntervalMs: v.BERTH_EXPIRY_SWEEP_INTERVAL_MS,
     publicUrl: `https://${domain}${publicHttpsPort === 443 ? '' : `:${publicHttpsPort}`}`,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -3,7 +3,8 @@
 // stop accepting → abort background tasks and await them → close the database.
 import { join } from 'node:path';
 import { loadConfig, ConfigError } from './config.js';
-import { createLogger } from './log.js';
+import { createLogger } from '@berth/common/logger';
+import { openLogFile } from '@berth/common/log-file';
 import { openDatabase } from './db/open-database.js';
 import { buildApp } from './http/app.js';
 import { createProvisioning } from './reconcile/provisioning.js';
@@ -22,7 +23,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const log = createLogger(config.logLevel, 'control-plane');
+  const logFile = config.logFile ? openLogFile({ path: config.logFile, maxBytes: config.logMaxBytes, keep: config.logFilesKept }) : undefined;
+  const log = createLogger({ component: 'control-plane', level: config.logLevel, destination: logFile });
   const db = openDatabase(join(config.stateDir, 'berth.db'));
   const shutdown = new AbortController();
   const provisioning = createProvisioning(config, db, log, { held: heldByRollouts(db) });

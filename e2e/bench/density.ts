@@ -8,7 +8,7 @@ import { createApiClient } from '../../control-plane/test/integration/api-client
 import { docker } from '../src/docker-cli.js';
 import { request } from '../src/https-client.js';
 import { startStack, type Stack } from '../src/stack.js';
-import { waitFor } from '../src/wait-for.js';
+import { waitFor } from '@berth/common/wait-for';
 import { assertImage, TENANT_IMAGE, untilServed } from './bench-tools.js';
 import { cgroupMemory, cgroupOf, cpuTicks, envOf, memAvailableKib, processes, rssKib } from './host-stats.js';
 

@@ -6,7 +6,7 @@ import { createApiClient } from '../../control-plane/test/integration/api-client
 import { docker } from '../src/docker-cli.js';
 import { request } from '../src/https-client.js';
 import { startStack } from '../src/stack.js';
-import { waitFor } from '../src/wait-for.js';
+import { waitFor } from '@berth/common/wait-for';
 import { assertImage, percentile, rawDockerRun, TENANT_IMAGE, untilServed } from './bench-tools.js';
 
 const N = Number(process.env.BENCH_N ?? 20);

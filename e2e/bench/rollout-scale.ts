@@ -9,7 +9,7 @@ import { createApiClient } from '../../control-plane/test/integration/api-client
 import { getRollout, rollOut, type RolloutView } from '../src/load/rollout-client.js';
 import { request } from '../src/https-client.js';
 import { startStack, type Stack } from '../src/stack.js';
-import { waitFor } from '../src/wait-for.js';
+import { waitFor } from '@berth/common/wait-for';
 import { assertImage, percentile, TENANT_IMAGE } from './bench-tools.js';
 
 const TOTAL = Number(process.env.BENCH_TENANTS ?? 200);

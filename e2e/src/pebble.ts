@@ -7,7 +7,7 @@ import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node
 import https from 'node:https';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '@berth/common/wait-for';
 
 const CACHE_DIR = process.env.BERTH_CACHE_DIR ?? '/var/cache/berth';
 const PEBBLE_VERSION = process.env.PEBBLE_VERSION ?? 'v2.10.3';

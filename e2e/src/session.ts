@@ -5,7 +5,7 @@
 import type https from 'node:https';
 import { request, type HttpsResponse } from './https-client.js';
 import type { Stack } from './stack.js';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '@berth/common/wait-for';
 
 interface StoredCookie {
   readonly name: string;

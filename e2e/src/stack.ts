@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type https from 'node:https';
 import { freePort } from './free-port.js';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '@berth/common/wait-for';
 import { createAgent, request } from './https-client.js';
 import { removeLabelled } from './docker-cli.js';
 

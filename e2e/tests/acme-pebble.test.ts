@@ -14,7 +14,7 @@ import { startStack, type Stack } from '../src/stack.js';
 import { startPebble, CHALLTESTSRV_HOOK, type Pebble } from '../src/pebble.js';
 import { createAgent, request } from '../src/https-client.js';
 import { signUp, createTenant, waitUntilServing, openTenant } from '../src/session.js';
-import { waitFor } from '../src/wait-for.js';
+import { waitFor } from '@berth/common/wait-for';
 
 // Pebble's `shortlived` profile issues certificates valid for 15 minutes; with
 // BERTH_ACME_CERT_HOURS=1 Traefik renews those with under 20 minutes left and checks every

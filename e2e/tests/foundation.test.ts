@@ -10,7 +10,7 @@ import http from 'node:http';
 import { startStack, type Stack } from '../src/stack.js';
 import { docker, containerIp } from '../src/docker-cli.js';
 import { request, createAgent, loopbackLookup } from '../src/https-client.js';
-import { waitFor } from '../src/wait-for.js';
+import { waitFor } from '@berth/common/wait-for';
 import { gotoPage, launchBrowser, ARTIFACTS_DIR } from '../src/browser.js';
 import https from 'node:https';
 import tls from 'node:tls';

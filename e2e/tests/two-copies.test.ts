@@ -14,7 +14,7 @@ import { trickledUpload } from '../src/load/slow-requests.js';
 import { WriteLedger } from '../src/load/write-ledger.js';
 import { verifyWrites } from '../src/load/verify-writes.js';
 import { checkIntegrity } from '../src/load/integrity-check.js';
-import { waitFor } from '../src/wait-for.js';
+import { waitFor } from '@berth/common/wait-for';
 
 const IMAGE = process.env.BERTH_TEST_TENANT_IMAGE ?? 'berth/tenant:current';
 let stack: Stack;

@@ -4,7 +4,7 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/open-database.js';
 import { writeTx } from '../db/open-database.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '@berth/common/logger';
 import { createWaker } from '../wait/waker.js';
 import { pruneRule } from './attempt-throttle.js';
 import { LOGIN_RULES } from './login-throttle.js';

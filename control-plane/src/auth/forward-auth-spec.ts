@@ -7,8 +7,18 @@ export const FORWARD_AUTH_PATH = '/auth/forward';
 /** Headers the control plane sets for the tenant; Traefik deletes client-sent copies of each. */
 export const IDENTITY_HEADERS = ['X-Berth-User-Id', 'X-Berth-User-Email', 'X-Berth-User-Role', 'X-Berth-Auth'] as const;
 
-/** The only request headers the control plane needs; nothing else of the request leaves Traefik. */
-export const AUTH_REQUEST_HEADERS = ['Accept', 'Authorization', 'Cookie'] as const;
+/**
+ * The only request headers the control plane needs; nothing else of the request leaves Traefik.
+ * X-Request-Id: a client's own id is kept (logged by the control plane and the tenant alike).
+ */
+export const AUTH_REQUEST_HEADERS = ['Accept', 'Authorization', 'Cookie', 'X-Request-Id'] as const;
+
+/**
+ * The request's id, answered by the control plane on every ForwardAuth 200 and copied by Traefik
+ * into the request it forwards, so one id is in Traefik's access log (which records request
+ * headers after the middlewares ran), the control plane's log and the tenant's log.
+ */
+export const REQUEST_ID_RESPONSE_HEADER = 'X-Request-Id';
 
 export interface ForwardAuthMiddleware {
   readonly address: string;
@@ -26,6 +36,6 @@ export function forwardAuthMiddleware(config: Pick<Config, 'httpHost' | 'httpPor
     // trusted), so the values it hands on here are its own.
     trustForwardHeader: true,
     authRequestHeaders: [...AUTH_REQUEST_HEADERS],
-    authResponseHeaders: [...IDENTITY_HEADERS],
+    authResponseHeaders: [...IDENTITY_HEADERS, REQUEST_ID_RESPONSE_HEADER],
   };
 }

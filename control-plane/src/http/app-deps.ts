@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/open-database.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '@berth/common/logger';
 
 export interface DependencyCheck {
   readonly ok: boolean;

@@ -3,8 +3,10 @@
 // The app also owns the expiry sweep of its auth tables: it runs while the app is open.
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { REQUEST_ID_HEADER, requestIdOf, requestLine } from '@berth/common/logger';
 import { runExpirySweep } from '../auth/expiry-sweep.js';
+import { slugFromHost } from '../auth/tenant-host.js';
 import { BerthError, toEnvelope } from '../errors.js';
 import { renderMessagePage } from '../pages/layout.js';
 import { registerAccountApiRoutes } from './account-api-routes.js';
@@ -37,8 +39,15 @@ declare module 'fastify' {
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const logger: FastifyBaseLogger = deps.log.pino;
   const app = Fastify({
-    logger: false,
+    // One line per request, written below in the shape of every other line (@berth/common/logger).
+    // The id is the request's X-Request-Id if it has one, else new; every answer carries it, and
+    // ForwardAuth's answer is how Traefik hands it on to the tenant (authResponseHeaders).
+    loggerInstance: logger,
+    disableRequestLogging: true,
+    genReqId: (req) => requestIdOf(req.headers),
+    requestIdLogLabel: 'reqId',
     trustProxy: '127.0.0.1',
     // Above Traefik's idleConnTimeout (30 s), so Traefik always closes idle connections first (F3).
     keepAliveTimeout: 65_000,
@@ -46,9 +55,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
   });
 
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header(REQUEST_ID_HEADER, req.id);
+  });
+  // Load balancer and readiness probes at debug: at info they would be most of an idle log.
+  app.addHook('onResponse', async (req, reply) => {
+    const line = requestLine(req, reply, tenantOf(req, deps.config.domain));
+    if (req.url.startsWith('/__')) req.log.debug(line, 'request');
+    else req.log.info(line, 'request');
+  });
+
   app.setErrorHandler((err, req, reply) => {
     const berthError = toBerthError(err);
-    if (berthError.status >= 500) deps.log.error('request failed', { url: req.url, code: berthError.code, err: err as Error });
+    // On the request's own logger, so the line carries its request id.
+    if (berthError.status >= 500) req.log.error({ code: berthError.code, err }, 'request failed');
     if (berthError.code === 'RATE_LIMITED') reply.header('retry-after', String(berthError.details?.retryAfterS ?? 60));
     if (req.routeOptions.config?.page) {
       if (berthError.code === 'UNAUTHENTICATED') return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
@@ -95,6 +115,14 @@ function runWhileOpen(app: FastifyInstance, task: (signal: AbortSignal) => Promi
     stop.abort();
     await running;
   });
+}
+
+/** The tenant a request is about: its :slug, or the tenant host ForwardAuth and SSO are called for. */
+function tenantOf(req: FastifyRequest, domain: string): string | undefined {
+  const slug = (req.params as { slug?: unknown } | undefined)?.slug;
+  if (typeof slug === 'string') return slug;
+  const host = req.headers['x-forwarded-host'];
+  return slugFromHost(typeof host === 'string' ? host : undefined, domain) ?? undefined;
 }
 
 /** Maps anything thrown in a handler to the closed set of errors. */

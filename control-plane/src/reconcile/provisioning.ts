@@ -9,7 +9,7 @@ import { createEgressFirewall } from '../docker/egress-firewall.js';
 import { createRouteFiles, type RouteFiles } from '../edge/route-files.js';
 import { sharedDocument } from '../edge/shared-config.js';
 import { createTraefikApi, type TraefikApi } from '../edge/traefik-api.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '@berth/common/logger';
 import { createProber, type Prober } from '../probe/prober.js';
 import { createLimiter } from './limiter.js';
 import { createReconciler, type Reconciler } from './reconciler.js';

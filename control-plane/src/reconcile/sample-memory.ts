@@ -2,7 +2,7 @@
 // stats call per container, spread evenly over the period, because each call goes through
 // dockerd, containerd and the container's shim (a burst of 200 shows up as idle CPU).
 import type { DockerEngine } from '../docker/docker-engine.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '@berth/common/logger';
 import { LABEL } from '../tenants/labels.js';
 import { createWaker } from '../wait/waker.js';
 import type { StatusStore } from './status-store.js';

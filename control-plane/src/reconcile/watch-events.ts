@@ -3,7 +3,7 @@
 // When the stream breaks (engine restart), reconnect and resync: events missed meanwhile
 // are gone, and a full pass recovers from that.
 import type { DockerEngine } from '../docker/docker-engine.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '@berth/common/logger';
 import type { Prober } from '../probe/prober.js';
 import { backoffMs } from '../wait/backoff.js';
 import { createWaker } from '../wait/waker.js';

@@ -6,7 +6,7 @@ import type { Db } from '../db/open-database.js';
 import type { DockerEngine } from '../docker/docker-engine.js';
 import type { RouteFiles } from '../edge/route-files.js';
 import type { TraefikApi } from '../edge/traefik-api.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '@berth/common/logger';
 import type { Prober } from '../probe/prober.js';
 import type { SpecConfig } from '../tenants/container-spec.js';
 import type { EdgeProber } from './edge-probe.js';

@@ -2,7 +2,7 @@
 // client, one route writer, one prober), so main.ts adds one line per concern.
 import type { Config } from '../config.js';
 import type { Db } from '../db/open-database.js';
-import type { Logger } from '../log.js';
+import type { Logger } from '@berth/common/logger';
 import type { Provisioning } from '../reconcile/provisioning.js';
 import { createEdgeProber } from './edge-probe.js';
 import { createRolloutRunner, type RolloutRunner } from './rollout-runner.js';

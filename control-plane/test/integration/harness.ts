@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config.js';
 import { insertUser } from '../../src/auth/users.js';
 import { openDatabase, type Db } from '../../src/db/open-database.js';
-import { createLogger, type Logger } from '../../src/log.js';
+import { createLogger, type Logger } from '@berth/common/logger';
 import { createProvisioning, type Provisioning } from '../../src/reconcile/provisioning.js';
 import { createTenant, deleteTenant, requireTenant } from '../../src/tenants/tenant-commands.js';
 import { reschedulePurge } from '../../src/tenants/tenant-store.js';
@@ -63,7 +63,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   });
   const db = openDatabase(join(stateDir, 'berth.db'));
   const logLines: string[] = [];
-  const log = createLogger('debug', 'test', (line) => logLines.push(line));
+  const log = createLogger({ component: 'test', level: 'debug', destination: { write: (line) => void logLines.push(line) } });
   const provisioning = createProvisioning(config, db, log);
   const shutdown = new AbortController();
   const running = provisioning.run(shutdown.signal);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { docker } from '../../../e2e/src/docker-cli.js';
 import { request } from '../../../e2e/src/https-client.js';
 import { startStack, type Stack } from '../../../e2e/src/stack.js';
-import { waitFor } from '../../../e2e/src/wait-for.js';
+import { waitFor } from '@berth/common/wait-for';
 import { createApiClient } from './api-client.js';
 import { assertImageExists, TENANT_IMAGE } from './harness.js';
 

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { docker } from '../../../e2e/src/docker-cli.js';
 import { request } from '../../../e2e/src/https-client.js';
-import { waitFor } from '../../../e2e/src/wait-for.js';
+import { waitFor } from '@berth/common/wait-for';
 import { LABEL } from '../../src/tenants/labels.js';
 import { containersOf, startHarness, volumeExists, type Harness } from './harness.js';
 

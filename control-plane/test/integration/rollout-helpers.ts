@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { docker } from '../../../e2e/src/docker-cli.js';
 import { request } from '../../../e2e/src/https-client.js';
 import { startStack, type Stack } from '../../../e2e/src/stack.js';
-import { waitFor } from '../../../e2e/src/wait-for.js';
+import { waitFor } from '@berth/common/wait-for';
 import { createApiClient, type ApiClient } from './api-client.js';
 import { assertImageExists, TENANT_IMAGE } from './harness.js';
 

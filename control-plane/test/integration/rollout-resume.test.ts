@@ -4,7 +4,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from '../../../e2e/src/https-client.js';
-import { waitFor } from '../../../e2e/src/wait-for.js';
+import { waitFor } from '@berth/common/wait-for';
 import { createRunningTenants, runningContainers, startRolloutStack, startTrickle, waitForRollout, type RolloutStack } from './rollout-helpers.js';
 
 let rs: RolloutStack | undefined;

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { request } from '../../../e2e/src/https-client.js';
 import { REPO_ROOT } from '../../../e2e/src/stack.js';
-import { waitFor } from '../../../e2e/src/wait-for.js';
+import { waitFor } from '@berth/common/wait-for';
 import { TENANT_IMAGE } from './harness.js';
 import { createRunningTenants, runningContainers, startRolloutStack, startTrickle, waitForRollout, type RolloutStack } from './rollout-helpers.js';
 

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { docker } from '../../../e2e/src/docker-cli.js';
 import { request } from '../../../e2e/src/https-client.js';
 import { startStack, type Stack } from '../../../e2e/src/stack.js';
-import { waitFor } from '../../../e2e/src/wait-for.js';
+import { waitFor } from '@berth/common/wait-for';
 import { chainsFor } from '../../src/docker/egress-rules.js';
 import { createApiClient } from './api-client.js';
 import { assertImageExists, containersOf, TENANT_IMAGE } from './harness.js';

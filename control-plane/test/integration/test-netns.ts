@@ -7,7 +7,7 @@
 // Tests send traffic only here, to the host itself and to the project's containers.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { waitFor } from '../../../e2e/src/wait-for.js';
+import { waitFor } from '@berth/common/wait-for';
 
 export const GREETING = 'berth-egress-test';
 

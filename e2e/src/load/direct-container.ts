@@ -4,7 +4,7 @@
 // the app without Traefik in front.
 import http from 'node:http';
 import { docker, containerIp } from '../docker-cli.js';
-import { waitFor } from '../wait-for.js';
+import { waitFor } from '@berth/common/wait-for';
 import { call } from './http-call.js';
 import { directIdentityHeaders, type TenantTarget } from './tenant-target.js';
 

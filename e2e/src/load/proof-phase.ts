@@ -3,7 +3,7 @@
 // pass conditions of ROLLOUT.md "Proving it". The same code judges the real rollouts and the
 // negative controls: a control must fail the very checks the real run passes.
 import type { Stack } from '../stack.js';
-import { waitFor } from '../wait-for.js';
+import { waitFor } from '@berth/common/wait-for';
 import { readAccessLog, summariseAccess, type AccessSummary } from './access-log.js';
 import { splitByIntervals, summarise, type Interval, type WindowSummary } from './latency-stats.js';
 import { startLoad, type LoadOptions, type RequestRecord } from './load-generator.js';

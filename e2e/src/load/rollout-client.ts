@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Stack } from '../stack.js';
-import { waitFor } from '../wait-for.js';
+import { waitFor } from '@berth/common/wait-for';
 
 export type UnsafeMode = 'stop-before-unroute' | 'no-drain';
 

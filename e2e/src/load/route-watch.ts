@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { docker } from '../docker-cli.js';
 import { epochNow } from './http-call.js';
-import { waitFor } from '../wait-for.js';
+import { waitFor } from '@berth/common/wait-for';
 
 /** One poll of Traefik: which server URLs each tenant service had, known true at some point in [sentAt, receivedAt]. */
 export interface RouteSnapshot {

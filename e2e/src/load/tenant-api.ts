@@ -3,7 +3,7 @@
 // a small CSV through the import path. Errors of setup calls throw; load calls are recorded.
 import { isOk, type CallResult } from './http-call.js';
 import { callTenant, type TenantTarget } from './tenant-target.js';
-import { waitFor } from '../wait-for.js';
+import { waitFor } from '@berth/common/wait-for';
 
 export interface SqlResult {
   readonly columns: string[];

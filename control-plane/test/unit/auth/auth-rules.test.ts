@@ -63,8 +63,8 @@ test('forwardAuthMiddleware points Traefik at the loopback ForwardAuth endpoint'
   assert.deepEqual(spec, {
     address: 'http://127.0.0.1:8088/auth/forward',
     trustForwardHeader: true,
-    authRequestHeaders: ['Accept', 'Authorization', 'Cookie'],
-    authResponseHeaders: ['X-Berth-User-Id', 'X-Berth-User-Email', 'X-Berth-User-Role', 'X-Berth-Auth'],
+    authRequestHeaders: ['Accept', 'Authorization', 'Cookie', 'X-Request-Id'],
+    authResponseHeaders: ['X-Berth-User-Id', 'X-Berth-User-Email', 'X-Berth-User-Role', 'X-Berth-Auth', 'X-Request-Id'],
   });
   assert.equal(forwardAuthMiddleware({ httpHost: '0.0.0.0', httpPort: 9 }).address, 'http://127.0.0.1:9/auth/forward');
 });

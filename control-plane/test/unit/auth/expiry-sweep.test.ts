@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from '../../../../e2e/src/wait-for.js';
+import { waitFor } from '@berth/common/wait-for';
 import { loadConfig } from '../../../src/config.js';
 import { openDatabase, type Db } from '../../../src/db/open-database.js';
 import { runExpirySweep, sweepExpired } from '../../../src/auth/expiry-sweep.js';
 import { LOGIN_LIMITS } from '../../../src/auth/login-throttle.js';
-import { createLogger } from '../../../src/log.js';
+import { createLogger } from '@berth/common/logger';
 import { insertTenant } from '../../../src/tenants/tenant-store.js';
 import { Browser, startTestApp } from '../http/test-app.js';
 
@@ -60,7 +60,7 @@ test('sweepExpired deletes exactly the expired sessions, tenant sessions, SSO co
 test('runExpirySweep sweeps at once and every interval, logs only when it removed rows, and ends on abort', async () => {
   clear();
   const lines: string[] = [];
-  const log = createLogger('debug', 'test', (l) => lines.push(l));
+  const log = createLogger({ component: 'test', level: 'debug', destination: { write: (l) => void lines.push(l) } });
   const stop = new AbortController();
   insertSessionTree('old', Date.now() - 1, Date.now() - 1);
   const running = runExpirySweep({ db, log, config: { ...limits, expirySweepIntervalMs: 50 } }, stop.signal);

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { waitFor } from '../../../../e2e/src/wait-for.js';
+import { waitFor } from '@berth/common/wait-for';
 import { BerthError } from '../../../src/errors.js';
 import { BoundedReadError, boundedRequest } from '../../../src/http-client/bounded-request.js';
 import { probeHttp } from '../../../src/probe/http-probe.js';

@@ -7,7 +7,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { loadConfig, type Config } from '../../../src/config.js';
 import { openDatabase, type Db } from '../../../src/db/open-database.js';
 import { buildApp } from '../../../src/http/app.js';
-import { createLogger } from '../../../src/log.js';
+import { createLogger } from '@berth/common/logger';
 
 export interface TestApp {
   readonly app: FastifyInstance;
@@ -27,7 +27,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const app = await buildApp({
     config,
     db,
-    log: createLogger('debug', 'test', (l) => logLines.push(l)),
+    log: createLogger({ component: 'test', level: 'debug', destination: { write: (l) => void logLines.push(l) } }),
     nudge: () => {
       nudges++;
     },
