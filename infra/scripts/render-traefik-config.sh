@@ -4,8 +4,11 @@
 source "$(dirname "$0")/lib.sh"
 out="$1" routes="$2" logs="$3" bind="$4" http="$5" https="$6" api="$7" cert="$8" key="$9"
 mkdir -p "$routes" "$logs" "$(dirname "$out")"
+# Log size cap and rotated files kept: the control plane's settings of the same names.
+log_max_mib="${BERTH_LOG_MAX_MIB:-20}" log_kept="${BERTH_LOG_FILES_KEPT:-5}"
 sed -e "s|@BIND@|$bind|g" -e "s|@HTTP_PORT@|$http|g" -e "s|@HTTPS_PORT@|$https|g" -e "s|@API_PORT@|$api|g" \
     -e "s|@ROUTES_DIR@|$routes|g" -e "s|@LOG_DIR@|$logs|g" \
+    -e "s|@LOG_MAX_MIB@|$log_max_mib|g" -e "s|@LOG_FILES_KEPT@|$log_kept|g" \
     "$BERTH_ROOT/traefik/traefik.template.yml" > "$out.tmp"
 # Certificates by ACME DNS-01 when BERTH_ACME_DNS_PROVIDER is set; else the local CA's files.
 source "$(dirname "$0")/acme-config.sh"
