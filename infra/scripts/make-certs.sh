@@ -20,6 +20,8 @@ if [ ! -f "$leaf.pem" ] || ! openssl verify -CAfile "$dir/ca.pem" "$leaf.pem" >/
     -days 825 -sha256 -extfile "$leaf.ext" -out "$leaf.pem" 2>/dev/null
   rm -f "$leaf.csr" "$leaf.ext"
 fi
+# Private keys owner-only, whatever the umask was when they were made (Traefik runs as root).
+chmod 600 "$dir"/*-key.pem
 # Let the machine's own clients (curl, Chromium's NSS store of this user) trust the CA.
 if [ -d /usr/local/share/ca-certificates ] && ! cmp -s "$dir/ca.pem" /usr/local/share/ca-certificates/berth-local-ca.crt; then
   cp "$dir/ca.pem" /usr/local/share/ca-certificates/berth-local-ca.crt

@@ -4,6 +4,9 @@
 source "$(dirname "$0")/lib.sh"
 out="$1" routes="$2" logs="$3" bind="$4" http="$5" https="$6" api="$7" cert="$8" key="$9"
 mkdir -p "$routes" "$logs" "$(dirname "$out")"
+# Route files name every tenant and its container addresses; access logs name every client.
+# Traefik runs as root, so owner-only costs it nothing.
+chmod 700 "$routes" "$logs"
 # Log size cap and rotated files kept: the control plane's settings of the same names.
 log_max_mib="${BERTH_LOG_MAX_MIB:-20}" log_kept="${BERTH_LOG_FILES_KEPT:-5}"
 sed -e "s|@BIND@|$bind|g" -e "s|@HTTP_PORT@|$http|g" -e "s|@HTTPS_PORT@|$https|g" -e "s|@API_PORT@|$api|g" \

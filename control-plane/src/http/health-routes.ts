@@ -1,14 +1,18 @@
 // Health endpoints in the style of long-running production services (Dockerflow):
-// /__lbheartbeat__ says the process is up; /__heartbeat__ says it can do its job.
+// /__lbheartbeat__ says the process is up; /__heartbeat__ says it can do its job. Through
+// Traefik (the public control-plane host) the heartbeat says only ok or failing: the check
+// details carry internal error text (paths, addresses, engine messages). They are answered
+// only to a request addressed to the loopback listener itself, i.e. from the host.
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps, DependencyCheck } from './app-deps.js';
+import { isLoopbackHost } from './forward-auth-routes.js';
 
 export function registerHealthRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/__lbheartbeat__', async () => ({ ok: true }));
 
   app.get('/__version__', async () => ({ name: 'berth-control-plane', ...deps.version }));
 
-  app.get('/__heartbeat__', async (_req, reply) => {
+  app.get('/__heartbeat__', async (req, reply) => {
     const checks: Record<string, DependencyCheck> = {};
     try {
       deps.db.prepare('SELECT 1').get();
@@ -28,7 +32,8 @@ export function registerHealthRoutes(app: FastifyInstance, deps: AppDeps): void 
         ? { ok: true, detail: `last pass ${Date.now() - last} ms ago` }
         : { ok: false, detail: `last pass ${Date.now() - last} ms ago (limit ${maxAge} ms)` };
     const ok = Object.values(checks).every((c) => c.ok);
-    return reply.status(ok ? 200 : 500).send({ ok, checks });
+    reply.header('cache-control', 'no-store');
+    return reply.status(ok ? 200 : 500).send(isLoopbackHost(req.headers.host) ? { ok, checks } : { ok });
   });
 }
 

@@ -25,6 +25,8 @@ export interface RouterConfig {
   readonly middlewares: readonly string[];
   readonly service: string;
   readonly priority?: number;
+  /** Traefik v3 per-router observability; the SSO router turns its access log off. */
+  readonly observability?: { readonly accessLogs: boolean };
 }
 
 export interface ServiceConfig {
@@ -87,6 +89,8 @@ export function routeFor(tenant: Pick<Tenant, 'slug'>, readyServerUrls: readonly
           middlewares: [`${SHARED.stripIdentity}@file`],
           service: `${SHARED.controlPlaneService}@file`,
           priority: 1001,
+          // Its URL carries the one-time code (?code=...): no access-log line may record it.
+          observability: { accessLogs: false },
         },
       },
       services: {

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
-import { recordLoginFailure } from '../../../src/auth/login-throttle.js';
+import { reserveLoginAttempt } from '../../../src/auth/login-throttle.js';
 import { Browser, formBody, setCookies, startTestApp, type TestApp } from './test-app.js';
 
 const LIMIT = 3;
@@ -91,7 +91,7 @@ test('login failures prune only their own rows, never the longer-lived sign-up r
   const address = '198.51.100.40';
   const twentyMinutesAgo = Date.now() - 20 * 60_000;
   t.db.prepare('INSERT INTO login_failures (key, at) VALUES (?, ?)').run(`signup-address:${address}`, twentyMinutesAgo);
-  recordLoginFailure(t.db, { email: 'someone@example.com', address }, Date.now());
+  reserveLoginAttempt(t.db, { email: 'someone@example.com', address }, Date.now());
   assert.equal(signupRows(address), 1);
 });
 
