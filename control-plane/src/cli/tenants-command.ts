@@ -1,9 +1,25 @@
-// ./berth tenants: every tenant with its image, state, health and memory, as a table.
+// ./berth tenants: every tenant with its image, state, health and memory, as a table (or, with
+// --json, the API's own objects, for scripts).
 import type { AdminTenant } from '../rollout/admin-tenant-list.js';
 import type { ControlPlaneClient } from './api-client.js';
+import { expectPositionals, parseOptions } from './cli-options.js';
 
-export async function runTenantsCommand(client: ControlPlaneClient, out: NodeJS.WriteStream): Promise<number> {
+export const TENANTS_USAGE = `usage: ./berth tenants [--json]
+  every tenant: image, state, health, memory and the reconciler's last detail
+  --json   one JSON object {"tenants": [...]} with every field the admin API returns`;
+
+export async function runTenantsCommand(client: ControlPlaneClient, argv: readonly string[], out: NodeJS.WritableStream): Promise<number> {
+  const { values, positionals, help } = parseOptions(argv, { json: 'flag' }, TENANTS_USAGE);
+  if (help) {
+    out.write(`${TENANTS_USAGE}\n`);
+    return 0;
+  }
+  expectPositionals(positionals, 0, TENANTS_USAGE);
   const { tenants } = await client.json<{ tenants: AdminTenant[] }>('GET', '/api/v1/admin/tenants');
+  if (values.json) {
+    out.write(`${JSON.stringify({ tenants })}\n`);
+    return 0;
+  }
   if (tenants.length === 0) {
     out.write('no tenants yet\n');
     return 0;
