@@ -66,4 +66,36 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX IF NOT EXISTS _berth_jobs_by_state ON _berth_jobs (state, started_at);
     `,
   },
+  {
+    id: 3,
+    name: 'activity log and saved queries',
+    sql: `
+      -- Every change made in the instance through its own pages or API (cell edits, row deletes,
+      -- appends, renames, drops, saved queries): who, what, when. Written in the same writeTx as
+      -- the change, so the log never claims a change that did not commit, nor misses one that did.
+      -- details_json holds the change (old and new values of a cell, the rows deleted, ...).
+      CREATE TABLE IF NOT EXISTS _berth_activity (
+        id           INTEGER PRIMARY KEY,
+        at           INTEGER NOT NULL,
+        actor_id     TEXT NOT NULL,
+        actor_email  TEXT NOT NULL,
+        via          TEXT NOT NULL,
+        action       TEXT NOT NULL,
+        table_name   TEXT,
+        row_id       INTEGER,
+        summary      TEXT NOT NULL,
+        details_json TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX IF NOT EXISTS _berth_activity_by_table ON _berth_activity (table_name, id);
+      -- Queries kept under a name, run again from the tables page. Names are unique ignoring case.
+      CREATE TABLE IF NOT EXISTS _berth_saved_queries (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        sql         TEXT NOT NULL,
+        created_by  TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -18,6 +18,9 @@ import { registerSqlRoutes } from './routes/sql-routes.js';
 import { registerUploadRoutes } from './routes/upload-routes.js';
 import { registerImportRoutes } from './routes/import-routes.js';
 import { registerTokenRoutes } from './routes/token-routes.js';
+import { registerEditRoutes } from './routes/edit-routes.js';
+import { registerSavedQueryRoutes } from './routes/saved-query-routes.js';
+import { registerActivityRoutes } from './routes/activity-routes.js';
 import { BerthError } from '../errors.js';
 import { REQUEST_ID_HEADER, requestIdOf, requestLine } from '@berth/common/logger';
 
@@ -81,6 +84,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     registerUploadRoutes(scope, deps);
     registerImportRoutes(scope, deps);
     registerTokenRoutes(scope, deps);
+    registerEditRoutes(scope, deps);
+    registerSavedQueryRoutes(scope, deps);
+    registerActivityRoutes(scope, deps);
   });
   return app;
 }

@@ -16,7 +16,7 @@ export interface PageFrame {
   readonly identity?: Identity;
   readonly tables?: readonly NavTable[];
   readonly activeTable?: string;
-  readonly section?: 'tables' | 'sql' | 'imports' | 'tokens';
+  readonly section?: 'tables' | 'sql' | 'imports' | 'activity' | 'tokens';
   /** Inline script (written in this codebase), added at the end of the body. */
   readonly script?: string;
 }
@@ -33,7 +33,7 @@ export function renderPage(frame: PageFrame, body: Html): string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${frame.title} · ${frame.tenant}</title><style>${trusted(CSS)}</style></head>
 <body><header class="top"><a class="brand" href="/">${frame.tenant}<small>berth</small></a>
-<nav>${nav('/', 'Tables', 'tables')}${nav('/sql', 'SQL', 'sql')}${nav('/imports', 'Imports', 'imports')}${nav('/tokens', 'API tokens', 'tokens')}</nav>
+<nav>${nav('/', 'Tables', 'tables')}${nav('/sql', 'SQL', 'sql')}${nav('/imports', 'Imports', 'imports')}${nav('/activity', 'Activity', 'activity')}${nav('/tokens', 'API tokens', 'tokens')}</nav>
 ${frame.identity ? html`<span class="user">${frame.identity.email} · ${frame.identity.role}</span>` : ''}</header>
 <div class="layout">${side}<main>${body}</main></div>
 ${frame.script ? html`<script>${trusted(frame.script)}</script>` : ''}</body></html>`.value;

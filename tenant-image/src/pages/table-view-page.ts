@@ -91,8 +91,8 @@ export function renderTableView(m: TableViewModel): Html {
 <p class="sub">${formatCount(m.tableRows)} rows · ${m.table.columns.length} columns${filtered ? html` · <strong>${formatCount(m.total)}</strong> match` : ''}</p>
 ${renderControls(m)}${renderFacets(m)}
 <div class="toolbar"><span class="muted">Showing ${formatCount(m.rows.length)} of ${formatCount(m.total)}${m.view.sort !== undefined ? html`, sorted by <strong>${m.view.sort}</strong> ${m.view.desc ? 'descending' : 'ascending'}` : ''}</span>
-<span class="spacer"></span><a class="btn secondary" href="${exportLink('csv')}">Export CSV</a><a class="btn secondary" href="${exportLink('json')}">Export JSON</a>
-<a class="btn secondary" href="/sql${queryString([['sql', `SELECT * FROM "${m.table.name.replaceAll('"', '""')}" LIMIT 100`]])}">Query with SQL</a></div>
+<span class="spacer"></span><a class="btn secondary" href="${exportLink('csv')}">Export CSV</a><a class="btn secondary" href="${tablePath(m.table.name, '/export.csv') + queryString([...viewPairs(m.view, { facets: [] }), ['nulls', 'marker']])}" title="NULLs written as the file's original missing-value markers (e.g. NA)">CSV with NA markers</a><a class="btn secondary" href="${exportLink('json')}">Export JSON</a>
+<a class="btn secondary" href="/sql${queryString([['sql', `SELECT * FROM "${m.table.name.replaceAll('"', '""')}" LIMIT 100`]])}">Query with SQL</a><a class="btn secondary" href="${tablePath(m.table.name, '/manage')}">Manage</a><a class="btn secondary" href="/activity${queryString([['table', m.table.name]])}">Activity</a></div>
 ${renderGrid(m.table.columns.map((c) => ({ name: c.name, header: sortHeader(m, c) })), m.rows, rowLinkFor(m.table.name))}
 <div class="pager">${m.view.after !== undefined ? html`<a class="btn secondary" href="${link(m, {})}">« First page</a>` : ''}
 ${m.next ? html`<a class="btn" rel="next" href="${link(m, { after: m.next })}">Next page »</a>` : html`<span class="muted">End of rows</span>`}</div>

@@ -1,4 +1,5 @@
 // Home: the drop zone for a new CSV and the list of tables with row counts and provenance.
+import type { SavedQuery } from '../edits/saved-queries.js';
 import type { Provenance } from '../imports/provenance.js';
 import { html, type Html } from '@berth/common/html';
 import { formatCount, formatTime, tablePath } from './format.js';
@@ -10,7 +11,7 @@ export interface TableSummary {
   readonly provenance?: Provenance;
 }
 
-export function renderTablesPage(tables: readonly TableSummary[], maxUploadBytes: number): Html {
+export function renderTablesPage(tables: readonly TableSummary[], maxUploadBytes: number, saved: readonly SavedQuery[] = []): Html {
   return html`<h1>Tables</h1><p class="sub">Upload a CSV file to make a table you can browse, filter, query, chart and export.</p>
 ${renderDropZone(maxUploadBytes)}
 ${tables.length === 0
@@ -19,7 +20,18 @@ ${tables.length === 0
 ${tables.map((t) => html`<tr><td><a href="${tablePath(t.name)}"><strong>${t.name}</strong></a></td><td class="num">${formatCount(t.rows)}</td><td class="num">${t.columns}</td>
 <td>${t.provenance ? html`${t.provenance.fileName}<br><span class="muted">${formatTime(t.provenance.at)}${t.provenance.rows !== null ? ` · ${formatCount(t.provenance.rows)} rows` : ''}</span>` : html`<span class="muted">—</span>`}</td>
 <td>${t.provenance?.actor ?? ''}</td><td class="mono" title="${t.provenance?.sha256 ?? ''}">${t.provenance?.sha256 ? t.provenance.sha256.slice(0, 12) + '…' : ''}</td></tr>`)}
-</tbody></table></div>`}`;
+</tbody></table></div>`}
+${renderSavedQueries(saved)}`;
+}
+
+/** Saved queries, each run again with one click (through the read-only SQL page). */
+function renderSavedQueries(saved: readonly SavedQuery[]): Html {
+  if (saved.length === 0) return html``;
+  return html`<h2>Saved queries</h2><div class="grid"><table class="data" id="saved-queries"><thead><tr><th>Name</th><th>Query</th><th>Saved by</th><th></th></tr></thead><tbody>
+${saved.map(
+  (q) => html`<tr><td><a href="/queries/${q.id}" data-query="${q.name}"><strong>${q.name}</strong></a></td><td class="mono" title="${q.sql}">${q.sql.length > 80 ? `${q.sql.slice(0, 80)}…` : q.sql}</td><td>${q.createdBy}<br><span class="muted">${formatTime(q.updatedAt)}</span></td>
+<td><a class="btn secondary" href="/queries/${q.id}">Run</a> <form method="post" action="/queries/${q.id}/delete" style="display:inline"><button type="submit" class="danger">Delete</button></form></td></tr>`,
+)}</tbody></table></div>`;
 }
 
 function renderDropZone(maxUploadBytes: number): Html {

@@ -7,6 +7,8 @@ import { writeTx } from '../db/write-tx.js';
 import { BerthError } from '../errors.js';
 import { quoteIdent } from '../sql/identifier.js';
 import type { TableInfo } from './catalog.js';
+import { recordActivity, type Actor } from '../edits/activity-log.js';
+import { hasSyncTriggers } from './search-sync.js';
 import { noteRowsAdded, tableShape } from './stored-row-counts.js';
 import { ftsTableName } from './text-search.js';
 
@@ -36,7 +38,8 @@ function toSqlValue(v: unknown): string | number | null {
   return v as string | number;
 }
 
-export function appendRows(db: Db, table: TableInfo, rows: readonly JsonRow[]): { inserted: number; firstRowid: number; lastRowid: number } {
+/** `actor`: who appends, for the activity log (one entry per request). */
+export function appendRows(db: Db, table: TableInfo, rows: readonly JsonRow[], actor: Actor): { inserted: number; firstRowid: number; lastRowid: number } {
   const cols = table.columns.map((c) => c.name);
   const insert = db.prepare(`INSERT INTO ${quoteIdent(table.name)} (${cols.map(quoteIdent).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
   return writeTx(db, () => {
@@ -56,15 +59,16 @@ export function appendRows(db: Db, table: TableInfo, rows: readonly JsonRow[]): 
       if (ftsInsert) ftsInsert.run(last, ...ftsCols.map((c) => (cols.includes(c) ? toSqlValue(r[c]) : null)));
     }
     noteRowsAdded(db, table.name, before, rows.length);
+    recordActivity(db, actor, {
+      action: 'rows.append',
+      table: table.name,
+      summary: `appended ${rows.length} row${rows.length === 1 ? '' : 's'} (rows ${first}-${last})`,
+      details: { rows: rows.length, firstRowid: first, lastRowid: last },
+    });
     return { inserted: rows.length, firstRowid: first, lastRowid: last };
   });
 }
 
 function ftsColumns(db: Db, fts: string): string[] {
   return (db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(fts) as string[]);
-}
-
-/** True when triggers on the table already maintain its index (then inserting again would double it). */
-function hasSyncTriggers(db: Db, table: string): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND sql LIKE '%_berth_fts_%'").get(table) !== undefined;
 }

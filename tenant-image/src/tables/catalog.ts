@@ -64,8 +64,8 @@ export function requireColumn(table: TableInfo, name: string): ColumnInfo {
  * Row counts: the count stored by whatever added the rows (stored-row-counts.ts) when it still
  * describes the table, else kept here per table and grown by the rows added since the last look.
  * A full count(*) walks the whole table (~0.1–0.4 s at 1M rows, on the request thread). Rows are
- * only ever added to a table (imports append or build a new table and rename it; the API
- * appends; SQL is read-only; nothing deletes rows), so with the same root page a table that did
+ * added by imports and the API; the only deletes (src/edits) store the new count, which is read
+ * first. So, without a stored count, with the same root page a table that did
  * not grow past its last max(rowid) has the same count, and one that did grew by the rows above
  * it. A new root page (replaced table) without a stored count is counted afresh.
  */
@@ -75,10 +75,16 @@ export function createRowCounter(db: Db): (table: string) => number {
     const id = quoteIdent(table);
     const read = db.transaction(() => {
       const shape = tableShape(db, table) ?? { rootpage: 0, maxRowid: 0 };
+      // The stored count first: a row delete (on either app copy) leaves the shape as it was
+      // but stores the new count, so a cached count of the same shape may be stale.
+      const stored = readStoredCount(db, table, shape);
+      if (stored !== undefined) {
+        known.set(table, { ...shape, rows: stored });
+        return stored;
+      }
       const prev = known.get(table);
       if (prev && prev.rootpage === shape.rootpage && prev.maxRowid === shape.maxRowid) return prev.rows;
       const rows =
-        readStoredCount(db, table, shape) ??
         (prev && prev.rootpage === shape.rootpage && shape.maxRowid > prev.maxRowid
           ? prev.rows + (db.prepare(`SELECT count(*) FROM ${id} WHERE rowid > ?`).pluck().get(prev.maxRowid) as number)
           : (db.prepare(`SELECT count(*) FROM ${id}`).pluck().get() as number));

@@ -3,7 +3,8 @@
 // the first look after an import, or after either app copy starts, used to pay it). A stored
 // count is valid while the table still has the root page and max(rowid) it was stored with;
 // anything else (a table from before this record existed, a change made elsewhere) makes the
-// reader count instead. Rows are only ever added to user tables, never deleted.
+// reader count instead. Rows are added by imports and the rows API, and removed only by the
+// app's row deletes (src/edits), which store the new count in their own transaction.
 import type Database from 'better-sqlite3';
 import { quoteIdent } from '../sql/identifier.js';
 
@@ -58,4 +59,33 @@ export function noteRowsAdded(db: Db, table: string, before: TableShape | null, 
     `INSERT INTO _berth_table_rows (table_name, rootpage, max_rowid, rows) VALUES (?, ?, ?, ?)
      ON CONFLICT (table_name) DO UPDATE SET rootpage = excluded.rootpage, max_rowid = excluded.max_rowid, rows = excluded.rows`,
   ).run(table, after.rootpage, after.maxRowid, previous + added);
+}
+
+/**
+ * Inside the write transaction that removed `removed` rows: the stored count minus those if it
+ * described the table just `before`, else a fresh count (a delete is a person's action, rare; the
+ * count keeps every reader, the other app copy included, from trusting a cached count).
+ */
+export function noteRowsRemoved(db: Db, table: string, before: TableShape, removed: number): void {
+  ensureTable(db);
+  const after = tableShape(db, table);
+  if (!after) return;
+  const previous = storedCount(db, table, before);
+  const rows = previous !== undefined ? previous - removed : (db.prepare(`SELECT count(*) FROM ${quoteIdent(table)}`).pluck().get() as number);
+  db.prepare(
+    `INSERT INTO _berth_table_rows (table_name, rootpage, max_rowid, rows) VALUES (?, ?, ?, ?)
+     ON CONFLICT (table_name) DO UPDATE SET rootpage = excluded.rootpage, max_rowid = excluded.max_rowid, rows = excluded.rows`,
+  ).run(table, after.rootpage, after.maxRowid, rows);
+}
+
+/** Inside the rename's transaction: the record follows the table (the root page stays). */
+export function noteTableRenamed(db: Db, from: string, to: string): void {
+  ensureTable(db);
+  db.prepare('DELETE FROM _berth_table_rows WHERE table_name = ?').run(to);
+  db.prepare('UPDATE _berth_table_rows SET table_name = ? WHERE table_name = ?').run(to, from);
+}
+
+export function noteTableDropped(db: Db, table: string): void {
+  ensureTable(db);
+  db.prepare('DELETE FROM _berth_table_rows WHERE table_name = ?').run(table);
 }

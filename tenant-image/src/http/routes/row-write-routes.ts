@@ -11,7 +11,7 @@ export function registerRowWriteRoutes(scope: FastifyInstance, deps: AppDeps): v
     const table = findTable(deps.db, req.params.table);
     if (!table) throw new BerthError('NOT_FOUND', `no table named "${req.params.table}"`, { table: req.params.table });
     const rows = validateAppendBody(req.body, table, deps.config.maxAppendRows);
-    const result = appendRows(deps.db, table, rows);
+    const result = appendRows(deps.db, table, rows, req.identity);
     return reply.status(201).send({ table: table.name, ...result });
   });
 }

@@ -48,7 +48,7 @@ export function registerSqlRoutes(scope: FastifyInstance, deps: AppDeps): void {
         if (error.code === 'INTERNAL') deps.log.error('sql page failed', { err });
       }
     }
-    const body = renderSqlPage({ sql, paramNames, params, ...(result ? { result } : {}), ...(error ? { error } : {}), timeLimitMs: deps.config.sqlTimeLimitMs, rowCap: deps.config.sqlRowCap });
+    const body = renderSqlPage({ sql, paramNames, params, ...(result ? { result } : {}), ...(error ? { error } : {}), timeLimitMs: deps.config.sqlTimeLimitMs, rowCap: deps.config.sqlRowCap, ...(typeof req.query.saved === 'string' && req.query.saved ? { savedAs: req.query.saved } : {}) });
     return reply
       .status(error ? error.status : 200)
       .type('text/html; charset=utf-8')

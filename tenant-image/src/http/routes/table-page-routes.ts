@@ -6,6 +6,8 @@ import { latestByTable, type Provenance } from '../../imports/provenance.js';
 import { renderChartPage } from '../../pages/chart-page.js';
 import { renderPage } from '../../pages/layout.js';
 import { renderRowPage } from '../../pages/row-page.js';
+import { renderRowActions } from '../../pages/edit-pages.js';
+import { listSavedQueries } from '../../edits/saved-queries.js';
 import { renderTablesPage, UPLOAD_SCRIPT } from '../../pages/tables-page.js';
 import { renderTableView } from '../../pages/table-view-page.js';
 import { listTableNames, requireTable } from '../../tables/catalog.js';
@@ -42,7 +44,7 @@ export function registerTablePageRoutes(scope: FastifyInstance, deps: AppDeps): 
       const p = prov.get(name);
       return { name, rows: deps.rowCount(name), columns: requireTable(deps.readDb, name).columns.length, ...(p ? { provenance: p } : {}) };
     });
-    return reply.type('text/html; charset=utf-8').send(send(req, { title: 'Tables', section: 'tables', script: UPLOAD_SCRIPT }, renderTablesPage(tables, deps.config.limits.maxFileBytes)));
+    return reply.type('text/html; charset=utf-8').send(send(req, { title: 'Tables', section: 'tables', script: UPLOAD_SCRIPT }, renderTablesPage(tables, deps.config.limits.maxFileBytes, listSavedQueries(deps.readDb))));
   });
 
   scope.get<TableParams>('/tables/:table', async (req, reply) => {
@@ -72,7 +74,7 @@ export function registerTablePageRoutes(scope: FastifyInstance, deps: AppDeps): 
     const table = requireTable(deps.readDb, req.params.table);
     const rowid = parseRowid(req.params.rowid);
     const row = readRow(deps.readDb, table, rowid);
-    return reply.type('text/html; charset=utf-8').send(send(req, { title: `${table.name} #${rowid}`, section: 'tables', activeTable: table.name }, renderRowPage(table, rowid, row)));
+    return reply.type('text/html; charset=utf-8').send(send(req, { title: `${table.name} #${rowid}`, section: 'tables', activeTable: table.name }, renderRowPage(table, rowid, row, renderRowActions(table, rowid, req.identity.role))));
   });
 
   scope.get<TableParams>('/tables/:table/chart', async (req, reply) => {
