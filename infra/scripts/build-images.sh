@@ -18,7 +18,7 @@ version="${version:-$pkgver-$commit}"
 "$(dirname "$0")/build-base-image.sh"
 h="$(tree_hash tenant-image/src tenant-image/scripts tenant-image/package.json tenant-image/tsconfig.json tsconfig.base.json pnpm-lock.yaml patches)"
 if [ "$(cat "$BERTH_ROOT/tenant-image/dist/.build-hash" 2>/dev/null)" != "$h" ]; then
-  (cd "$BERTH_ROOT" && pnpm --filter @berth/tenant-image run build >/dev/null)
+  quietly "building tenant-image" pnpm -C "$BERTH_ROOT" --filter @berth/tenant-image run build
   echo "$h" > "$BERTH_ROOT/tenant-image/dist/.build-hash"
 fi
 # The image carries the hash of everything it is built from; an identical image is not rebuilt.

@@ -15,6 +15,17 @@ export BERTH_ROOT BERTH_STATE_DIR BERTH_CACHE_DIR BERTH_LOG_DIR BERTH_DOMAIN TRA
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 
+# quietly <what> <command...>: nothing shown when it succeeds; when it fails, all it printed
+# (a compiler's errors go to stdout) and then an error naming the step. A build error must
+# never be invisible.
+quietly() {
+  local what="$1" out; shift
+  out="$(mktemp)"
+  if "$@" >"$out" 2>&1; then rm -f "$out"; return 0; fi
+  cat "$out" >&2; rm -f "$out"
+  die "$what failed (its output is above)"
+}
+
 # Polls a command until it succeeds or the deadline (seconds) passes.
 wait_until() {
   local deadline=$(( $(date +%s) + $1 )); shift
