@@ -2,33 +2,17 @@
 // rebuild) on its own database connection, so the app's event loop keeps answering while a 1M-row
 // file streams in; messages to the parent: progress, imported, indexed, error; from it: cancel.
 // 'second-half': the helper thread of a split import (second-half.ts), started by the import
-// worker; it is stopped by terminate(). One entry file for both, as the app is bundled with fixed entries.
+// worker; it is stopped by terminate(). One entry file for both, as the app is bundled with fixed
+// entries. What crosses between the threads is worker-protocol.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import { adoptWriteWaiters } from '../db/write-turns.js';
-import { importCsv, type ImportContext } from './import-csv.js';
+import { importCsv } from './import-csv.js';
 import { toImportError } from './import-errors.js';
-import type { ColumnPlan, ImportPlan } from './import-plan.js';
+import type { ColumnPlan } from './import-plan.js';
 import { openImportDatabase } from './open-import-database.js';
 import { rebuildSearchIndex } from './search-index.js';
 import { importSecondHalf, type SecondHalfJob } from './second-half.js';
-import type { HelperMessage, WorkerMessage } from './worker-messages.js';
-
-export type ImportWorkerData =
-  | {
-      role: 'import';
-      dbPath: string;
-      path: string;
-      plan: ImportPlan;
-      ctx: Omit<ImportContext, 'signal' | 'onProgress' | 'onSplit'>;
-      rebuildIndex: boolean;
-    }
-  | { role: 'second-half'; job: SecondHalfJob };
-
-/** What startImportWorker passes: the role's data, and the request thread's write-waiter counter. */
-export interface ImportWorkerStart {
-  data: ImportWorkerData;
-  writeWaiters: Int32Array;
-}
+import type { ControlMessage, HelperMessage, ImportWorkerData, ImportWorkerStart, WorkerMessage } from './worker-protocol.js';
 
 const port = parentPort!;
 const start = workerData as ImportWorkerStart;
@@ -38,9 +22,9 @@ const controller = new AbortController();
 // The helper of an import that detects types first is started before they are known.
 let provideColumns!: (columns: ColumnPlan[]) => void;
 const columnsLater = new Promise<ColumnPlan[]>((resolve) => (provideColumns = resolve));
-port.on('message', (m: { type: string; columns?: ColumnPlan[] }) => {
+port.on('message', (m: ControlMessage) => {
   if (m.type === 'cancel') controller.abort();
-  else if (m.type === 'columns' && m.columns) provideColumns(m.columns);
+  else provideColumns(m.columns);
 });
 
 if (data.role === 'second-half') await runSecondHalf(data.job);

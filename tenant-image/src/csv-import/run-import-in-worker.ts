@@ -1,13 +1,12 @@
 // Main-thread side of the import worker: starts it, relays progress, and settles two promises —
 // `promise` when the rows are committed (or the import failed), `indexed` when the search index
 // is rebuilt. cancel() (or ctx.signal) stops whichever is running; a cancelled import writes nothing.
-import type { ImportContext, ImportResult } from './import-csv.js';
+import type { ImportContext, ImportResult } from './import-context.js';
 import { ImportError } from './import-errors.js';
 import type { ImportPlan, ImportProgress } from './import-plan.js';
-import type { ImportWorkerData } from './import-worker.js';
 import type { SearchIndexInfo } from './search-index.js';
 import { startImportWorker } from './start-import-worker.js';
-import type { WorkerMessage } from './worker-messages.js';
+import type { ControlMessage, ImportWorkerData, WorkerMessage } from './worker-protocol.js';
 
 export interface WorkerImportContext extends Omit<ImportContext, 'onProgress' | 'onSplit'> {
   onProgress?: (p: ImportProgress) => void;
@@ -41,7 +40,7 @@ export function runImportInWorker(dbPath: string, path: string, plan: ImportPlan
   let imported = false;
 
   const cancel = (): void => {
-    worker.postMessage({ type: 'cancel' });
+    worker.postMessage({ type: 'cancel' } satisfies ControlMessage);
   };
   const onAbort = (): void => cancel();
   signal?.addEventListener('abort', onAbort, { once: true });

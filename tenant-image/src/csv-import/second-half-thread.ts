@@ -6,7 +6,7 @@ import type { ColumnPlan } from './import-plan.js';
 import { removeScratch } from './scratch-file.js';
 import type { ScratchTable, SecondHalfJob, SecondHalfResult } from './second-half.js';
 import { startImportWorker } from './start-import-worker.js';
-import type { HelperMessage } from './worker-messages.js';
+import type { ControlMessage, HelperMessage } from './worker-protocol.js';
 
 // Memory matters as much as speed (the tenant has 128 MiB): a small young generation keeps the
 // helper's garbage from growing its heap (2 MiB: the helper usually finishes before the worker,
@@ -80,7 +80,7 @@ export function startSecondHalf(job: SecondHalfJob, onProgress: (rows: number) =
     return stopping;
   };
   const provideColumns = (columns: ColumnPlan[]): void => {
-    if (!exited) worker.postMessage({ type: 'columns', columns });
+    if (!exited) worker.postMessage({ type: 'columns', columns } satisfies ControlMessage);
   };
   return { outcome, stop, provideColumns, nextTable };
 }

@@ -2,7 +2,7 @@
 // of a split import (the same entry with another role; the app is bundled with fixed entries).
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { sharedWriteWaiters } from '../db/write-turns.js';
-import type { ImportWorkerData, ImportWorkerStart } from './import-worker.js';
+import type { ImportWorkerData, ImportWorkerStart } from './worker-protocol.js';
 
 /**
  * In dist this module and its sibling are .js. Under tsx (tests, benchmarks) they are .ts, and
