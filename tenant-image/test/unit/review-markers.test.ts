@@ -3,7 +3,7 @@
 // provenance page lists them. Real SQLite file, the app in-process (inject).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HTML, session, startTestApp, type TestApp } from '../support/test-app.js';
+import { HTML, session, startTestApp } from '../support/test-app.js';
 import { finishJob, uploadCsv } from '../support/csv-upload.js';
 
 const FORM = { ...session(), 'content-type': 'application/x-www-form-urlencoded' };
