@@ -2,6 +2,8 @@
 // and an HTTP status; the HTTP layer maps them once, into the one envelope of
 // @berth/common/errors: { "error": { "code": "...", "message": "...", "details"?: {...} } }
 import { CodedError, toEnvelope, type ErrorEnvelope as CodedErrorEnvelope, type ErrorSpec } from '@berth/common/errors';
+// The CSV import's error class only (no imports of its own): the rest of src/csv-import stays lazily loaded.
+import { ImportError, type ImportErrorCode } from './csv-import/import-errors.js';
 
 export const ERRORS = {
   BAD_REQUEST: { status: 400, help: 'The request was malformed or failed validation.' },
@@ -35,33 +37,41 @@ export class BerthError extends CodedError<ErrorCode> {
 export type ErrorEnvelope = CodedErrorEnvelope<ErrorCode>;
 export { toEnvelope };
 
-/** The shape the CSV import module's ImportError has; matched structurally so this file needs no import of it. */
-interface ImportErrorLike {
-  name: string;
-  code: string;
-  status?: number;
-  line?: number | null;
-  column?: number | string | null;
-  message: string;
-}
-
-function isImportError(err: unknown): err is ImportErrorLike {
-  return err instanceof Error && err.name === 'ImportError' && typeof (err as { code?: unknown }).code === 'string';
-}
+/**
+ * How the app reports each import error: one entry per ImportErrorCode (the type makes a missing
+ * one a compile error, and test/unit/import-error-codes.test.ts a failing test). The import's own
+ * code stays in details.reason, with the line and column.
+ */
+export const IMPORT_ERROR_CODES: Readonly<Record<ImportErrorCode, ErrorCode>> = {
+  CSV_EMPTY_FILE: 'IMPORT_FAILED',
+  CSV_RAGGED_ROW: 'IMPORT_FAILED',
+  CSV_UNTERMINATED_QUOTE: 'IMPORT_FAILED',
+  CSV_INVALID_ENCODING: 'IMPORT_FAILED',
+  CSV_NUL_BYTE: 'IMPORT_FAILED',
+  CSV_TYPE_MISMATCH: 'IMPORT_FAILED',
+  CSV_INVALID_PLAN: 'IMPORT_FAILED',
+  CSV_FIELD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  CSV_TOO_MANY_COLUMNS: 'PAYLOAD_TOO_LARGE',
+  CSV_TOO_MANY_ROWS: 'PAYLOAD_TOO_LARGE',
+  CSV_FILE_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  CSV_HEADER_CHANGED: 'CONFLICT',
+  CSV_APPEND_INCOMPATIBLE: 'CONFLICT',
+  CSV_TABLE_EXISTS: 'CONFLICT',
+  CSV_TABLE_NOT_FOUND: 'NOT_FOUND',
+  CSV_CANCELLED: 'IMPORT_CANCELLED',
+  // Nothing was written; the job record says CSV_INTERRUPTED so the person starts it again.
+  CSV_INTERRUPTED: 'INTERNAL',
+  CSV_INTERNAL: 'INTERNAL',
+};
 
 /** Maps anything thrown into the closed set; unknown errors become INTERNAL (the caller logs them). */
 export function toBerthError(err: unknown): BerthError {
   if (err instanceof BerthError) return err;
-  if (isImportError(err)) {
+  if (err instanceof ImportError) {
     const details: Record<string, unknown> = { reason: err.code };
     if (err.line != null) details.line = err.line;
     if (err.column != null) details.column = err.column;
-    if (/cancel|abort/i.test(err.code)) return new BerthError('IMPORT_CANCELLED', err.message, details, { cause: err });
-    if (err.status === 413) return new BerthError('PAYLOAD_TOO_LARGE', err.message, details, { cause: err });
-    if (err.status === 409) return new BerthError('CONFLICT', err.message, details, { cause: err });
-    if (err.status === 404) return new BerthError('NOT_FOUND', err.message, details, { cause: err });
-    if (err.status !== undefined && err.status >= 500) return new BerthError('INTERNAL', err.message, details, { cause: err });
-    return new BerthError('IMPORT_FAILED', err.message, details, { cause: err });
+    return new BerthError(IMPORT_ERROR_CODES[err.code], err.message, details, { cause: err });
   }
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) {
