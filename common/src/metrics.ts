@@ -58,6 +58,8 @@ export interface MetricsRegistry {
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
+type AnyLabels = Readonly<Record<string, string | number>>;
+
 interface Family {
   readonly name: string;
   render(): string;
@@ -122,7 +124,7 @@ export function createRegistry(): MetricsRegistry {
           return lines.join('\n');
         },
       });
-      const observe = (value: number, l: LabelValues<string> | undefined) => {
+      const observe = (value: number, l: AnyLabels | undefined) => {
         const key = seriesKey(name, labels, l);
         let s = series.get(key);
         if (!s) series.set(key, (s = { counts: bounds.map(() => 0), sum: 0, count: 0 }));
@@ -164,7 +166,7 @@ function header(name: string, help: string, type: string): string[] {
 
 function renderSimple(
   name: string, help: string, type: 'counter' | 'gauge', labels: readonly string[], values: Map<string, number>,
-  collect: (() => number | readonly Sample<string>[]) | undefined,
+  collect: (() => number | readonly (readonly [AnyLabels | undefined, number])[]) | undefined,
 ): string {
   const lines = header(name, help, type);
   let entries: [string, number][] = [...values];
@@ -177,7 +179,7 @@ function renderSimple(
 }
 
 /** The `{a="x",b="y"}` part of a series, in declaration order; every declared label must be given. */
-function seriesKey(name: string, labels: readonly string[], given: Readonly<Record<string, string | number>> | undefined): string {
+function seriesKey(name: string, labels: readonly string[], given: AnyLabels | undefined): string {
   const keys = Object.keys(given ?? {});
   if (keys.length !== labels.length || !labels.every((l) => given?.[l] !== undefined)) {
     throw new Error(`metric ${name} takes labels [${labels.join(', ')}], got [${keys.join(', ')}]`);
