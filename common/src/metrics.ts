@@ -3,7 +3,9 @@
 // metric is declared once, where it is measured, in one line:
 //   const failures = metrics.counter('berth_probe_failures_total', 'Failed probes', ['kind']);
 // Values computed only when scraped (process memory, rows in a database) come from `collect`,
-// which runs at every render. Nothing here does I/O: the app serves render()'s text.
+// which runs at every render. An unlabelled metric shows 0 from the start; a labelled one shows
+// a series once used (`inc(labels, 0)` makes a known one visible at 0). Nothing here does I/O:
+// the app serves render()'s text.
 
 export const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
@@ -76,7 +78,7 @@ export function createRegistry(): MetricsRegistry {
   return {
     counter(name, help, opts = {}) {
       const labels = checkNames(name, opts.labels ?? []);
-      const values = new Map<string, number>();
+      const values = new Map<string, number>(labels.length === 0 ? [['', 0]] : []);
       add({ name, render: () => renderSimple(name, help, 'counter', labels, values, opts.collect) });
       return {
         inc(l, by = 1) {
@@ -88,7 +90,7 @@ export function createRegistry(): MetricsRegistry {
     },
     gauge(name, help, opts = {}) {
       const labels = checkNames(name, opts.labels ?? []);
-      const values = new Map<string, number>();
+      const values = new Map<string, number>(labels.length === 0 ? [['', 0]] : []);
       add({ name, render: () => renderSimple(name, help, 'gauge', labels, values, opts.collect) });
       return {
         set: (value, l) => void values.set(seriesKey(name, labels, l), value),
@@ -107,6 +109,7 @@ export function createRegistry(): MetricsRegistry {
         throw new Error(`histogram ${name}: buckets must be finite and strictly ascending`);
       }
       const series = new Map<string, { counts: number[]; sum: number; count: number }>();
+      if (labels.length === 0) series.set('', { counts: bounds.map(() => 0), sum: 0, count: 0 });
       add({
         name,
         render() {

@@ -68,6 +68,21 @@ test('a family with no series still says what it is', () => {
   assert.equal(m.render(), '# HELP rollout_tenants Tenants per rollout.\n# TYPE rollout_tenants gauge\n');
 });
 
+test('an unlabelled metric shows zero before it is used; a labelled one once touched', () => {
+  const m = createRegistry();
+  m.counter('errors_total', 'Errors.');
+  m.histogram('lag_seconds', 'Lag.', { buckets: [1] });
+  const byKind = m.counter<'kind'>('by_kind_total', 'By kind.', { labels: ['kind'] });
+  byKind.inc({ kind: 'startup' }, 0);
+  assert.equal(m.render(), [
+    '# HELP errors_total Errors.', '# TYPE errors_total counter', 'errors_total 0',
+    '# HELP lag_seconds Lag.', '# TYPE lag_seconds histogram',
+    'lag_seconds_bucket{le="1"} 0', 'lag_seconds_bucket{le="+Inf"} 0', 'lag_seconds_sum 0', 'lag_seconds_count 0',
+    '# HELP by_kind_total By kind.', '# TYPE by_kind_total counter', 'by_kind_total{kind="startup"} 0',
+    '',
+  ].join('\n'));
+});
+
 test('mistakes are refused where the metric is declared or used', () => {
   const m = createRegistry();
   m.counter('dup_total', 'x');
