@@ -39,8 +39,9 @@ function run(cmd: string, args: string[], input?: string): Promise<string> {
     const child = spawn(cmd, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    // stdout and stderr are 'pipe' above, so both exist (the typings cannot see it through the computed stdio).
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
     child.on('error', (e) => fail(e.message, e));
     child.on('close', (code) => (code === 0 ? resolve(out) : fail(`exit ${code}: ${err.trim()}`)));
     // A command that dies before reading its input fails through 'close' with its own message.
