@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeOperatorToken } from '../../../src/rollout/operator-token.js';
@@ -122,4 +122,24 @@ test('a build step is silent when it succeeds; when it fails its output is shown
   assert.equal(failed.code, 1);
   assert.match(failed.out, /src\/a\.ts\(1,7\): error TS2322/);
   assert.match(failed.out, /building demo failed \(its output is above\)/);
+});
+
+test('settings come from BERTH_ENV_FILE (KEY=value lines), the environment wins, a bad line exits 2 naming it', { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-env-'));
+  const [fromFile, fromEnv, traefikPort] = [await closedPort(), await closedPort(), await closedPort()];
+  const file = join(dir, 'berth.env');
+  try {
+    writeFileSync(file, `# this host\n\nBERTH_HTTP_PORT=${fromFile}\nBERTH_DOMAIN="example.com"\nBERTH_PUBLIC_HTTPS_PORT='8443'\n`);
+    const env = { BERTH_ENV_FILE: file, BERTH_STATE_DIR: dir, BERTH_TRAEFIK_API_URL: `http://127.0.0.1:${traefikPort}` };
+    const read = JSON.parse((await runBerth(['status', '--json'], env)).stdout);
+    assert.deepEqual([read.controlPlane.url, read.publicUrl], [`http://127.0.0.1:${fromFile}`, 'https://example.com:8443/']);
+    const overridden = JSON.parse((await runBerth(['status', '--json'], { ...env, BERTH_HTTP_PORT: String(fromEnv) })).stdout);
+    assert.equal(overridden.controlPlane.url, `http://127.0.0.1:${fromEnv}`);
+    writeFileSync(file, 'BERTH_DOMAIN=example.com\nexport BERTH_HTTP_PORT 1\n');
+    const bad = await runBerth(['status'], env);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, new RegExp(`${file}:2: expected KEY=value, got: export BERTH_HTTP_PORT 1`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

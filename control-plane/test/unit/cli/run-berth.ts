@@ -11,7 +11,8 @@ export function runBerth(args: readonly string[], env: Record<string, string> = 
   return new Promise((resolve, reject) => {
     const child = spawn(`${REPO_ROOT}/berth`, args, {
       cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
+      // Hermetic: this host's /etc/berth/berth.env (if any) is not read unless a test says so.
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', BERTH_ENV_FILE: '/nonexistent/berth.env', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
