@@ -75,10 +75,6 @@ export const BOUNDARIES = [
     allowedIn: [
       'control-plane/src/http/',
       'tenant-image/src/http/',
-      // Until tenant-image's lifecycle/ stops taking the Fastify instance (issue 9, under way):
-      // drop these two lines when it does.
-      'tenant-image/src/lifecycle/shutdown.ts',
-      'tenant-image/src/lifecycle/snapshot-route.ts',
     ],
     why: "Fastify belongs to each package's http/ folder; the rest of the code never sees a request or reply",
   },

@@ -9,7 +9,6 @@ import { registerAuthHooks } from './auth-hooks.js';
 import { sendError } from './send-error.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerControlRoutes } from './routes/control-routes.js';
-import { registerSnapshotRoute } from '../lifecycle/snapshot-route.js';
 import { registerTablePageRoutes } from './routes/table-page-routes.js';
 import { registerTableApiRoutes } from './routes/table-api-routes.js';
 import { registerRowWriteRoutes } from './routes/row-write-routes.js';
@@ -72,7 +71,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerHealthRoutes(app, deps);
   await app.register(async (scope) => registerControlRoutes(scope, deps));
-  await app.register(async (scope) => registerSnapshotRoute(scope, deps));
   await app.register(async (scope) => {
     await scope.register(formBody);
     registerAuthHooks(scope, deps);

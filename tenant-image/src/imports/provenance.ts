@@ -1,7 +1,8 @@
 // Where a table came from, as the pages show it: the latest import's file, time, person, rows
 // and SHA-256, read from the CSV module's provenance records. Field names are normalised here
 // so the pages do not depend on the record's exact column names.
-import type { ImportRecord } from './csv-import-api.js';
+import type { Db } from '../db/open-database.js';
+import { loadCsvImport, type ImportRecord } from './csv-import-api.js';
 
 type AnyRecord = Readonly<Record<string, unknown>>;
 
@@ -56,4 +57,12 @@ export function latestByTable(records: readonly ImportRecord[]): Map<string, Pro
     if (!seen || (p.at ?? 0) >= (seen.at ?? 0)) out.set(p.table, p);
   }
   return out;
+}
+
+/** Latest import per table; the CSV module is loaded only when the provenance table exists. */
+export async function provenanceByTable(readDb: Db): Promise<Map<string, Provenance>> {
+  const hasRecords = readDb.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_berth_imports'").get();
+  if (!hasRecords) return new Map();
+  const csv = await loadCsvImport();
+  return latestByTable(csv.listImports(readDb));
 }

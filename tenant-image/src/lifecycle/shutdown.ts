@@ -1,12 +1,18 @@
 // The ordered stop path run on SIGTERM/SIGINT (ROLLOUT.md F4): turn readiness red, stop
 // accepting, let in-flight requests finish (bounded by the grace), cancel running imports so
 // no partial table is left, stop the SQL query process, close the database, exit 0.
-import type { FastifyInstance } from 'fastify';
 import type { Logger } from '@berth/common/logger';
 import type { LifecycleState } from './lifecycle-state.js';
 
+/** What the stop path needs of the HTTP server (main.ts passes the Fastify app, which has this shape). */
+export interface HttpServerHandle {
+  /** Stops accepting and resolves once every in-flight request has been answered. */
+  close(): Promise<unknown>;
+  readonly server: { closeAllConnections(): void };
+}
+
 export interface ShutdownDeps {
-  readonly app: FastifyInstance;
+  readonly app: HttpServerHandle;
   readonly state: LifecycleState;
   readonly graceMs: number;
   readonly log: Logger;

@@ -1,6 +1,8 @@
 // Endpoints for the control plane only. The control plane probes containers directly; anything
 // that came through Traefik carries X-Forwarded-For, so such requests are refused outright.
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { takeSnapshot } from '../../db/snapshot.js';
 import { BerthError } from '../../errors.js';
 import type { AppDeps } from '../app-deps.js';
 
@@ -28,4 +30,26 @@ export function registerControlRoutes(scope: FastifyInstance, deps: AppDeps): vo
     deps.log.info('draining: readiness is now red');
     return { draining: true };
   });
+
+  // Before a rollout (ROLLOUT.md step 0): a copy of the database under <data>/snapshots.
+  scope.post<{ Body: { keep?: number; label?: string } }>(
+    '/__berth/snapshot',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            keep: { type: 'integer', minimum: 1, maximum: 100 },
+            label: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const snapshot = takeSnapshot(deps.db, join(deps.config.dataDir, 'snapshots'), req.body?.keep ?? 3, req.body?.label ?? 'manual');
+      deps.log.info('database snapshot', { file: snapshot.file, ms: snapshot.ms, removed: snapshot.removed.length });
+      return snapshot;
+    },
+  );
 }

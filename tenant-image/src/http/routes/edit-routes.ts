@@ -13,7 +13,7 @@ import { requireTable } from '../../tables/catalog.js';
 import { readRow } from '../../tables/read-rows.js';
 import type { AppDeps } from '../app-deps.js';
 import { frameFor } from '../page-context.js';
-import { parseRowid } from './table-page-routes.js';
+import { parseRowid } from '../parse-rowid.js';
 
 type RowParams = { Params: { table: string; rowid: string } };
 type TableParams = { Params: { table: string } };

@@ -13,7 +13,7 @@ import { orderSql, whereOf } from '../../tables/page-query.js';
 import { hasSearchIndex } from '../../tables/text-search.js';
 import { parseViewParams, rowQueryOf } from '../../tables/view-params.js';
 import type { AppDeps } from '../app-deps.js';
-import { sqlInputOf } from './sql-routes.js';
+import { sqlInputOf } from '../sql-input.js';
 
 const FORMATS: readonly ExportFormat[] = ['csv', 'json'];
 

@@ -8,7 +8,7 @@ import { renderImportsPage } from '../../pages/imports-page.js';
 import { renderPage } from '../../pages/layout.js';
 import type { AppDeps } from '../app-deps.js';
 import { frameFor } from '../page-context.js';
-import { previewUpload } from './upload-routes.js';
+import { previewUpload } from '../../imports/preview-upload.js';
 
 const MODES = ['create', 'append', 'replace'] as const;
 
@@ -60,7 +60,7 @@ async function planFrom(deps: AppDeps, body: Record<string, unknown>): Promise<{
   const encoding = text(body, 'encoding');
   const delimiter = text(body, 'delimiter');
   const preview = !columns || !encoding || !delimiter || !table
-    ? await previewUpload(deps, upload.id, upload.fileName, { ...(encoding ? { encoding } : {}), ...(delimiter ? { delimiter } : {}) }, 0)
+    ? await previewUpload(deps.config, upload.id, upload.fileName, { ...(encoding ? { encoding } : {}), ...(delimiter ? { delimiter } : {}) }, 0)
     : undefined;
   return {
     uploadId,

@@ -8,7 +8,8 @@ import { readFacet, readPage, readRow, rowsAsObjects } from '../../tables/read-r
 import { hasSearchIndex } from '../../tables/text-search.js';
 import { cursorOf, parseViewParams, rowQueryOf } from '../../tables/view-params.js';
 import type { AppDeps } from '../app-deps.js';
-import { parseRowid, provenanceByTable } from './table-page-routes.js';
+import { provenanceByTable } from '../../imports/provenance.js';
+import { parseRowid } from '../parse-rowid.js';
 
 type TableParams = { Params: { table: string }; Querystring: Record<string, unknown> };
 
@@ -16,7 +17,7 @@ export function registerTableApiRoutes(scope: FastifyInstance, deps: AppDeps): v
   scope.get('/api/me', async (req) => ({ userId: req.identity.userId, email: req.identity.email, role: req.identity.role, via: req.identity.via }));
 
   scope.get('/api/tables', async () => {
-    const prov = await provenanceByTable(deps);
+    const prov = await provenanceByTable(deps.readDb);
     return {
       tables: listTableNames(deps.readDb).map((name) => {
         const t = requireTable(deps.readDb, name);
@@ -27,7 +28,7 @@ export function registerTableApiRoutes(scope: FastifyInstance, deps: AppDeps): v
 
   scope.get<TableParams>('/api/tables/:table', async (req) => {
     const t = requireTable(deps.readDb, req.params.table);
-    const prov = await provenanceByTable(deps);
+    const prov = await provenanceByTable(deps.readDb);
     return { name: t.name, rows: deps.rowCount(t.name), columns: t.columns, searchIndexed: hasSearchIndex(deps.readDb, t.name), latestImport: prov.get(t.name) ?? null };
   });
 

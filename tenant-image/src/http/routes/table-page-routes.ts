@@ -1,8 +1,6 @@
 // HTML pages for reading tables: the list (home), a table, a row, a chart.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { BerthError } from '../../errors.js';
-import { loadCsvImport } from '../../imports/csv-import-api.js';
-import { latestByTable, type Provenance } from '../../imports/provenance.js';
+import { provenanceByTable } from '../../imports/provenance.js';
 import { renderChartPage } from '../../pages/chart-page.js';
 import { renderPage } from '../../pages/layout.js';
 import { renderRowPage } from '../../pages/row-page.js';
@@ -17,29 +15,17 @@ import { hasSearchIndex } from '../../tables/text-search.js';
 import { cursorOf, parseViewParams, rowQueryOf } from '../../tables/view-params.js';
 import type { AppDeps } from '../app-deps.js';
 import { frameFor } from '../page-context.js';
+import { parseRowid } from '../parse-rowid.js';
 
 type TableParams = { Params: { table: string }; Querystring: Record<string, unknown> };
 
-/** Latest import per table; the provenance table only exists once the import module has run. */
-export async function provenanceByTable(deps: AppDeps): Promise<Map<string, Provenance>> {
-  const hasRecords = deps.readDb.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_berth_imports'").get();
-  if (!hasRecords) return new Map();
-  const csv = await loadCsvImport();
-  return latestByTable(csv.listImports(deps.readDb));
-}
-
-function parseRowid(s: string): number {
-  const n = Number(s);
-  if (!Number.isSafeInteger(n)) throw new BerthError('BAD_REQUEST', 'row ids are integers', { rowid: s });
-  return n;
-}
 
 export function registerTablePageRoutes(scope: FastifyInstance, deps: AppDeps): void {
   const send = (req: FastifyRequest, frame: Parameters<typeof frameFor>[2], body: Parameters<typeof renderPage>[1]) =>
     renderPage(frameFor(req, deps, frame), body);
 
   scope.get('/', async (req, reply) => {
-    const prov = await provenanceByTable(deps);
+    const prov = await provenanceByTable(deps.readDb);
     const tables = listTableNames(deps.readDb).map((name) => {
       const p = prov.get(name);
       return { name, rows: deps.rowCount(name), columns: requireTable(deps.readDb, name).columns.length, ...(p ? { provenance: p } : {}) };
@@ -54,7 +40,7 @@ export function registerTablePageRoutes(scope: FastifyInstance, deps: AppDeps): 
     const q = rowQueryOf(table, view, indexed);
     const page = readPage(deps.readDb, q, view.size, cursorOf(view));
     const facets = view.facets.map((f) => readFacet(deps.readDb, q, f));
-    const provenance = (await provenanceByTable(deps)).get(table.name);
+    const provenance = (await provenanceByTable(deps.readDb)).get(table.name);
     const body = renderTableView({
       table,
       view,
@@ -86,4 +72,3 @@ export function registerTablePageRoutes(scope: FastifyInstance, deps: AppDeps): 
   });
 }
 
-export { parseRowid };

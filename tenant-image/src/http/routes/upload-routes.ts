@@ -2,29 +2,14 @@
 // page previews it (the CSV module reads the start of the file) and the JSON preview for API use.
 import type { FastifyInstance } from 'fastify';
 import { BerthError, toBerthError } from '../../errors.js';
-import { loadCsvImport, type CsvPreview, type Delimiter, type Encoding } from '../../imports/csv-import-api.js';
-import { cleanFileName, deleteUpload, findUpload, receiveUpload, uploadPath } from '../../imports/upload-store.js';
+import { loadCsvImport, type CsvPreview } from '../../imports/csv-import-api.js';
+import { cleanFileName, deleteUpload, findUpload, receiveUpload } from '../../imports/upload-store.js';
 import { renderPage } from '../../pages/layout.js';
 import { renderReviewPage } from '../../pages/review-page.js';
 import { listTableNames } from '../../tables/catalog.js';
 import type { AppDeps } from '../app-deps.js';
 import { frameFor } from '../page-context.js';
-
-type ReadingQuery = { encoding?: string; delimiter?: string };
-
-/** `scanRows`: data rows to detect types over (default: the review step's); 0 reads the header only. */
-export async function previewUpload(deps: AppDeps, id: string, fileName: string, q: ReadingQuery, scanRows?: number): Promise<CsvPreview> {
-  const csv = await loadCsvImport();
-  if (q.encoding && !(csv.ENCODINGS as readonly string[]).includes(q.encoding)) throw new BerthError('VALIDATION_FAILED', `unknown encoding "${q.encoding}"`, { encoding: q.encoding });
-  if (q.delimiter && !(csv.DELIMITERS as readonly string[]).includes(q.delimiter)) throw new BerthError('VALIDATION_FAILED', 'unsupported delimiter', { delimiter: q.delimiter });
-  return csv.previewCsv(uploadPath(deps.config.uploadsDir, id), {
-    fileName,
-    limits: deps.config.limits,
-    ...(scanRows !== undefined ? { scanRows } : {}),
-    ...(q.encoding ? { encoding: q.encoding as Encoding } : {}),
-    ...(q.delimiter ? { delimiter: q.delimiter as Delimiter } : {}),
-  });
-}
+import { previewUpload, type ReadingQuery } from '../../imports/preview-upload.js';
 
 export function registerUploadRoutes(scope: FastifyInstance, deps: AppDeps): void {
   // The body is the file itself, whatever its content type: leave it unparsed and stream it.
@@ -53,7 +38,7 @@ export function registerUploadRoutes(scope: FastifyInstance, deps: AppDeps): voi
 
   scope.get<{ Params: { id: string }; Querystring: ReadingQuery }>('/api/uploads/:id/preview', async (req) => {
     const upload = findUpload(deps.readDb, req.params.id);
-    return { upload, preview: await previewUpload(deps, upload.id, upload.fileName, req.query) };
+    return { upload, preview: await previewUpload(deps.config, upload.id, upload.fileName, req.query) };
   });
 
   scope.delete<{ Params: { id: string } }>('/api/uploads/:id', async (req, reply) => {
@@ -68,7 +53,7 @@ export function registerUploadRoutes(scope: FastifyInstance, deps: AppDeps): voi
     let preview: CsvPreview | undefined;
     let error: BerthError | undefined;
     try {
-      preview = await previewUpload(deps, upload.id, upload.fileName, req.query);
+      preview = await previewUpload(deps.config, upload.id, upload.fileName, req.query);
     } catch (err) {
       error = toBerthError(err);
       if (error.code === 'INTERNAL') deps.log.error('preview failed', { err });
