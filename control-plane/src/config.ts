@@ -36,7 +36,7 @@ export const SETTINGS = [
   { name: 'BERTH_LOG_MAX_MIB', kind: 'int', min: 1, default: '20', help: 'Size at which BERTH_LOG_FILE is rotated to <file>.1 (older files shift to .2, .3, ...).' },
   { name: 'BERTH_LOG_FILES_KEPT', kind: 'int', default: '5', help: 'Rotated log files kept beside BERTH_LOG_FILE; the oldest beyond this are deleted.' },
   { name: 'BERTH_EXTRA_LABELS', kind: 'string', default: '', help: 'Extra labels (k=v, comma-separated) put on every container, volume and network berth creates; tests use it for exact cleanup.' },
-  { name: 'BERTH_MEMORY_SAMPLE_INTERVAL_MS', kind: 'int', min: 1000, default: '300000', help: "Period of sampling every tenant container's memory for pages (one stats call per container, spread over the period)." },
+  { name: 'BERTH_RESOURCE_SAMPLE_INTERVAL_MS', kind: 'int', min: 1000, default: '300000', help: "Period of sampling every tenant container's CPU, memory and volume size for the admin page's 24-hour charts and /metrics (one stats call per container, spread over the period)." },
   { name: 'BERTH_TENANT_NODE_OPTIONS', kind: 'string', default: '', help: 'NODE_OPTIONS given to tenant containers (e.g. heap limits that lower idle memory); part of the spec hash.' },
   { name: 'BERTH_ROLLOUT_SETTLE_MS', kind: 'int', default: '300', help: "Pause after Traefik's API confirms an old container left a route, before it is drained (lets requests Traefik already picked finish arriving)." },
   { name: 'BERTH_ROLLOUT_STEP_TIMEOUT_MS', kind: 'int', min: 100, default: '15000', help: 'Deadline of each polled rollout step that waits on Traefik (route applied, probe through Traefik).' },
@@ -77,7 +77,7 @@ export interface Config {
   readonly logFilesKept: number;
   readonly extraLabels: Readonly<Record<string, string>>;
   readonly tenantNodeOptions: string;
-  readonly memorySampleIntervalMs: number;
+  readonly resourceSampleIntervalMs: number;
   readonly rolloutSettleMs: number;
   readonly rolloutStepTimeoutMs: number;
   readonly allowUnsafeRollouts: boolean;
@@ -132,7 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logFilesKept: v.BERTH_LOG_FILES_KEPT,
     extraLabels: parseLabels(v.BERTH_EXTRA_LABELS, problems),
     tenantNodeOptions: v.BERTH_TENANT_NODE_OPTIONS,
-    memorySampleIntervalMs: v.BERTH_MEMORY_SAMPLE_INTERVAL_MS,
+    resourceSampleIntervalMs: v.BERTH_RESOURCE_SAMPLE_INTERVAL_MS,
     rolloutSettleMs: v.BERTH_ROLLOUT_SETTLE_MS,
     rolloutStepTimeoutMs: v.BERTH_ROLLOUT_STEP_TIMEOUT_MS,
     allowUnsafeRollouts: v.BERTH_ALLOW_UNSAFE_ROLLOUTS,

@@ -1,5 +1,6 @@
 // Numbered, append-only migrations of the control plane's database. Never edit a shipped
 // migration; add a new one. Times are unix milliseconds (INTEGER) throughout.
+import { RESOURCE_MIGRATIONS } from '../metrics/resource-migrations.js';
 import { ROLLOUT_MIGRATIONS } from '../rollout/rollout-migrations.js';
 import type { Migration } from '@berth/common/migrations';
 
@@ -103,4 +104,5 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   ...ROLLOUT_MIGRATIONS,
+  ...RESOURCE_MIGRATIONS,
 ];

@@ -63,7 +63,7 @@ export function createDockerEngine(socketPath: string, instance: string): Docker
     },
     async listVolumes() {
       const res = (await call('list volumes', () => docker.listVolumes({ filters: { label: [ours] } })))!;
-      return (res.Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {} }));
+      return (res.Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {}, mountpoint: v.Mountpoint }));
     },
     async ensureNetwork(name, labels) {
       const existing = await call(`inspect network ${name}`, () => docker.getNetwork(name).inspect(), [404]);
@@ -123,10 +123,12 @@ export function createDockerEngine(socketPath: string, instance: string): Docker
     },
     async memoryStats(id) {
       const s = await call(`stats ${id}`, () => docker.getContainer(id).stats({ stream: false, 'one-shot': true } as { stream: false }), [404, 409]);
-      const m = (s as { memory_stats?: { usage?: number; limit?: number; stats?: Record<string, number> } } | null)?.memory_stats;
+      const answer = s as { memory_stats?: { usage?: number; limit?: number; stats?: Record<string, number> }; cpu_stats?: { cpu_usage?: { total_usage?: number } } } | null;
+      const m = answer?.memory_stats;
       if (!m || m.usage === undefined) return null;
       const inactive = m.stats?.total_inactive_file ?? m.stats?.inactive_file ?? 0;
-      return { usageBytes: m.usage, workingSetBytes: Math.max(0, m.usage - inactive), limitBytes: m.limit ?? 0 };
+      const cpuUsageNs = answer?.cpu_stats?.cpu_usage?.total_usage ?? null;
+      return { usageBytes: m.usage, workingSetBytes: Math.max(0, m.usage - inactive), limitBytes: m.limit ?? 0, cpuUsageNs };
     },
     events: (signal) => streamContainerEvents(docker, ours, signal),
   };

@@ -19,6 +19,8 @@ export interface ManagedContainer {
 export interface ManagedVolume {
   readonly name: string;
   readonly labels: Labels;
+  /** Where its files are on the engine's host (what the resource sampler measures), when listed. */
+  readonly mountpoint?: string;
 }
 
 export interface ManagedNetwork {
@@ -46,4 +48,6 @@ export interface MemoryStats {
   /** usage minus inactive file cache: what `docker stats` shows and what pressure would reclaim last. */
   readonly workingSetBytes: number;
   readonly limitBytes: number;
+  /** CPU time the container has used since it started (ns); the sampler turns two into a rate. */
+  readonly cpuUsageNs: number | null;
 }

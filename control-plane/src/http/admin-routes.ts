@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { BerthError } from '../errors.js';
 import { ADMIN_SCRIPT_HASH, ADMIN_STYLE_HASH } from '../pages/admin-assets.js';
 import { renderAdminPage, type AdminPageData } from '../pages/admin-page.js';
+import { HISTORY_MS, historySince } from '../metrics/resource-history.js';
 import { listAdminTenants } from '../rollout/admin-tenant-list.js';
 import { listRollouts, requestCancel } from '../rollout/rollout-store.js';
 import { rolloutTenantViews, summarizeRollout } from '../rollout/rollout-views.js';
@@ -87,8 +88,15 @@ function pageData(deps: AppDeps, op: Operator, form?: AdminPageData['form']): Ad
     rollouts: listRollouts(deps.db, RECENT_ROLLOUTS).map((r) => ({ rollout: summarizeRollout(deps.db, r), tenants: rolloutTenantViews(deps.db, r.id, false) })),
     defaults: { image: deps.config.tenantImage, parallel: deps.config.rolloutParallel },
     config: deps.config,
+    resources: resourceWindow(deps, Date.now()),
     ...(form ? { form } : {}),
   };
+}
+
+function resourceWindow(deps: AppDeps, now: number): AdminPageData['resources'] {
+  const from = now - HISTORY_MS;
+  // Two periods: one sample may be late by a period; more means the sampler missed one.
+  return { history: historySince(deps.db, from), from, to: now, maxGapMs: 2 * deps.config.resourceSampleIntervalMs };
 }
 
 function checkFormCsrf(deps: AppDeps, req: Parameters<typeof verifyCsrf>[0], op: Operator, token: string | undefined): void {

@@ -17,6 +17,7 @@ import type { AppDeps } from './app-deps.js';
 import { registerForwardAuthRoutes } from './forward-auth-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerInstancePageRoutes } from './instance-page-routes.js';
+import { registerMetricsRoutes } from './metrics-routes.js';
 import { collectApiRoutes, registerOpenApiRoute } from './openapi.js';
 import { sendPage } from './page-replies.js';
 import { addSecurityHeaders } from './security-headers.js';
@@ -96,6 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerRolloutRoutes(app, deps);
   registerAdminRoutes(app, deps);
   registerAdminGrantRoutes(app, deps);
+  registerMetricsRoutes(app, deps);
   registerOpenApiRoute(app, deps, apiRoutes);
   runWhileOpen(app, (signal) => runExpirySweep(deps, signal));
   return app;

@@ -18,6 +18,7 @@ input[type=number]{width:100%;padding:9px 11px;border:1px solid #c9d0db;border-r
 .state[data-state=failed],.state[data-state=cancelled]{background:#fdecea;color:var(--bad)}
 .state[data-state=rolling],.state[data-state=canary],.state[data-state=pending]{background:#fdf3e1;color:var(--warn)}
 td.num{text-align:right;font-variant-numeric:tabular-nums}.small{font-size:13px}
+td.res{white-space:nowrap}.chart{display:block;margin-left:auto}
 `;
 
 // Follows each live rollout's server-sent events and updates its bar, counts, state and lines.

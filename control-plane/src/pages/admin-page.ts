@@ -1,6 +1,6 @@
 // The operators' page: start a rollout, watch rollouts live, see every tenant's image,
-// health and memory. Server-rendered (it works without JavaScript; the script only makes
-// running rollouts move), every value escaped by html``.
+// health, and CPU, memory and disk over the last 24 hours. Server-rendered (it works without
+// JavaScript; the script only makes running rollouts move), every value escaped by html``.
 import { tenantUrl, type Config } from '../config.js';
 import type { AdminTenant } from '../rollout/admin-tenant-list.js';
 import { ACTIVE_ROLLOUT_STATES } from '../rollout/rollout-types.js';
@@ -9,6 +9,7 @@ import { imageVersionOf } from '../tenants/tenant.js';
 import { ADMIN_SCRIPT, ADMIN_STYLE } from './admin-assets.js';
 import { html, type Html, trusted } from '@berth/common/html';
 import { renderLayout, type PageUser } from './layout.js';
+import { resourceCells, resourceHeaders, type ResourceWindow } from './resource-columns.js';
 
 export interface AdminPageData {
   readonly user: PageUser;
@@ -17,6 +18,8 @@ export interface AdminPageData {
   readonly defaults: { readonly image: string; readonly parallel: number };
   readonly form?: { readonly error: string; readonly image: string; readonly canary: string; readonly parallel: string; readonly tenants: string };
   readonly config: Pick<Config, 'domain' | 'publicHttpsPort'>;
+  /** CPU, memory and disk samples of the last 24 hours. */
+  readonly resources: ResourceWindow;
 }
 
 export function renderAdminPage(d: AdminPageData): string {
@@ -75,13 +78,13 @@ function rolloutBlock(r: RolloutSummary, tenants: readonly RolloutTenantView[], 
 function tenantTable(d: AdminPageData): Html {
   return html`<section class="card" aria-labelledby="tenants-h"><h2 id="tenants-h">Tenants (${d.tenants.length})</h2>
   ${d.tenants.length === 0 ? html`<p class="muted">No tenant yet.</p>` : html`<table>
-    <thead><tr><th>Tenant</th><th>Image</th><th>State</th><th>Health</th><th class="num">Memory</th><th>Owner</th></tr></thead>
+    <thead><tr><th>Tenant</th><th>Image</th><th>State</th><th>Health</th>${resourceHeaders()}<th>Owner</th></tr></thead>
     <tbody>${d.tenants.map((t) => html`<tr>
       <td>${t.desiredState === 'running' ? html`<a href="${tenantUrl(d.config, t.slug)}/">${t.slug}</a>` : t.slug}</td>
       <td><code>${t.imageVersion}</code>${t.runningImage && t.runningImage !== t.image ? html` <span class="muted small">(serving ${imageVersionOf(t.runningImage)})</span>` : ''}</td>
       <td><span class="state" data-state="${t.state}">${t.state}</span>${t.rollout ? html` <a class="small" href="#rollout-${t.rollout}">#${t.rollout}</a>` : ''}</td>
       <td><span class="state" data-state="${t.health}">${t.health}</span>${t.detail ? html`<div class="small muted">${t.detail}</div>` : ''}</td>
-      <td class="num">${t.memoryBytes === null ? '—' : `${(t.memoryBytes / 1048576).toFixed(1)} MiB`}</td>
+      ${resourceCells(t.slug, d.resources, t.memoryBytes)}
       <td class="small">${t.owner}</td></tr>`)}</tbody></table>`}
   </section>`;
 }

@@ -2,6 +2,7 @@
 // a new container is polled every ~25 ms until it answers (fast provisioning), an established
 // one every probeIntervalMs (cheap at density). Readiness changes are reported through
 // onChange; the reconciler turns them into route changes.
+import { probeFailures } from '../metrics/registry.js';
 import { createWaker } from '../wait/waker.js';
 import { APP_PORT } from '../tenants/container-spec.js';
 import { probeHttp, type ProbeResult } from './http-probe.js';
@@ -97,6 +98,7 @@ export function createProber(opts: ProberOptions): Prober {
     e.inFlight = false;
     if (entries.get(id) !== e || signal.aborted) return;
     const now = Date.now();
+    if (!r.ok) probeFailures.inc({ phase: fast ? 'startup' : 'established' });
     if (r.ok) {
       e.failures = 0;
       e.fastUntil = null;

@@ -4,6 +4,7 @@
 // delays another tenant's provisioning; a lane that fails is retried with backoff.
 import type { Config } from '../config.js';
 import type { EgressFirewall } from '../docker/egress-firewall.js';
+import { reconcileErrors, reconcilePassSeconds } from '../metrics/registry.js';
 import { LABEL } from '../tenants/labels.js';
 import { readTenants } from '../tenants/tenant-store.js';
 import { backoffMs } from '../wait/backoff.js';
@@ -62,6 +63,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       // the lane's retry instead of failing every create until the control plane restarts.
       if (/network \S+ not found/i.test(message)) await ensureNetwork(deps, signal);
       failures.set(lane.key, { attempts, message, retryAt: Date.now() + backoffMs(attempts) });
+      reconcileErrors.inc({ kind: 'step' });
       log.warn('reconcile step failed; will retry', { lane: lane.key, attempts, err: err as Error });
     } finally {
       busy.delete(lane.key);
@@ -118,13 +120,17 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       await ensureNetwork(deps, signal);
       let passFailures = 0;
       while (!signal.aborted) {
+        const timed = reconcilePassSeconds.startTimer();
         try {
           await pass(signal);
           passFailures = 0;
         } catch (err) {
           if (signal.aborted) break;
           passFailures++;
+          reconcileErrors.inc({ kind: 'pass' });
           log.warn('reconcile pass failed', { attempts: passFailures, err: err as Error });
+        } finally {
+          timed();
         }
         await waker.wait(passFailures > 0 ? backoffMs(passFailures) : nextWakeIn(), signal);
       }

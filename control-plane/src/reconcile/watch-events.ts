@@ -5,6 +5,7 @@
 import type { DockerEngine } from '../docker/docker-engine.js';
 import type { Logger } from '@berth/common/logger';
 import type { Prober } from '../probe/prober.js';
+import { dockerEventLagSeconds, dockerEventsLastLagSeconds } from '../metrics/registry.js';
 import { backoffMs } from '../wait/backoff.js';
 import { createWaker } from '../wait/waker.js';
 
@@ -14,6 +15,9 @@ export async function watchDockerEvents(docker: DockerEngine, prober: Prober, nu
     try {
       for await (const e of docker.events(signal)) {
         failures = 0;
+        const lag = Math.max(0, Date.now() - e.at) / 1000;
+        dockerEventLagSeconds.observe(lag);
+        dockerEventsLastLagSeconds.set(lag);
         if (e.action === 'die') prober.invalidate(e.id);
         nudge();
       }

@@ -16,6 +16,7 @@ const OWNERS: Record<string, string> = {
   rollout_tenants: 'control-plane/src/rollout/rollout-store.ts',
   rollout_events: 'control-plane/src/rollout/rollout-store.ts',
   tenant_rollout_locks: 'control-plane/src/rollout/rollout-store.ts',
+  resource_samples: 'control-plane/src/metrics/resource-history.ts',
 };
 
 function walk(dir: string): string[] {

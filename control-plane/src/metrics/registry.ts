@@ -1,0 +1,43 @@
+// The control plane's one metrics registry and every metric it measures. A module that
+// measures something imports its metric from here; a new metric is one line below (later
+// features — the lease holder, wakes, replication lag — add theirs the same way). Served as
+// Prometheus text by GET /metrics (http/metrics-routes.ts), on loopback only.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createRegistry, DURATION_BUCKETS } from '@berth/common/metrics';
+
+export const metrics = createRegistry();
+
+// Filled from SQLite at each scrape (state-metrics.ts): what the database says now.
+export const instancesByState = metrics.gauge<'state'>('berth_instances', 'Tenant instances by state, as the reconciler last recorded it (rolling: held by a rollout).', { labels: ['state'] });
+export const rolloutTenants = metrics.gauge<'rollout' | 'state'>('berth_rollout_tenants', 'Tenants of each active rollout (and of the latest finished one) by progress: pending, rolling, done, rolled_back, failed, skipped.', { labels: ['rollout', 'state'] });
+export const rolloutsActive = metrics.gauge('berth_rollouts_active', 'Rollouts pending, in canary or running.');
+export const instanceCpuCores = metrics.gauge<'tenant'>('berth_instance_cpu_cores', 'CPU used by each running instance, averaged over the last sampling period (cores).', { labels: ['tenant'] });
+export const instanceMemoryBytes = metrics.gauge<'tenant'>('berth_instance_memory_bytes', 'Memory of each running instance at its last sample (working set: usage minus inactive file cache).', { labels: ['tenant'] });
+export const instanceDiskBytes = metrics.gauge<'tenant'>('berth_instance_disk_bytes', 'Disk used by each instance\'s volume at its last sample.', { labels: ['tenant'] });
+
+export const reconcilePassSeconds = metrics.histogram('berth_reconcile_pass_duration_seconds', 'Duration of one reconcile pass (read Docker and SQLite, plan, start lanes, record status).');
+export const reconcileErrors = metrics.counter<'kind'>('berth_reconcile_errors_total', 'Reconcile failures: a whole pass (kind="pass") or one tenant lane\'s step, retried with backoff (kind="step").', { labels: ['kind'] });
+export const probeFailures = metrics.counter<'phase'>('berth_probe_failures_total', 'Failed HTTP probes of tenant containers: while a new container starts (phase="startup") or of an established one (phase="established").', { labels: ['phase'] });
+export const dockerEventLagSeconds = metrics.histogram('berth_docker_event_lag_seconds', 'Time from a Docker event\'s own timestamp to berth handling it.', { buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+export const dockerEventsLastLagSeconds = metrics.gauge('berth_docker_event_last_lag_seconds', 'Lag of the most recent Docker event handled.');
+export const resourceSampleSeconds = metrics.histogram('berth_resource_sample_duration_seconds', 'Duration of sampling one tenant container (stats call and volume size).', { buckets: DURATION_BUCKETS });
+
+for (const kind of ['pass', 'step']) reconcileErrors.inc({ kind }, 0);
+for (const phase of ['startup', 'established']) probeFailures.inc({ phase }, 0);
+
+// The process itself.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+metrics.gauge('berth_process_resident_memory_bytes', 'Resident set size of the control plane.', { collect: () => process.memoryUsage().rss });
+metrics.gauge('berth_process_heap_used_bytes', 'V8 heap in use.', { collect: () => process.memoryUsage().heapUsed });
+metrics.counter('berth_process_cpu_seconds_total', 'CPU time of the control plane (user + system).', { collect: () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; } });
+metrics.gauge('berth_process_start_time_seconds', 'Start of the control plane (unix seconds).', { collect: () => Math.round(Date.now() / 1000 - process.uptime()) });
+// Measured between scrapes and reset by each: a delay seen once is reported once.
+metrics.gauge<'stat'>('berth_process_event_loop_lag_seconds', 'Event-loop delay since the previous scrape: p50, p99 and max.', {
+  labels: ['stat'],
+  collect: () => {
+    const samples = loopDelay.count === 0 ? [] : ([['p50', loopDelay.percentile(50)], ['p99', loopDelay.percentile(99)], ['max', loopDelay.max]] as const).map(([stat, ns]) => [{ stat }, ns / 1e9] as const);
+    loopDelay.reset();
+    return samples;
+  },
+});
