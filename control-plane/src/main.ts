@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     wakeRollouts: rollouts.wake,
   });
   await app.listen({ host: config.httpHost, port: config.httpPort });
-  log.info('listening', { url: `http://${config.httpHost}:${config.httpPort}`, public: config.publicUrl });
+  log.info('listening', { url: `http://${config.httpHost}:${config.httpPort}`, public: config.publicUrl, node: process.version });
 
   const stop = async (signal: string) => {
     if (shutdown.signal.aborted) return;

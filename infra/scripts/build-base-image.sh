@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
-# Builds the local base image without pulling anything: this machine's own `node` binary, the
-# shared libraries it and the compiled better-sqlite3 addon need, and /etc/passwd with the app
-# user (uid 10001). No shell, no package manager: anything exec'd inside must be exec-form.
+# Builds the local base image without pulling anything: berth's pinned Node runtime
+# (install-node.sh, the same binary the host processes run), the shared libraries it and the
+# better-sqlite3 addon need, and /etc/passwd with the app user (uid 10001). No shell, no package manager: anything exec'd inside must be exec-form.
 # Dockerfiles take the base as a build argument, so elsewhere the official Node image works too.
 source "$(dirname "$0")/lib.sh"
 tag="$BASE_IMAGE_TAG"
 docker image inspect "$tag" >/dev/null 2>&1 && exit 0
 
-say "building base image $tag from this machine's Node runtime"
+say "building base image $tag from the pinned Node runtime"
 root="$(mktemp -d)"
 trap 'rm -rf "$root"' EXIT
-node_bin="$(readlink -f "$(command -v node)")"
+node_bin="$BERTH_NODE_DIR/bin/node"
+[ "$("$node_bin" --version 2>/dev/null)" = "v$BERTH_NODE_VERSION" ] || die "Node $BERTH_NODE_VERSION is not installed in $BERTH_NODE_DIR; run install-node.sh first"
 mkdir -p "$root"/{usr/local/bin,etc,tmp,data,app}
 cp "$node_bin" "$root/usr/local/bin/node"
-addon="$(find "$BERTH_ROOT/node_modules/better-sqlite3/build/Release" -name 'better_sqlite3.node' | head -1)"
-[ -n "$addon" ] || die "better-sqlite3 is not built; run the dependency install first"
+# The addon file better-sqlite3 really loads (a prebuilt one from its package, or one compiled
+# here), read from the process's own mappings rather than guessed from the package layout.
+addon="$(cd "$BERTH_ROOT/tenant-image" && "$node_bin" -e "new (require('better-sqlite3'))(':memory:').close(); \
+  const m = require('fs').readFileSync('/proc/self/maps', 'utf8').match(/\/\S*better[-_]sqlite3\S*\.node$/m); process.stdout.write(m ? m[0] : '')" 2>/dev/null)" || true
+[ -n "$addon" ] || die "better-sqlite3 does not load under $node_bin; run the dependency install first"
 # Every library the runtime and the addon link against, with the dynamic loader itself.
 for lib in $(ldd "$node_bin" "$addon" | grep -o '/[^ ]*\.so[^ ]*' | sort -u); do
   mkdir -p "$root$(dirname "$lib")"

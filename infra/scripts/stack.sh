@@ -49,12 +49,12 @@ case "${1:-up}" in
     wait_until 30 curl -fsS "http://127.0.0.1:$API_PORT/ping" || die "Traefik did not answer; see $BERTH_LOG_DIR/traefik.log and traefik.stdout.log"
     start log-rotate "$(sha256sum "$BERTH_ROOT/infra/scripts/rotate-logs.sh" | cut -c1-16)-${BERTH_LOG_MAX_MIB:-20}-${BERTH_LOG_FILES_KEPT:-5}" \
       "$BERTH_ROOT/infra/scripts/rotate-logs.sh" loop "$BERTH_LOG_DIR/access.log" "$run/traefik.pid"
-    cp_stamp="$(cd "$BERTH_ROOT" && find control-plane/dist -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)-$HTTPS_PORT-$BERTH_DOMAIN-${BERTH_TENANT_EGRESS:-}"
+    cp_stamp="$(cd "$BERTH_ROOT" && find control-plane/dist -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)-$HTTPS_PORT-$BERTH_DOMAIN-${BERTH_TENANT_EGRESS:-}-node$BERTH_NODE_VERSION"
     start control-plane "$cp_stamp" env BERTH_STATE_DIR="$BERTH_STATE_DIR" BERTH_DOMAIN="$BERTH_DOMAIN" \
       BERTH_ROUTES_DIR="$ROUTES" BERTH_HTTP_PORT="$CP_PORT" BERTH_PUBLIC_HTTPS_PORT="$HTTPS_PORT" \
       BERTH_TRAEFIK_API_URL="http://127.0.0.1:$API_PORT" BERTH_LOG_FILE="$BERTH_LOG_DIR/control-plane.log" \
       BERTH_LOG_MAX_MIB="${BERTH_LOG_MAX_MIB:-20}" BERTH_LOG_FILES_KEPT="${BERTH_LOG_FILES_KEPT:-5}" \
-      node --conditions=berth-compiled "$BERTH_ROOT/control-plane/dist/main.js"
+      "$BERTH_NODE_DIR/bin/node" --conditions=berth-compiled "$BERTH_ROOT/control-plane/dist/main.js"
     wait_until 30 curl -fsS "http://127.0.0.1:$CP_PORT/__lbheartbeat__" || die "the control plane did not answer; see $BERTH_LOG_DIR/control-plane.log and control-plane.stdout.log"
     port=""; [ "$HTTPS_PORT" = 443 ] || port=":$HTTPS_PORT"
     echo

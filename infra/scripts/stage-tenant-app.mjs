@@ -29,9 +29,10 @@ function resolveDep(fromDir, name) {
   throw new Error(`cannot resolve ${name} from ${fromDir}`);
 }
 
-// Needed only to install a package, never when it runs: better-sqlite3 lists prebuild-install
-// (and its 30 dependencies) to fetch a prebuilt addon; the image ships the addon compiled here.
-const INSTALL_TIME_ONLY = new Set(['prebuild-install']);
+// Needed only to install or build a package, never when it runs: node-addon-api is C++ headers
+// for compiling an addon (better-sqlite3 13 ships its addons prebuilt; older ones listed
+// prebuild-install to download one).
+const INSTALL_TIME_ONLY = new Set(['prebuild-install', 'node-addon-api']);
 
 const seen = new Set();
 const queue = [[pkgDir, JSON.parse(readFileSync(join(bundleDir, 'externals.json'), 'utf8'))]];
@@ -48,13 +49,16 @@ while (queue.length) {
   }
 }
 // Nested node_modules were resolved separately above. Native packages (binding.gyp) keep
-// only their JS and the compiled addon: no C sources, no build intermediates.
+// only their JS and the addon: no C sources, no build intermediates, and of the prebuilt
+// addons only this platform's (the image runs this host's Node build: glibc, same arch).
+const PLATFORM = `${process.platform}-${process.arch}`;
 function keep(src, dir, native) {
   if (src.endsWith('.md') || src.endsWith('.map') || src.endsWith('.d.ts')) return false;
   const inner = relative(dir, src).split(sep);
   if (inner[0] === 'node_modules') return false;
   if (!native) return true;
   if (inner[0] === 'deps' || inner[0] === 'src') return false;
+  if (inner[0] === 'prebuilds') return inner.length === 1 || inner[1] === PLATFORM || inner[1] === `${PLATFORM}.node`;
   if (inner[0] === 'build') return inner.length === 1 || (inner[1] === 'Release' && (inner.length === 2 || inner[2].endsWith('.node')));
   return true;
 }

@@ -84,7 +84,7 @@ async function main(): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host });
   state.ready = true;
-  log.info('ready', { port: config.port, version: config.version, container: hostname(), droppedStaging: dropped.length, removedUploads });
+  log.info('ready', { port: config.port, version: config.version, node: process.version, container: hostname(), droppedStaging: dropped.length, removedUploads });
 }
 
 main().catch((err: unknown) => {

@@ -10,7 +10,8 @@ import { isLoopbackHost } from './forward-auth-routes.js';
 export function registerHealthRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/__lbheartbeat__', async () => ({ ok: true }));
 
-  app.get('/__version__', async () => ({ name: 'berth-control-plane', ...deps.version }));
+  // The runtime is part of the version: berth pins it (infra/scripts/lib.sh), and an upgrade is checked here.
+  app.get('/__version__', async () => ({ name: 'berth-control-plane', ...deps.version, node: process.version }));
 
   app.get('/__heartbeat__', async (req, reply) => {
     const checks: Record<string, DependencyCheck> = {};

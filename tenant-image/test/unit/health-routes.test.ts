@@ -15,7 +15,7 @@ test('health endpoints, container header, control-only /__berth/ and drain', asy
   assert.equal(hb.statusCode, 200);
   assert.equal(hb.json().status, 'ok');
 
-  assert.deepEqual((await app.inject('/__version__')).json(), { version: '9.9.9', commit: 'abc', image: 'berth/tenant:9.9.9' });
+  assert.deepEqual((await app.inject('/__version__')).json(), { version: '9.9.9', commit: 'abc', image: 'berth/tenant:9.9.9', node: process.version });
 
   const refused = await app.inject({ url: '/__berth/state', headers: { 'x-forwarded-for': '10.0.0.1' } });
   assert.equal(refused.statusCode, 403);

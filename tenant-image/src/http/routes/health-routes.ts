@@ -25,5 +25,5 @@ export function registerHealthRoutes(app: FastifyInstance, deps: AppDeps): void 
     });
   });
 
-  app.get('/__version__', async () => ({ version: deps.config.version, commit: deps.config.commit, image: deps.config.image }));
+  app.get('/__version__', async () => ({ version: deps.config.version, commit: deps.config.commit, image: deps.config.image, node: process.version }));
 }
