@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync, renameSync, unlinkSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import http from 'node:http';
-import { startStack, type Stack } from '../src/stack.js';
+import { startStack, REPO_ROOT, type Stack } from '../src/stack.js';
 import { docker, containerIp } from '../src/docker-cli.js';
 import { request, createAgent, loopbackLookup } from '../src/https-client.js';
 import { waitFor } from '@berth/common/wait-for';
@@ -65,7 +65,10 @@ test('Traefik serves the tenant over verified TLS once its route file is written
     return r.status === 200 ? r : undefined;
   }, { timeoutMs: 10_000, what: 'route applied' });
   assert.equal(res.headers['x-berth-container'], containerId.slice(0, 12), 'the answer names the container that served it');
-  assert.ok(JSON.parse(res.body).version, 'version reported');
+  const reported = JSON.parse(res.body) as { version: string; node: string };
+  assert.ok(reported.version, 'version reported');
+  // The tenant runs berth's pinned Node (the base image takes it from infra/scripts/install-node.sh).
+  assert.equal(reported.node, `v${readFileSync(join(REPO_ROOT, '.node-version'), 'utf8').trim()}`, 'the tenant runs the pinned Node');
 
   // Verification is really on: trusting only the public roots bundled with Node (not the
   // project's CA, which this machine's store may also hold), the same request is refused.

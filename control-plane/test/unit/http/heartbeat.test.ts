@@ -26,3 +26,8 @@ test('on the loopback listener: every check with its detail', async () => {
   assert.deepEqual(body.checks.docker, { ok: false, detail: 'not connected in unit tests' });
   assert.match(body.checks.reconciler.detail, /no reconcile pass/);
 });
+
+test('/__version__ names the build and the Node runtime serving it', async () => {
+  const res = await t.app.inject({ method: 'GET', url: '/__version__', headers: { host: t.config.domain } });
+  assert.deepEqual(res.json(), { name: 'berth-control-plane', version: '0.0.0-test', commit: 'test', node: process.version });
+});
