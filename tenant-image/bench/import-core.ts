@@ -13,7 +13,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { openImportDatabase } from '../src/csv-import/open-import-database.js';
+import { openDatabase } from '../src/db/open-database.js';
 import { DEFAULT_LIMITS } from '../src/csv-import/import-plan.js';
 import { previewCsv } from '../src/csv-import/preview.js';
 import { readCsv } from '../src/csv-import/read-csv.js';
@@ -90,7 +90,7 @@ export async function measureImport(csvPath: string): Promise<ImportMeasurement>
   const dir = mkdtempSync(join(tmpdir(), 'berth-bench-import-'));
   try {
     const dbPath = join(dir, 'tenant.db');
-    openImportDatabase(dbPath).close();
+    openDatabase(dbPath, { busyTimeoutMs: 5000 }).close();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const preview = await previewCsv(csvPath, { fileName: 'bench.csv' });

@@ -9,7 +9,7 @@ import { BatchTransaction, runImmediate } from './immediate-transaction.js';
 import { DEFAULT_LIMITS, validatePlan, type ImportLimits, type ImportPlan } from './import-plan.js';
 import { PhaseClock, type ImportRun } from './import-run.js';
 import { checkTarget, resolveColumns } from './import-target.js';
-import { ensureImportsTable, insertStartedImport } from './provenance.js';
+import { insertStartedImport } from './provenance.js';
 import { createTableSql, stagingTableName } from './staging.js';
 
 export function newImportId(): string {
@@ -23,7 +23,6 @@ export function prepareImport(db: Database.Database, plan: ImportPlan, ctx: Impo
   if (!/^[a-z0-9]{1,40}$/.test(importId)) throw new ImportError('CSV_INVALID_PLAN', 'The import id must be 1–40 lower-case letters or digits.');
   const staging = stagingTableName(importId);
   const startedAt = new Date().toISOString();
-  ensureImportsTable(db);
   const detecting = ctx.detectTypes === true;
   // With types still to detect, only what does not depend on them is checked now.
   const columns = detecting ? checkTarget(db, plan) : resolveColumns(db, plan);

@@ -4,13 +4,12 @@ export { importCsv, newImportId, type ImportContext, type ImportResult } from '.
 export { runImportInWorker, type WorkerImportContext, type WorkerImportHandle } from './run-import-in-worker.js';
 export { openImportDatabase } from './open-import-database.js';
 export { dropStaleStagingTables, STAGING_PREFIX, type StaleCleanupOptions } from './staging.js';
-export { listImports, getImport, ensureImportsTable, type ImportRecord, type ImportStatus } from './provenance.js';
+export { listImports, getImport, type ImportRecord, type ImportStatus } from './provenance.js';
 export {
   rebuildSearchIndex,
   isSearchIndexCurrent,
   getSearchIndexInfo,
   searchIndexName,
-  ensureSearchIndexesTable,
   FTS_PREFIX,
   type SearchIndexInfo,
 } from './search-index.js';

@@ -1,6 +1,5 @@
 // One row per import in _berth_imports: what file, how it was read, what it became, who and when.
-// The schema only ever grows (new nullable columns), so an older app version sharing the file
-// during a rollout keeps working.
+// The table is created by the app's migrations (src/db/migrations.ts, migration 4).
 import type Database from 'better-sqlite3';
 import type { ColumnPlan, ImportMode } from './import-plan.js';
 
@@ -24,32 +23,6 @@ export interface ImportRecord {
   finishedAt: string | null;
   errorCode: string | null;
   errorMessage: string | null;
-}
-
-export function ensureImportsTable(db: Database.Database): void {
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS _berth_imports (
-      seq INTEGER PRIMARY KEY,
-      id TEXT NOT NULL UNIQUE,
-      table_name TEXT NOT NULL,
-      mode TEXT NOT NULL,
-      status TEXT NOT NULL,
-      file_name TEXT NOT NULL,
-      file_bytes INTEGER,
-      sha256 TEXT,
-      encoding TEXT NOT NULL,
-      delimiter TEXT NOT NULL,
-      columns_json TEXT NOT NULL,
-      rows_imported INTEGER NOT NULL DEFAULT 0,
-      actor TEXT,
-      started_at TEXT NOT NULL,
-      heartbeat_at TEXT NOT NULL,
-      finished_at TEXT,
-      error_code TEXT,
-      error_message TEXT
-    );
-    CREATE INDEX IF NOT EXISTS _berth_imports_by_table ON _berth_imports (table_name, seq);
-  `);
 }
 
 export interface StartedImport {

@@ -2,14 +2,15 @@
 // _berth_fts_<table> whose columns are the table's text columns (same names) and whose rowid is
 // the table's rowid. It is built under a temporary name in batched short transactions (a 1M-row
 // table never holds the write lock for long) and renamed into place in one short transaction.
-// _berth_search_indexes records which import each index reflects, so "is it current" is a lookup.
+// _berth_search_indexes (a migration, src/db/migrations.ts) records which import each index
+// reflects, so "is it current" is a lookup.
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { quoteIdent } from '../sql/identifier.js';
 import { ImportError } from './import-errors.js';
 import { runImmediate } from './immediate-transaction.js';
-import { ensureImportsTable, hasSchemaTable, latestSucceededImportId } from './provenance.js';
+import { hasSchemaTable, latestSucceededImportId } from './provenance.js';
 import { readTableColumns } from './table-columns.js';
 
 export const FTS_PREFIX = '_berth_fts_';
@@ -32,22 +33,6 @@ export interface SearchIndexInfo {
   rowsIndexed: number;
   builtAt: string;
   current: boolean;
-}
-
-export function ensureSearchIndexesTable(db: Database.Database): void {
-  ensureImportsTable(db);
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS _berth_search_indexes (
-      table_name TEXT PRIMARY KEY,
-      fts_table TEXT NOT NULL,
-      columns_json TEXT NOT NULL DEFAULT '[]',
-      import_id TEXT,
-      rows_indexed INTEGER NOT NULL DEFAULT 0,
-      built_at TEXT,
-      build_table TEXT,
-      build_heartbeat_at TEXT
-    )
-  `);
 }
 
 export function getSearchIndexInfo(db: Database.Database, table: string): SearchIndexInfo | null {
@@ -82,7 +67,6 @@ export async function rebuildSearchIndex(
   signal?: AbortSignal,
   opts: RebuildOptions = {},
 ): Promise<SearchIndexInfo | null> {
-  ensureSearchIndexesTable(db);
   const columns = readTableColumns(db, table);
   if (!columns) throw new ImportError('CSV_TABLE_NOT_FOUND', `There is no table "${table}" to index.`);
   const textColumns = columns.filter((c) => c.type === 'text').map((c) => c.name);
@@ -176,7 +160,6 @@ function dropBuild(db: Database.Database, table: string, build: string): void {
 
 /** Drops half-built indexes whose builder stopped beating before `cutoff` (ISO time); returns their names. */
 export function dropStaleSearchBuilds(db: Database.Database, cutoff: string): string[] {
-  ensureSearchIndexesTable(db);
   const builds = db
     .prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND substr(name, 1, ?) = ? AND sql LIKE 'CREATE VIRTUAL TABLE%'`)
     .pluck()

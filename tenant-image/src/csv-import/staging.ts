@@ -5,7 +5,6 @@ import type Database from 'better-sqlite3';
 import { quoteIdent } from '../sql/identifier.js';
 import { sqlTypeFor } from './cell-types.js';
 import type { ColumnPlan } from './import-plan.js';
-import { ensureImportsTable } from './provenance.js';
 import { runImmediate } from './immediate-transaction.js';
 import { removeStaleScratchFiles } from './scratch-file.js';
 import { dropStaleSearchBuilds } from './search-index.js';
@@ -51,7 +50,6 @@ export interface StaleCleanupOptions {
  * during a rollout and is left alone. Returns the names of the tables (and files) removed.
  */
 export function dropStaleStagingTables(db: Database.Database, opts: StaleCleanupOptions = {}): string[] {
-  ensureImportsTable(db);
   const now = opts.now ?? new Date();
   const cutoff = new Date(now.getTime() - (opts.staleAfterMs ?? 60_000)).toISOString();
   const dropped: string[] = [];

@@ -98,4 +98,51 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 4,
+    name: 'import provenance, search indexes, stored row counts',
+    sql: `
+      -- Created lazily (CREATE TABLE IF NOT EXISTS at first use) by earlier versions, which go on
+      -- doing so during a rollout: same definitions, IF NOT EXISTS both ways, so a database
+      -- either version touched first works for both.
+      -- One row per import (src/csv-import/provenance.ts): what file, how it was read, what it
+      -- became, who and when; heartbeat_at shows the import is still alive.
+      CREATE TABLE IF NOT EXISTS _berth_imports (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        table_name TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        status TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        file_bytes INTEGER,
+        sha256 TEXT,
+        encoding TEXT NOT NULL,
+        delimiter TEXT NOT NULL,
+        columns_json TEXT NOT NULL,
+        rows_imported INTEGER NOT NULL DEFAULT 0,
+        actor TEXT,
+        started_at TEXT NOT NULL,
+        heartbeat_at TEXT NOT NULL,
+        finished_at TEXT,
+        error_code TEXT,
+        error_message TEXT
+      );
+      CREATE INDEX IF NOT EXISTS _berth_imports_by_table ON _berth_imports (table_name, seq);
+      -- Which import each table's full-text index reflects, and the build under way
+      -- (src/csv-import/search-index.ts).
+      CREATE TABLE IF NOT EXISTS _berth_search_indexes (
+        table_name TEXT PRIMARY KEY,
+        fts_table TEXT NOT NULL,
+        columns_json TEXT NOT NULL DEFAULT '[]',
+        import_id TEXT,
+        rows_indexed INTEGER NOT NULL DEFAULT 0,
+        built_at TEXT,
+        build_table TEXT,
+        build_heartbeat_at TEXT
+      );
+      -- Row counts stored by whatever adds or removes rows, valid while the table keeps this root
+      -- page and max(rowid) (src/tables/stored-row-counts.ts).
+      CREATE TABLE IF NOT EXISTS _berth_table_rows (table_name TEXT PRIMARY KEY, rootpage INTEGER NOT NULL, max_rowid INTEGER NOT NULL, rows INTEGER NOT NULL);
+    `,
+  },
 ];

@@ -59,9 +59,9 @@ export function latestByTable(records: readonly ImportRecord[]): Map<string, Pro
   return out;
 }
 
-/** Latest import per table; the CSV module is loaded only when the provenance table exists. */
+/** Latest import per table; the CSV module is loaded only once there is an import to show. */
 export async function provenanceByTable(readDb: Db): Promise<Map<string, Provenance>> {
-  const hasRecords = readDb.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_berth_imports'").get();
+  const hasRecords = readDb.prepare('SELECT 1 FROM _berth_imports LIMIT 1').get();
   if (!hasRecords) return new Map();
   const csv = await loadCsvImport();
   return latestByTable(csv.listImports(readDb));

@@ -15,10 +15,6 @@ export interface TableShape {
   readonly maxRowid: number;
 }
 
-function ensureTable(db: Db): void {
-  db.exec('CREATE TABLE IF NOT EXISTS _berth_table_rows (table_name TEXT PRIMARY KEY, rootpage INTEGER NOT NULL, max_rowid INTEGER NOT NULL, rows INTEGER NOT NULL)');
-}
-
 /** The table's root page and largest rowid, or null if it does not exist. */
 export function tableShape(db: Db, table: string): TableShape | null {
   const rootpage = db.prepare("SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = ?").pluck().get(table) as number | undefined;
@@ -47,7 +43,6 @@ function storedCount(db: Db, table: string, shape: TableShape): number | undefin
  * described it just `before` the write; otherwise the record is dropped and readers count.
  */
 export function noteRowsAdded(db: Db, table: string, before: TableShape | null, added: number): void {
-  ensureTable(db);
   const after = tableShape(db, table);
   if (!after) return;
   const previous = before === null ? 0 : storedCount(db, table, before);
@@ -67,7 +62,6 @@ export function noteRowsAdded(db: Db, table: string, before: TableShape | null, 
  * count keeps every reader, the other app copy included, from trusting a cached count).
  */
 export function noteRowsRemoved(db: Db, table: string, before: TableShape, removed: number): void {
-  ensureTable(db);
   const after = tableShape(db, table);
   if (!after) return;
   const previous = storedCount(db, table, before);
@@ -80,12 +74,10 @@ export function noteRowsRemoved(db: Db, table: string, before: TableShape, remov
 
 /** Inside the rename's transaction: the record follows the table (the root page stays). */
 export function noteTableRenamed(db: Db, from: string, to: string): void {
-  ensureTable(db);
   db.prepare('DELETE FROM _berth_table_rows WHERE table_name = ?').run(to);
   db.prepare('UPDATE _berth_table_rows SET table_name = ? WHERE table_name = ?').run(to, from);
 }
 
 export function noteTableDropped(db: Db, table: string): void {
-  ensureTable(db);
   db.prepare('DELETE FROM _berth_table_rows WHERE table_name = ?').run(table);
 }

@@ -104,7 +104,7 @@ export function registerImportRoutes(scope: FastifyInstance, deps: AppDeps): voi
   );
 
   scope.get('/imports', async (req, reply) => {
-    const hasRecords = deps.readDb.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_berth_imports'").get();
+    const hasRecords = deps.readDb.prepare('SELECT 1 FROM _berth_imports LIMIT 1').get();
     const records = hasRecords ? (await loadCsvImport()).listImports(deps.readDb) : [];
     return reply.type('text/html; charset=utf-8').send(renderPage(frameFor(req, deps, { title: 'Imports', section: 'imports' }), renderImportsPage(records, deps.imports.running())));
   });

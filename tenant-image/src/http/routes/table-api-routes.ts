@@ -61,7 +61,7 @@ export function registerTableApiRoutes(scope: FastifyInstance, deps: AppDeps): v
   });
 
   scope.get<{ Querystring: { table?: string } }>('/api/imports', async (req) => {
-    const exists = deps.readDb.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_berth_imports'").get();
+    const exists = deps.readDb.prepare('SELECT 1 FROM _berth_imports LIMIT 1').get();
     if (!exists) return { imports: [] };
     const csv = await loadCsvImport();
     return { imports: csv.listImports(deps.readDb, req.query.table) };

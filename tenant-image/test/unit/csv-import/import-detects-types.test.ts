@@ -71,7 +71,7 @@ describe('import with type detection', () => {
     const bad = DETECT_SCAN_ROWS + 500;
     const path = env.file('late.csv', csv(DETECT_SCAN_ROWS + 1000, { [bad]: `${bad},n/a,2024-01-01,x` }));
     await assertImportError(importDetecting(env, path), 'CSV_TYPE_MISMATCH', { line: bad + 1, column: 2 });
-    assert.deepEqual(tableNames(env.db), ['_berth_imports']);
+    assert.deepEqual(tableNames(env.db), env.schemaTables);
     assert.deepEqual(scratchFiles(env), []);
     assert.equal(listImports(env.db)[0]!.status, 'failed');
   });
@@ -80,7 +80,7 @@ describe('import with type detection', () => {
     const env = makeEnv(t);
     const path = env.file('ragged.csv', csv(4000, { 4: '4,1.5' }));
     await assertImportError(importDetecting(env, path), 'CSV_RAGGED_ROW', { line: 5 });
-    assert.deepEqual(tableNames(env.db), ['_berth_imports']);
+    assert.deepEqual(tableNames(env.db), env.schemaTables);
     assert.deepEqual(scratchFiles(env), []);
     assert.equal(listImports(env.db)[0]!.status, 'failed');
   });
@@ -89,7 +89,7 @@ describe('import with type detection', () => {
     const env = makeEnv(t);
     const path = env.file('other.csv', csv(4000).replace('id,price', 'key,price'));
     await assertImportError(importDetecting(env, path), 'CSV_HEADER_CHANGED', { line: 1 });
-    assert.deepEqual(tableNames(env.db), ['_berth_imports']);
+    assert.deepEqual(tableNames(env.db), env.schemaTables);
     assert.deepEqual(scratchFiles(env), []);
   });
 
@@ -108,7 +108,7 @@ describe('import with type detection', () => {
     const handle = runImportInWorker(env.dbPath, path, PLAN, { fileName: 'big.csv', detectTypes: true, parallelMinBytes: 0 });
     handle.cancel();
     await assertImportError(handle.promise, 'CSV_CANCELLED');
-    assert.deepEqual(tableNames(env.db), ['_berth_imports']);
+    assert.deepEqual(tableNames(env.db), env.schemaTables);
     assert.deepEqual(scratchFiles(env), []);
   });
 });

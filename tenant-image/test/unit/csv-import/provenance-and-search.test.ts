@@ -7,7 +7,7 @@ import { importCsv } from '../../../src/csv-import/import-csv.js';
 import { neutraliseFormula } from '../../../src/csv-import/neutralise-formula.js';
 import { listImports } from '../../../src/csv-import/provenance.js';
 import { previewCsv } from '../../../src/csv-import/preview.js';
-import { ensureSearchIndexesTable, getSearchIndexInfo, isSearchIndexCurrent, rebuildSearchIndex, searchIndexName } from '../../../src/csv-import/search-index.js';
+import { getSearchIndexInfo, isSearchIndexCurrent, rebuildSearchIndex, searchIndexName } from '../../../src/csv-import/search-index.js';
 import { fixturePath } from '../../fixtures/generate-large-inputs.js';
 import { assertImportError, makeEnv, tableNames, type TestEnv } from './test-support.js';
 
@@ -99,7 +99,6 @@ describe('search index', () => {
   it('a cancelled rebuild leaves no half-built index behind', async (t) => {
     const env = makeEnv(t);
     await importText(env, 'a.csv', 'word\n' + Array.from({ length: 50 }, (_, i) => `w${i}`).join('\n') + '\n');
-    ensureSearchIndexesTable(env.db);
     const before = tableNames(env.db);
     const controller = new AbortController();
     const run = rebuildSearchIndex(env.db, 'docs', controller.signal, { batchRows: 5 });

@@ -7,7 +7,7 @@ import type { TestContext } from 'node:test';
 import type Database from 'better-sqlite3';
 import { openImportDatabase } from '../../../src/csv-import/open-import-database.js';
 import { ImportError, type ImportErrorCode } from '../../../src/csv-import/import-errors.js';
-import { ensureImportsTable } from '../../../src/csv-import/provenance.js';
+import { openDatabase } from '../../../src/db/open-database.js';
 import { importCsv, type ImportContext, type ImportResult } from '../../../src/csv-import/import-csv.js';
 import type { ImportPlan } from '../../../src/csv-import/import-plan.js';
 
@@ -15,14 +15,17 @@ export interface TestEnv {
   dir: string;
   dbPath: string;
   db: Database.Database;
+  /** The tables of a new database (the app's migrations): what "nothing remains" leaves. */
+  schemaTables: string[];
   file(name: string, content: string | Buffer): string;
 }
 
 export function makeEnv(t: TestContext): TestEnv {
   const dir = mkdtempSync(join(tmpdir(), 'berth-csv-'));
   const dbPath = join(dir, 'tenant.db');
+  // The app's schema, as the app creates it at start (the import worker's connection assumes it).
+  openDatabase(dbPath, { busyTimeoutMs: 5000 }).close();
   const db = openImportDatabase(dbPath);
-  ensureImportsTable(db);
   t.after(() => {
     db.close();
     rmSync(dir, { recursive: true, force: true });
@@ -31,6 +34,7 @@ export function makeEnv(t: TestContext): TestEnv {
     dir,
     dbPath,
     db,
+    schemaTables: tableNames(db),
     file(name, content) {
       const p = join(dir, name);
       writeFileSync(p, content);
