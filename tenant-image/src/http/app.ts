@@ -22,6 +22,7 @@ import { registerSavedQueryRoutes } from './routes/saved-query-routes.js';
 import { registerActivityRoutes } from './routes/activity-routes.js';
 import { BerthError } from '../errors.js';
 import { REQUEST_ID_HEADER, requestIdOf, requestLine } from '@berth/common/logger';
+import { httpRequests, httpSeconds } from '../metrics/registry.js';
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const logger: FastifyBaseLogger = deps.log.pino;
@@ -60,6 +61,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Probes (the control plane's every few seconds, its fast poll while a container starts) at
   // debug: at info they would be most of every idle tenant's log.
   app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    httpRequests.inc({ method: req.method, route, status: `${Math.floor(reply.statusCode / 100)}xx` });
+    httpSeconds.observe(reply.elapsedTime / 1000, { route });
     if (req.url.startsWith('/__')) req.log.debug(requestLine(req, reply), 'request');
     else req.log.info(requestLine(req, reply), 'request');
   });

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ImportLimits } from '../config.js';
 import type { Db } from '../db/open-database.js';
 import { BerthError, toBerthError } from '../errors.js';
+import { importRows, importSeconds, importsFinished } from '../metrics/registry.js';
 import type { Logger } from '@berth/common/logger';
 import { loadCsvImport, type ImportHandle, type ImportPlan } from './csv-import-api.js';
 import { insertJob, isCancelRequested, readJob, readRunningJobs, recordBeat, recordIndexed, recordOutcome, requestCancel, type JobOutcome } from './job-records.js';
@@ -144,6 +145,9 @@ export function createImportJobs(opts: ImportJobsOptions): ImportJobs {
       const done = handle.promise.then(
         async (result) => {
           succeeded = true;
+          importsFinished.inc({ outcome: 'succeeded' });
+          importRows.inc(undefined, result.rows);
+          importSeconds.observe((Date.now() - now) / 1000);
           log.info('import finished', { job: id, table: plan.table, rows: result.rows, bytes: result.bytes, phasesMs: result.phasesMs });
           live.rows = result.rows;
           live.bytes = live.totalBytes;
@@ -159,6 +163,7 @@ export function createImportJobs(opts: ImportJobsOptions): ImportJobs {
             return;
           }
           const state = e.code === 'IMPORT_CANCELLED' ? 'cancelled' : 'failed';
+          importsFinished.inc({ outcome: state });
           finish({ state, rows: live.rows, bytes: live.bytes, indexing: false, error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });
           // A cancelled import's file goes; a failed one stays so the person can adjust and retry.
           if (state === 'cancelled') await deleteUpload(db, opts.uploadsDir, upload.id).catch(() => undefined);

@@ -2,6 +2,8 @@
 // that came through Traefik carries X-Forwarded-For, so such requests are refused outright.
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { CONTENT_TYPE } from '@berth/common/metrics';
+import { metrics } from '../../metrics/registry.js';
 import { takeSnapshot } from '../../db/snapshot.js';
 import { BerthError } from '../../errors.js';
 import type { AppDeps } from '../app-deps.js';
@@ -23,6 +25,8 @@ export function registerControlRoutes(scope: FastifyInstance, deps: AppDeps): vo
     container: deps.containerName,
     rssBytes: process.memoryUsage.rss(),
   }));
+
+  scope.get('/__berth/metrics', async (_req, reply) => reply.type(CONTENT_TYPE).send(metrics.render()));
 
   // Turns /__heartbeat__ red while the process keeps serving whatever still reaches it.
   scope.post('/__berth/drain', async () => {
