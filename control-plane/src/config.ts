@@ -44,6 +44,15 @@ export const SETTINGS = [
   { name: 'BERTH_SIGNUP_LIMIT_WINDOW_MINUTES', kind: 'int', min: 1, default: '60', help: 'Sliding window of the per-address sign-up limit.' },
   { name: 'BERTH_EXPIRY_SWEEP_INTERVAL_MS', kind: 'int', min: 100, default: '600000', help: 'Period of deleting expired sessions, tenant sessions (berth_t), SSO codes and rate-limit rows. Lookups already ignore expired rows; the sweep keeps the tables from growing.' },
   { name: 'BERTH_ALLOW_UNSAFE_ROLLOUTS', kind: 'bool', default: 'false', help: 'TEST-ONLY: allow the rollout negative controls (unsafe: stop-before-unroute, no-drain) that the proof harness uses to show it detects failures. Never set in production.' },
+  { name: 'BERTH_BACKUP_DIR', kind: 'path', default: '', help: "Directory the tenant databases are replicated into by Litestream, one folder per tenant and backup lineage (default <state>/backups). Keep it off the tenant volumes' disk in production." },
+  { name: 'BERTH_LITESTREAM_BIN', kind: 'path', default: '/var/cache/berth/litestream/v0.5.18/litestream', help: 'The Litestream binary (built by infra/scripts/build-litestream.sh).' },
+  { name: 'BERTH_BACKUP_INTERVAL_MS', kind: 'int', min: 100, default: '2000', help: "Period of the backup supervisor's pass: tenants and volumes re-read, Litestream's configuration rewritten if it changed, replication lag read." },
+  { name: 'BERTH_BACKUP_LAG_LIMIT_S', kind: 'int', min: 1, default: '10', help: "Replication lag past which /__heartbeat__'s backup check fails (a running tenant's database not confirmed replicated for that long)." },
+  { name: 'BERTH_BACKUP_RETENTION_HOURS', kind: 'int', min: 1, default: '168', help: "How far back a tenant's database can be restored (Litestream keeps snapshots this long); a deleted tenant's backups are kept at least this long and removed only by ./berth backups purge." },
+  { name: 'BERTH_BACKUP_S3_BUCKET', kind: 'string', default: '', help: 'S3-compatible bucket to replicate into instead of BERTH_BACKUP_DIR (credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment, read by Litestream itself). Not exercised by the tests.' },
+  { name: 'BERTH_BACKUP_S3_PATH', kind: 'string', default: 'berth', help: 'Key prefix inside BERTH_BACKUP_S3_BUCKET.' },
+  { name: 'BERTH_BACKUP_S3_ENDPOINT', kind: 'string', default: '', help: 'Endpoint URL of an S3-compatible service (path-style requests); empty for AWS S3.' },
+  { name: 'BERTH_BACKUP_S3_REGION', kind: 'string', default: '', help: 'Region of the bucket.' },
 ] as const satisfies readonly SettingSpec[];
 
 export interface Config {
@@ -84,6 +93,13 @@ export interface Config {
   readonly signupLimitPerAddress: number;
   readonly signupLimitWindowMinutes: number;
   readonly expirySweepIntervalMs: number;
+  readonly backupDir: string;
+  readonly litestreamBin: string;
+  readonly backupIntervalMs: number;
+  readonly backupLagLimitMs: number;
+  readonly backupRetentionHours: number;
+  /** null: file replicas in backupDir. */
+  readonly backupS3: { readonly bucket: string; readonly path: string; readonly endpoint: string; readonly region: string } | null;
   /** https://<domain>[:port] — where people reach the control plane. */
   readonly publicUrl: string;
 }
@@ -139,6 +155,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signupLimitPerAddress: v.BERTH_SIGNUP_LIMIT_PER_ADDRESS,
     signupLimitWindowMinutes: v.BERTH_SIGNUP_LIMIT_WINDOW_MINUTES,
     expirySweepIntervalMs: v.BERTH_EXPIRY_SWEEP_INTERVAL_MS,
+    backupDir: v.BERTH_BACKUP_DIR ? resolve(v.BERTH_BACKUP_DIR) : resolve(stateDir, 'backups'),
+    litestreamBin: v.BERTH_LITESTREAM_BIN,
+    backupIntervalMs: v.BERTH_BACKUP_INTERVAL_MS,
+    backupLagLimitMs: v.BERTH_BACKUP_LAG_LIMIT_S * 1000,
+    backupRetentionHours: v.BERTH_BACKUP_RETENTION_HOURS,
+    backupS3: v.BERTH_BACKUP_S3_BUCKET
+      ? { bucket: v.BERTH_BACKUP_S3_BUCKET, path: v.BERTH_BACKUP_S3_PATH, endpoint: v.BERTH_BACKUP_S3_ENDPOINT, region: v.BERTH_BACKUP_S3_REGION }
+      : null,
     publicUrl: `https://${domain}${publicHttpsPort === 443 ? '' : `:${publicHttpsPort}`}`,
   };
   if (problems.length > 0) throw new ConfigError(problems);

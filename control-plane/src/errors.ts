@@ -23,6 +23,8 @@ export const ERRORS = {
   INTERNAL: { status: 500, help: 'An unexpected error; it was logged.' },
   UNSAFE_ROLLOUT_REFUSED: { status: 422, help: 'A rollout asked for a negative-control mode (unsafe) while BERTH_ALLOW_UNSAFE_ROLLOUTS is false.' },
   ROLLOUT_IN_PROGRESS: { status: 409, help: 'Another rollout is still running; wait for it or cancel it first.' },
+  NO_BACKUP: { status: 404, help: 'No backup of that tenant covers the moment asked for (or nothing to undo).' },
+  RESTORE_FAILED: { status: 500, help: "A restore failed; the tenant's database was left as it was (or put back) and the tenant restarted." },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { loadConfig, ConfigError } from './config.js';
 import { createLogger } from '@berth/common/logger';
 import { openLogFile } from '@berth/common/log-file';
+import { createBackupSupervisor } from './backup/backup-supervisor.js';
+import { createRestores, heldWith } from './backup/restore.js';
 import { openDatabase } from './db/open-database.js';
 import { buildApp } from './http/app.js';
 import { createProvisioning } from './reconcile/provisioning.js';
@@ -27,10 +29,13 @@ async function main(): Promise<void> {
   const log = createLogger({ component: 'control-plane', level: config.logLevel, destination: logFile });
   const db = openDatabase(join(config.stateDir, 'berth.db'));
   const shutdown = new AbortController();
-  const provisioning = createProvisioning(config, db, log, { held: heldByRollouts(db) });
+  const restoreHolds = new Set<number>();
+  const provisioning = createProvisioning(config, db, log, { held: heldWith(heldByRollouts(db), restoreHolds) });
   const rollouts = createRollouts(config, db, log, provisioning);
+  const backup = createBackupSupervisor({ config, db, docker: provisioning.docker, log });
+  const restores = createRestores({ config, db, log, provisioning, backup, holds: restoreHolds });
   writeOperatorToken(config.stateDir);
-  const background = Promise.all([provisioning.run(shutdown.signal), rollouts.run(shutdown.signal)]).catch((err) => {
+  const background = Promise.all([provisioning.run(shutdown.signal), rollouts.run(shutdown.signal), backup.run(shutdown.signal)]).catch((err) => {
     log.error('background tasks stopped', { err: err as Error });
     process.exitCode = 1;
   });
@@ -44,9 +49,12 @@ async function main(): Promise<void> {
       docker: async () => (await provisioning.docker.ping(), { ok: true }),
       traefik: async () => (await provisioning.traefik.ping(), { ok: true }),
       lastReconcileAt: provisioning.reconciler.lastPassAt,
+      backup: () => backup.status(),
     },
     version: readVersion(),
     wakeRollouts: rollouts.wake,
+    restores,
+    backupStatus: () => backup.status(),
   });
   await app.listen({ host: config.httpHost, port: config.httpPort });
   log.info('listening', { url: `http://${config.httpHost}:${config.httpPort}`, public: config.publicUrl, node: process.version });

@@ -1,6 +1,8 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/open-database.js';
 import type { Logger } from '@berth/common/logger';
+import type { BackupStatus } from '../backup/backup-supervisor.js';
+import type { Restores } from '../backup/restore.js';
 
 export interface DependencyCheck {
   readonly ok: boolean;
@@ -19,8 +21,13 @@ export interface AppDeps {
     readonly traefik: () => Promise<DependencyCheck>;
     /** Unix ms of the end of the reconciler's last completed pass, or null before the first. */
     readonly lastReconcileAt: () => number | null;
+    /** Replication of the tenant databases (worst lag against its limit), where the backup supervisor runs. */
+    readonly backup?: () => DependencyCheck;
   };
   readonly version: { readonly version: string; readonly commit: string };
   /** Wake the rollout runner after a rollout was created or cancelled (it also polls). */
   readonly wakeRollouts?: () => void;
+  /** Whole-database restores (where the backup supervisor runs). */
+  readonly restores?: Restores;
+  readonly backupStatus?: () => BackupStatus;
 }

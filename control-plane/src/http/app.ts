@@ -13,6 +13,7 @@ import { registerAccountApiRoutes } from './account-api-routes.js';
 import { registerAccountPageRoutes } from './account-page-routes.js';
 import { registerAdminGrantRoutes } from './admin-grant-routes.js';
 import { registerAdminRoutes } from './admin-routes.js';
+import { registerBackupRoutes } from './backup-routes.js';
 import type { AppDeps } from './app-deps.js';
 import { registerForwardAuthRoutes } from './forward-auth-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
@@ -97,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerRolloutRoutes(app, deps);
   registerAdminRoutes(app, deps);
   registerAdminGrantRoutes(app, deps);
+  registerBackupRoutes(app, deps);
   registerMetricsRoutes(app, deps);
   registerOpenApiRoute(app, deps, apiRoutes);
   runWhileOpen(app, (signal) => runExpirySweep(deps, signal));

@@ -32,6 +32,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: AppDeps): void 
       : Date.now() - last <= maxAge
         ? { ok: true, detail: `last pass ${Date.now() - last} ms ago` }
         : { ok: false, detail: `last pass ${Date.now() - last} ms ago (limit ${maxAge} ms)` };
+    if (deps.checks.backup) checks.backup = deps.checks.backup();
     const ok = Object.values(checks).every((c) => c.ok);
     reply.header('cache-control', 'no-store');
     return reply.status(ok ? 200 : 500).send(isLoopbackHost(req.headers.host) ? { ok, checks } : { ok });

@@ -1,0 +1,199 @@
+// Runs in the control plane's background work (the lease holder's side when there are
+// several processes): keeps one Litestream process replicating every running tenant's
+// database. Each pass re-reads tenants, volumes and lineages, plans (replication-plan.ts),
+// records lineage changes, rewrites Litestream's configuration when it changed and restarts
+// Litestream on it, then reads from Litestream when each database was last replicated.
+import { mkdirSync, renameSync, writeFileSync, chmodSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Logger } from '@berth/common/logger';
+import type { Config } from '../config.js';
+import type { Db } from '../db/open-database.js';
+import type { DockerEngine } from '../docker/docker-engine.js';
+import { readTenants } from '../tenants/tenant-store.js';
+import { backoffMs } from '../wait/backoff.js';
+import { createWaker } from '../wait/waker.js';
+import { endLineage, readLineages, startLineage } from './lineage-store.js';
+import { createLitestreamProcess, type LitestreamProcess } from './litestream-process.js';
+import { litestreamConfig, planReplication, type ReplicaTarget, type ReplicationPlan } from './replication-plan.js';
+
+export type BackupConfig = Pick<Config, 'instance' | 'stateDir' | 'backupDir' | 'litestreamBin' | 'backupIntervalMs' | 'backupLagLimitMs' | 'backupRetentionHours' | 'backupS3'>;
+
+export interface TenantReplication {
+  readonly slug: string;
+  readonly lineageId: number | null;
+  /** Unix ms of the last moment Litestream confirmed the replica up to date, or null. */
+  readonly lastReplicatedAt: number | null;
+  readonly lagMs: number;
+  /** Why it is not replicated, when it is not. */
+  readonly problem: string | null;
+}
+
+export interface BackupStatus {
+  readonly ok: boolean;
+  readonly worstLagMs: number;
+  readonly worstSlug: string | null;
+  readonly detail: string;
+  readonly tenants: readonly TenantReplication[];
+}
+
+export interface BackupSupervisor {
+  run(signal: AbortSignal): Promise<void>;
+  status(): BackupStatus;
+  /** Leave a tenant out of replication (a restore is replacing its database) and wait until Litestream has let it go. */
+  hold(tenantId: number, signal?: AbortSignal): Promise<void>;
+  /** Replicate it again (into a new lineage when the restore started one); waits for the pass. */
+  release(tenantId: number, signal?: AbortSignal): Promise<void>;
+  readonly target: ReplicaTarget;
+  readonly process: LitestreamProcess;
+}
+
+export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; docker: DockerEngine; log: Logger }): BackupSupervisor {
+  const { config, db, docker } = deps;
+  const log = deps.log.child({ component: 'backup' });
+  const dir = join(config.stateDir, 'litestream');
+  const configPath = join(dir, 'litestream.yml');
+  const socketPath = join(dir, 'control.sock');
+  const target: ReplicaTarget = { backupDir: config.backupDir, s3: config.backupS3 };
+  const proc = createLitestreamProcess({ bin: config.litestreamBin, configPath, socketPath, log });
+  const waker = createWaker();
+  const held = new Set<number>();
+  let written = '';
+  let startedAt = 0;
+  let failures = 0;
+  let lastPassError: string | null = null;
+  let lastPlan: ReplicationPlan = { databases: [], start: [], end: [], unprotected: [] };
+  /** Per database file and lineage: the last moment Litestream confirmed its replica up to date. */
+  const lastSync = new Map<string, number>();
+  const firstSeen = new Map<string, number>();
+  let passWaiters: (() => void)[] = [];
+
+  async function pass(): Promise<void> {
+    const volumes = await docker.listVolumes();
+    const input = () => ({
+      tenants: readTenants(db), volumes, held, instance: config.instance,
+      openLineages: readLineages(db).filter((l) => l.endedAt === null),
+    });
+    let plan = planReplication(input());
+    if (plan.start.length || plan.end.length) {
+      const now = Date.now();
+      for (const e of plan.end) {
+        endLineage(db, e.lineageId, e.reason, now);
+        log.info('backup lineage ended', { lineage: e.lineageId, reason: e.reason });
+      }
+      for (const s of plan.start) {
+        const id = startLineage(db, s, now);
+        log.info('backup lineage started', { tenant: s.slug, lineage: id, reason: s.reason });
+      }
+      plan = planReplication(input());
+    }
+    lastPlan = plan;
+    const text = JSON.stringify(litestreamConfig(plan.databases, { ...target, socketPath, retentionHours: config.backupRetentionHours }), null, 2);
+    if (text !== written || (!proc.running() && plan.databases.length > 0)) {
+      await proc.stop();
+      writeAtomically(configPath, text);
+      written = text;
+      if (plan.databases.length > 0) {
+        proc.start();
+        startedAt = Date.now();
+      }
+      log.info('litestream configuration applied', { databases: plan.databases.length });
+    }
+    if (proc.running()) {
+      try {
+        // Only ever forward: a restarted Litestream knows nothing of earlier syncs.
+        const lineageOf = new Map(plan.databases.map((d) => [d.dbPath, d.lineageId]));
+        for (const d of await proc.list()) {
+          const key = `${d.path}#${lineageOf.get(d.path)}`;
+          if (d.lastSyncAt !== null && d.lastSyncAt > (lastSync.get(key) ?? 0)) lastSync.set(key, d.lastSyncAt);
+        }
+      } catch (err) {
+        // Just (re)started: the socket may not be up yet. Lag keeps growing meanwhile.
+        if (Date.now() - startedAt > 5000) throw err;
+      }
+    }
+  }
+
+  function status(): BackupStatus {
+    const now = Date.now();
+    const tenants: TenantReplication[] = [];
+    const seen = new Set<string>();
+    const since = (key: string) => {
+      seen.add(key);
+      if (!firstSeen.has(key)) firstSeen.set(key, now);
+      return firstSeen.get(key)!;
+    };
+    for (const d of lastPlan.databases) {
+      const key = `db:${d.dbPath}:${d.lineageId}`;
+      const last = lastSync.get(`${d.dbPath}#${d.lineageId}`) ?? null;
+      // Never replicated yet (a new tenant, a new lineage): the lag counts from when it was first wanted.
+      tenants.push({
+        slug: d.slug, lineageId: d.lineageId, lastReplicatedAt: last,
+        lagMs: now - Math.max(last ?? 0, since(key)),
+        problem: proc.running() ? null : 'litestream is not running',
+      });
+    }
+    for (const u of lastPlan.unprotected) {
+      tenants.push({ slug: u.slug, lineageId: null, lastReplicatedAt: null, lagMs: now - since(`u:${u.tenantId}:${u.reason}`), problem: u.reason });
+    }
+    for (const key of firstSeen.keys()) if (!seen.has(key)) firstSeen.delete(key);
+    const worst = tenants.reduce<TenantReplication | null>((w, t) => (!w || t.lagMs > w.lagMs ? t : w), null);
+    const worstLagMs = worst?.lagMs ?? 0;
+    const ok = lastPassError === null && worstLagMs <= config.backupLagLimitMs;
+    const detail = lastPassError
+      ? `backup pass failing: ${lastPassError}`
+      : worst
+        ? `worst replication lag ${worstLagMs} ms (${worst.slug}${worst.problem ? `: ${worst.problem}` : ''}), limit ${config.backupLagLimitMs} ms, ${lastPlan.databases.length} databases replicated`
+        : 'no tenant database to replicate';
+    return { ok, worstLagMs, worstSlug: worst?.slug ?? null, detail, tenants };
+  }
+
+  async function afterNextPass(signal?: AbortSignal): Promise<void> {
+    const done = new Promise<void>((resolve) => passWaiters.push(resolve));
+    waker.wake();
+    await (signal ? Promise.race([done, new Promise<void>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }))]) : done);
+  }
+
+  return {
+    target,
+    process: proc,
+    status,
+    async hold(tenantId, signal) {
+      held.add(tenantId);
+      await afterNextPass(signal);
+    },
+    async release(tenantId, signal) {
+      held.delete(tenantId);
+      await afterNextPass(signal);
+    },
+    async run(signal) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      mkdirSync(config.backupDir, { recursive: true, mode: 0o700 });
+      while (!signal.aborted) {
+        const waiters = passWaiters;
+        passWaiters = [];
+        try {
+          await pass();
+          failures = 0;
+          lastPassError = null;
+        } catch (err) {
+          failures++;
+          lastPassError = (err as Error).message;
+          log.warn('backup pass failed', { err: err as Error, failures });
+        }
+        for (const w of waiters) w();
+        await waker.wait(failures ? Math.min(backoffMs(failures), config.backupIntervalMs) : config.backupIntervalMs, signal);
+      }
+      // Litestream syncs what it has before it exits.
+      await proc.stop();
+    },
+  };
+}
+
+/** Temp file + rename: Litestream, restarted at any moment, never reads half a configuration. */
+function writeAtomically(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, text, { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, path);
+}

@@ -1,0 +1,45 @@
+// backup_lineages and its only writer. A lineage is one replicated history of a tenant's
+// database; at most one per tenant is open (being replicated into) at a time.
+import type { Db } from '../db/open-database.js';
+import { writeTx } from '../db/open-database.js';
+
+export interface Lineage {
+  readonly id: number;
+  readonly tenantId: number;
+  readonly slug: string;
+  /** The volume's creation time when the lineage started: a new volume means a different database. */
+  readonly volumeCreatedAt: string;
+  readonly startedAt: number;
+  readonly reason: string;
+  readonly endedAt: number | null;
+  readonly endReason: string | null;
+  readonly purgedAt: number | null;
+}
+
+const COLUMNS = `id, tenant_id AS tenantId, slug, volume_created_at AS volumeCreatedAt, started_at AS startedAt,
+  reason, ended_at AS endedAt, end_reason AS endReason, purged_at AS purgedAt`;
+
+export function readLineages(db: Db): Lineage[] {
+  return db.prepare(`SELECT ${COLUMNS} FROM backup_lineages ORDER BY tenant_id, started_at, id`).all() as Lineage[];
+}
+
+export function lineagesOf(db: Db, tenantId: number): Lineage[] {
+  return db.prepare(`SELECT ${COLUMNS} FROM backup_lineages WHERE tenant_id = ? ORDER BY started_at, id`).all(tenantId) as Lineage[];
+}
+
+export function startLineage(db: Db, start: { tenantId: number; slug: string; volumeCreatedAt: string; reason: string }, now: number): number {
+  return writeTx(db, () => {
+    db.prepare('UPDATE backup_lineages SET ended_at = ?, end_reason = ? WHERE tenant_id = ? AND ended_at IS NULL').run(now, `superseded: ${start.reason}`, start.tenantId);
+    const r = db.prepare('INSERT INTO backup_lineages (tenant_id, slug, volume_created_at, started_at, reason) VALUES (?, ?, ?, ?, ?)')
+      .run(start.tenantId, start.slug, start.volumeCreatedAt, now, start.reason);
+    return Number(r.lastInsertRowid);
+  });
+}
+
+export function endLineage(db: Db, lineageId: number, reason: string, now: number): void {
+  db.prepare('UPDATE backup_lineages SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL').run(now, reason, lineageId);
+}
+
+export function markLineagePurged(db: Db, lineageId: number, now: number): void {
+  db.prepare('UPDATE backup_lineages SET purged_at = ? WHERE id = ?').run(now, lineageId);
+}

@@ -1,0 +1,106 @@
+// The one host-level Litestream process: started with a configuration file, restarted when that
+// file changes, asked over its control socket (a Unix socket, HTTP) what it last replicated.
+// Its log lines go to the control plane's log (errors and warnings only: it logs every
+// compaction of every database at info).
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { createInterface } from 'node:readline';
+import type { Logger } from '@berth/common/logger';
+
+export interface ListedDb {
+  readonly path: string;
+  readonly status: string;
+  /** Unix ms of the last successful sync to the replica (Litestream syncs idle databases too, each second). */
+  readonly lastSyncAt: number | null;
+}
+
+export interface LitestreamProcess {
+  /** Starts it (if not running) with the configuration file. */
+  start(): void;
+  /** SIGTERM (Litestream syncs what it has, then exits), SIGKILL after graceMs. */
+  stop(graceMs?: number): Promise<void>;
+  running(): boolean;
+  pid(): number | null;
+  /** Resolves when the running process exits (immediately when none runs). */
+  exited(): Promise<void>;
+  list(signal?: AbortSignal): Promise<ListedDb[]>;
+}
+
+export function createLitestreamProcess(opts: { bin: string; configPath: string; socketPath: string; log: Logger }): LitestreamProcess {
+  let child: ChildProcess | null = null;
+  let exit: Promise<void> = Promise.resolve();
+  const log = opts.log;
+  return {
+    start() {
+      if (child) return;
+      const c = spawn(opts.bin, ['replicate', '-config', opts.configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child = c;
+      exit = new Promise<void>((resolve) => {
+        c.once('exit', (code, sig) => {
+          if (child === c) child = null;
+          log.info('litestream exited', { code, signal: sig });
+          resolve();
+        });
+        c.once('error', (err) => {
+          if (child === c) child = null;
+          log.error('litestream could not start', { err, bin: opts.bin });
+          resolve();
+        });
+      });
+      for (const stream of [c.stdout!, c.stderr!]) {
+        createInterface({ input: stream }).on('line', (line) => {
+          if (/level=(ERROR|WARN)/.test(line)) log.warn('litestream', { line });
+          else log.debug('litestream', { line });
+        });
+      }
+      log.info('litestream started', { pid: c.pid, config: opts.configPath });
+    },
+    async stop(graceMs = 35_000) {
+      const c = child;
+      if (!c) return;
+      const done = exit;
+      c.kill('SIGTERM');
+      const timer = setTimeout(() => c.kill('SIGKILL'), graceMs);
+      await done;
+      clearTimeout(timer);
+    },
+    running: () => child !== null,
+    pid: () => child?.pid ?? null,
+    exited: () => exit,
+    async list(signal) {
+      const body = (await socketJson(opts.socketPath, 'GET', '/list', undefined, signal)) as { databases?: { path: string; status: string; last_sync_at?: string }[] };
+      return (body.databases ?? []).map((d) => ({
+        path: d.path, status: d.status,
+        lastSyncAt: d.last_sync_at ? Date.parse(d.last_sync_at) : null,
+      }));
+    },
+  };
+}
+
+/** One request to Litestream's control socket; bounded (2 s, 1 MiB). */
+function socketJson(socketPath: string, method: string, path: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ socketPath, method, path, timeout: 2000, signal, headers: { 'content-type': 'application/json' } }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > 1 << 20) req.destroy(new Error(`litestream ${path}: answer over 1 MiB`));
+        else chunks.push(c);
+      });
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if ((res.statusCode ?? 0) >= 400) return reject(new Error(`litestream ${path}: ${res.statusCode} ${text.slice(0, 300)}`));
+        try {
+          resolve(JSON.parse(text));
+        } catch {
+          reject(new Error(`litestream ${path}: not JSON: ${text.slice(0, 100)}`));
+        }
+      });
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`litestream ${path}: no answer within 2 s`)));
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
