@@ -1,5 +1,7 @@
 // Password hashing: the only import of argon2. argon2id with the OWASP minimum (19 MiB, t=2,
 // p=1); the parameters live in the encoded hash, so raising them later only affects new hashes.
+// argon2 is held at 0.44: 0.45 writes them as m,p,t (node-argon2 issue 559), not the PHC
+// format's m,t,p that other verifiers (libargon2, libsodium) require; the unit test checks it.
 import argon2 from 'argon2';
 import { randomBytes } from 'node:crypto';
 
