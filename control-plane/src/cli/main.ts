@@ -11,11 +11,12 @@ import { ConfigError, loadConfig, type Config } from '../config.js';
 import { ADMIN_USAGE, runAdminCommand } from './admin-command.js';
 import { connect, lazyClient } from './api-client.js';
 import { CliError, EXIT_CODES } from './cli-errors.js';
+import { BACKUPS_USAGE, RESTORE_USAGE, runBackupsCommand, runRestoreCommand } from './restore-command.js';
 import { ROLLOUT_USAGE, runRolloutCommand } from './rollout-command.js';
 import { STATUS_USAGE, runStatusCommand } from './status-command.js';
 import { TENANTS_USAGE, runTenantsCommand } from './tenants-command.js';
 
-export const CLI_USAGE = [STATUS_USAGE, TENANTS_USAGE, ROLLOUT_USAGE, ADMIN_USAGE].join('\n');
+export const CLI_USAGE = [STATUS_USAGE, TENANTS_USAGE, ROLLOUT_USAGE, ADMIN_USAGE, RESTORE_USAGE, BACKUPS_USAGE].join('\n');
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -31,6 +32,10 @@ async function main(argv: readonly string[]): Promise<number> {
       return runRolloutCommand(client, rest, process.stdout);
     case 'admin':
       return runAdminCommand(client, rest, process.stdout);
+    case 'restore':
+      return runRestoreCommand(client, rest, process.stdout);
+    case 'backups':
+      return runBackupsCommand(client, rest, process.stdout);
     default:
       process.stderr.write(`berth: unknown command "${command ?? ''}"\n${CLI_USAGE}\n`);
       return EXIT_CODES.usage;
