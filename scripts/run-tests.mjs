@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs every test of the workspace in one node:test invocation, so the run ends with a single
-// summary (tests / pass / fail) that CI reads. Node 20's --test takes no globs, so files are
-// listed here: unit tests first (fast feedback), then integration and browser tests.
+// summary (tests / pass / fail) that CI reads. Files are listed here rather than globbed so that
+// filters apply and the order is fixed: unit tests first (fast feedback), then integration and
+// browser tests.
 //   node scripts/run-tests.mjs [filter-substring ...]
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';

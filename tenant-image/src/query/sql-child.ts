@@ -1,7 +1,7 @@
 // Entry point of the SQL query process (forked by sql-runner.ts). It runs one read-only query
 // at a time on its own read-only connection. It is a process, not a worker thread, because a
 // single long SQLite step (e.g. a recursive CTE feeding count(*)) never returns to JavaScript:
-// worker.terminate() cannot stop it and better-sqlite3 11 exposes no sqlite3_interrupt. Killing
+// worker.terminate() cannot stop it and better-sqlite3 (13) exposes no sqlite3_interrupt. Killing
 // the process stops it for sure; a killed reader leaves nothing behind in a WAL database.
 import Database from 'better-sqlite3';
 import type { SqlRequest, SqlResponse } from './sql-protocol.js';
