@@ -16,7 +16,8 @@ export function cgroupMemoryDir(containerId: string): string {
 /** Host PIDs of the container's node processes (the app; the SQL process if it runs), not the init. */
 export async function nodePids(containerId: string): Promise<number[]> {
   const out = await docker('top', containerId, '-eo', 'pid,comm');
-  return out.split('\n').slice(1).map((l) => l.trim().split(/\s+/)).filter(([, comm]) => comm === 'node').map(([pid]) => Number(pid));
+  // Node 24 names its main thread, and so the process's comm, "MainThread"; older Nodes left "node".
+  return out.split('\n').slice(1).map((l) => l.trim().split(/\s+/)).filter(([, comm]) => comm === 'node' || comm === 'MainThread').map(([pid]) => Number(pid));
 }
 
 /** Peak resident set of a process (VmHWM), in MiB. */
