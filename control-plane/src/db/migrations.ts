@@ -1,6 +1,7 @@
 // Numbered, append-only migrations of the control plane's database. Never edit a shipped
 // migration; add a new one. Times are unix milliseconds (INTEGER) throughout.
 import { BACKUP_MIGRATIONS } from '../backup/backup-migrations.js';
+import { HIBERNATE_MIGRATIONS } from '../hibernate/hibernate-migrations.js';
 import { RESOURCE_MIGRATIONS } from '../metrics/resource-migrations.js';
 import { ROLLOUT_MIGRATIONS } from '../rollout/rollout-migrations.js';
 import type { Migration } from '@berth/common/migrations';
@@ -107,4 +108,5 @@ export const MIGRATIONS: readonly Migration[] = [
   ...ROLLOUT_MIGRATIONS,
   ...RESOURCE_MIGRATIONS,
   ...BACKUP_MIGRATIONS,
+  ...HIBERNATE_MIGRATIONS,
 ];

@@ -29,6 +29,8 @@ export interface DockerEngine {
   containerIp(id: string, network: string): Promise<string | null>;
   /** Stops with the grace (SIGTERM, then SIGKILL after graceS), then removes. Never the volume. */
   stopAndRemove(id: string, graceS: number): Promise<void>;
+  /** SIGTERM, then SIGKILL after the grace; the container stays (hibernation starts it again). */
+  stopContainer(id: string, graceS: number): Promise<void>;
   memoryStats(id: string): Promise<MemoryStats | null>;
   /** Container start/die/destroy/... of this installation, until the signal aborts. */
   events(signal: AbortSignal): AsyncIterable<ContainerEvent>;
@@ -120,6 +122,10 @@ export function createDockerEngine(socketPath: string, instance: string): Docker
       const c = docker.getContainer(id);
       await call(`stop container ${id}`, () => c.stop({ t: graceS }), [304, 404]);
       await call(`remove container ${id}`, () => c.remove({ force: true }), [404]);
+    },
+    async stopContainer(id, graceS) {
+      if (!(await assertOwnedContainer(id))) return;
+      await call(`stop container ${id}`, () => docker.getContainer(id).stop({ t: graceS }), [304, 404]);
     },
     async memoryStats(id) {
       const s = await call(`stats ${id}`, () => docker.getContainer(id).stats({ stream: false, 'one-shot': true } as { stream: false }), [404, 409]);

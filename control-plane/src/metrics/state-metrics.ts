@@ -9,7 +9,7 @@ import { instanceCpuCores, instanceDiskBytes, instanceMemoryBytes, instancesBySt
 import { latestSamples } from './resource-history.js';
 
 /** Every state a tenant can show, so each has a series (at 0) whether or not a tenant is in it. */
-const STATES: readonly (TenantState | 'rolling' | 'unknown')[] = ['creating', 'starting', 'running', 'unhealthy', 'error', 'rolling', 'deleting', 'deleted', 'unknown'];
+const STATES: readonly (TenantState | 'rolling' | 'unknown')[] = ['creating', 'starting', 'running', 'unhealthy', 'error', 'rolling', 'deleting', 'deleted', 'hibernating', 'hibernated', 'waking', 'unknown'];
 
 export interface StateMetricsOptions {
   /** Samples older than this are stale (the sampler is behind or the instance stopped): not shown. */

@@ -10,7 +10,10 @@ export type Action =
   /** confirm: wait until Traefik's API shows exactly these servers (required before a server's container is removed). */
   | { readonly kind: 'write-route'; readonly slug: string; readonly doc: RouteDocument; readonly text: string; readonly servers: readonly string[] }
   | { readonly kind: 'confirm-route'; readonly slug: string; readonly text: string; readonly servers: readonly string[] }
-  | { readonly kind: 'remove-route'; readonly slug: string; readonly reason: string }
+  /** confirmGone: wait until Traefik's API no longer has the router (before a container of it is stopped). */
+  | { readonly kind: 'remove-route'; readonly slug: string; readonly reason: string; readonly confirmGone?: boolean }
+  /** Stops a hibernating tenant's container through its graceful path; the container and volume stay. */
+  | { readonly kind: 'stop-container'; readonly slug: string; readonly containerId: string; readonly name: string; readonly reason: string }
   | { readonly kind: 'remove-container'; readonly slug: string | null; readonly containerId: string; readonly name: string; readonly reason: string }
   | { readonly kind: 'purge-volume'; readonly tenantId: number; readonly slug: string; readonly name: string };
 

@@ -65,6 +65,12 @@ export async function applyAction(deps: ApplyDeps, action: Action, signal: Abort
       deps.confirmedRoutes.delete(action.slug);
       recordRemoval(deps.db, 'route.remove', action.slug, { reason: action.reason }, Date.now());
       log.info('route removed', { tenant: action.slug, reason: action.reason });
+      if (action.confirmGone) await deps.traefik.waitForRouteGone(action.slug, { timeoutMs: deps.routeTimeoutMs, signal });
+      return;
+    case 'stop-container':
+      await docker.stopContainer(action.containerId, deps.config.stopGraceS);
+      deps.prober.forget(action.containerId);
+      log.info('container stopped', { tenant: action.slug, container: action.name, reason: action.reason });
       return;
     case 'remove-container':
       await docker.stopAndRemove(action.containerId, deps.config.stopGraceS);

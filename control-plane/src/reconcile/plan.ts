@@ -10,6 +10,7 @@ import { LABEL } from '../tenants/labels.js';
 import { routeFor, serversOf } from '../tenants/route.js';
 import type { Tenant } from '../tenants/tenant.js';
 import type { Action, Lane } from './actions.js';
+import { planSleepingTenant } from './plan-hibernation.js';
 import { containersOf, isTenantContainer, sortTenantContainers, type TenantContainers } from './tenant-containers.js';
 
 export type PlanConfig = SpecConfig & Pick<Config, 'domain' | 'volumeRetentionHours' | 'rolloutParallel'>;
@@ -38,7 +39,7 @@ export function plan(input: PlanInput): Lane[] {
   const lanes: Lane[] = [];
   const ids = new Set(tenants.map((t) => String(t.id)));
   const volumes = volumesByName(observed.volumes);
-  const live = tenants.filter((t) => t.desiredState === 'running' && !held.has(t.id));
+  const live = tenants.filter((t) => t.desiredState === 'running' && !held.has(t.id) && !t.asleep);
 
   // Drift replacement overlaps old and new containers: bound how many run at once.
   const views = new Map(live.map((t) => [t.id, sortTenantContainers(containerSpecFor(t, config), containersOf(t.id, observed.containers), observed.readiness, routedServers(observed, t.slug))]));
@@ -53,6 +54,13 @@ export function plan(input: PlanInput): Lane[] {
     const mayRun = !isReplacement || replaceBudget > 0;
     if (isReplacement && mayRun) replaceBudget--;
     const actions = planLiveTenant(tenant, view, volumes, observed, config, mayRun);
+    if (actions.length > 0) lanes.push({ key: `tenant:${tenant.id}`, tenantId: tenant.id, actions });
+  }
+
+  // Hibernated tenants: no start, no route (plan-hibernation.ts).
+  for (const tenant of tenants) {
+    if (tenant.desiredState !== 'running' || !tenant.asleep || held.has(tenant.id)) continue;
+    const actions = planSleepingTenant(tenant, observed, config);
     if (actions.length > 0) lanes.push({ key: `tenant:${tenant.id}`, tenantId: tenant.id, actions });
   }
 

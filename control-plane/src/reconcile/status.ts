@@ -5,10 +5,11 @@ import { renderRoute } from '../edge/route-text.js';
 import { containerSpecFor, volumeNameFor } from '../tenants/container-spec.js';
 import { routeFor } from '../tenants/route.js';
 import type { Tenant } from '../tenants/tenant.js';
+import { isHibernated } from './plan-hibernation.js';
 import { purgeDueAt, volumeConflict, volumesByName, type Observed, type PlanConfig } from './plan.js';
 import { containersOf, sortTenantContainers } from './tenant-containers.js';
 
-export type TenantState = 'creating' | 'starting' | 'running' | 'unhealthy' | 'deleting' | 'deleted' | 'error';
+export type TenantState = 'creating' | 'starting' | 'running' | 'unhealthy' | 'deleting' | 'deleted' | 'error' | 'hibernating' | 'hibernated' | 'waking';
 
 export interface TenantStatus {
   readonly state: TenantState;
@@ -43,6 +44,18 @@ export function statusFor(tenant: Tenant, observed: Observed, failure: LaneFailu
     return { state: 'error', detail: `volume ${volumeNameFor(tenant, config)} belongs to another tenant; left alone`, ...none };
   }
   if (failure && failure.attempts >= ERROR_AFTER_ATTEMPTS) return { state: 'error', detail: failure.message, ...none };
+  if (tenant.asleep) {
+    if (!isHibernated(tenant, observed)) return { state: 'hibernating', detail: retrying ?? 'leaving the route, then stopping its container', ...none };
+    const since = tenant.asleepChangedAt === null ? null : `asleep since ${new Date(tenant.asleepChangedAt).toISOString()}`;
+    return { state: 'hibernated', detail: retrying ?? since, ...none };
+  }
+  const status = awakeStatus(tenant, observed, retrying, config);
+  // Woken once (asleepChangedAt set) and not serving yet: the start is a wake.
+  return tenant.asleepChangedAt !== null && (status.state === 'starting' || status.state === 'creating') ? { ...status, state: 'waking' } : status;
+}
+
+function awakeStatus(tenant: Tenant, observed: Observed, retrying: string | null, config: PlanConfig & Pick<Config, 'instance'>): TenantStatus {
+  const none = { containerId: null, image: null, readyAt: null };
 
   const view = sortTenantContainers(containerSpecFor(tenant, config), containersOf(tenant.id, observed.containers), observed.readiness);
   const { keeper } = view;

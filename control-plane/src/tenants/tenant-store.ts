@@ -14,13 +14,15 @@ interface TenantRow {
   deleted_at: number | null;
   purge_volume_after: number | null;
   volume_purged_at: number | null;
+  asleep: number;
+  asleep_changed_at: number | null;
 }
 
 /** Every tenant whose resources may still exist: live ones, and deleted ones not yet purged. */
 export function readTenants(db: Db): Tenant[] {
   const rows = db
     .prepare(
-      `SELECT id, slug, image, desired_state, generation, deleted_at, purge_volume_after, volume_purged_at
+      `SELECT id, slug, image, desired_state, generation, deleted_at, purge_volume_after, volume_purged_at, asleep, asleep_changed_at
          FROM tenants ORDER BY id`,
     )
     .all() as TenantRow[];
@@ -33,6 +35,8 @@ export function readTenants(db: Db): Tenant[] {
     deletedAt: r.deleted_at,
     purgeVolumeAfter: r.purge_volume_after,
     volumePurgedAt: r.volume_purged_at,
+    asleep: r.asleep === 1,
+    asleepChangedAt: r.asleep_changed_at,
   }));
 }
 
@@ -97,5 +101,75 @@ export function recordVolumePurged(db: Db, tenant: { id: number; slug: string },
   writeTx(db, () => {
     db.prepare('UPDATE tenants SET volume_purged_at = ? WHERE id = ? AND volume_purged_at IS NULL').run(now, tenant.id);
     writeAudit(db, now, 'reconciler', 'volume.purge', tenant.slug, { volume });
+  });
+}
+
+// Hibernation (hibernate/): desired asleep or awake, the coarse last-request time, the pin.
+
+/** What the hibernator needs to decide whether an awake tenant is idle. */
+export interface AwakeTenant {
+  readonly id: number;
+  readonly slug: string;
+  readonly createdAt: number;
+  readonly lastRequestAt: number | null;
+  readonly asleepChangedAt: number | null;
+}
+
+/** Tenants desired running and awake, not pinned: the ones that may hibernate. */
+export function listHibernationCandidates(db: Db): AwakeTenant[] {
+  return db
+    .prepare(
+      `SELECT id, slug, created_at AS createdAt, last_request_at AS lastRequestAt, asleep_changed_at AS asleepChangedAt
+         FROM tenants WHERE desired_state = 'running' AND asleep = 0 AND pinned_awake = 0 ORDER BY id`,
+    )
+    .all() as AwakeTenant[];
+}
+
+/** Makes an idle tenant desired asleep; false if it is no longer awake, running and unpinned. */
+export function markAsleep(db: Db, tenantId: number, idleSince: number, now: number): boolean {
+  return writeTx(db, () => {
+    const slug = db.prepare("SELECT slug FROM tenants WHERE id = ? AND desired_state = 'running' AND asleep = 0 AND pinned_awake = 0").pluck().get(tenantId) as string | undefined;
+    if (slug === undefined) return false;
+    db.prepare('UPDATE tenants SET asleep = 1, asleep_changed_at = ? WHERE id = ?').run(now, tenantId);
+    writeAudit(db, now, 'hibernator', 'tenant.hibernate', slug, { idleSince: new Date(idleSince).toISOString() });
+    return true;
+  });
+}
+
+/** Makes a tenant desired awake; true if it was asleep (this call woke it). */
+export function markAwake(db: Db, tenantId: number, actor: string, now: number): boolean {
+  return writeTx(db, () => {
+    const slug = db.prepare("SELECT slug FROM tenants WHERE id = ? AND desired_state = 'running' AND asleep = 1").pluck().get(tenantId) as string | undefined;
+    if (slug === undefined) return false;
+    db.prepare('UPDATE tenants SET asleep = 0, asleep_changed_at = ? WHERE id = ?').run(now, tenantId);
+    writeAudit(db, now, actor, 'tenant.wake', slug);
+    return true;
+  });
+}
+
+/** Pins a tenant awake (waking it if asleep) or unpins it; false if no running tenant has the slug. */
+export function setPinnedAwake(db: Db, slug: string, pinned: boolean, actor: string, now: number): boolean {
+  return writeTx(db, () => {
+    const row = db.prepare("SELECT id, asleep FROM tenants WHERE slug = ? AND desired_state = 'running'").get(slug) as { id: number; asleep: number } | undefined;
+    if (!row) return false;
+    if (pinned && row.asleep === 1) db.prepare('UPDATE tenants SET asleep = 0, asleep_changed_at = ? WHERE id = ?').run(now, row.id);
+    db.prepare('UPDATE tenants SET pinned_awake = ? WHERE id = ?').run(pinned ? 1 : 0, row.id);
+    writeAudit(db, now, actor, pinned ? 'tenant.pin-awake' : 'tenant.unpin-awake', slug);
+    return true;
+  });
+}
+
+/** The running tenant with a slug and whether it is desired asleep (the waker's lookup). */
+export function findRunningTenant(db: Db, slug: string): { id: number; asleep: boolean } | undefined {
+  const row = db.prepare("SELECT id, asleep FROM tenants WHERE slug = ? AND desired_state = 'running'").get(slug) as { id: number; asleep: number } | undefined;
+  return row && { id: row.id, asleep: row.asleep === 1 };
+}
+
+/** Records last-request times (slug → unix ms) in one transaction; never moves one backwards. */
+export function recordLastRequests(db: Db, seen: ReadonlyMap<string, number>): void {
+  if (seen.size === 0) return;
+  const update = db.prepare('UPDATE tenants SET last_request_at = MAX(COALESCE(last_request_at, 0), ?) WHERE slug = ?');
+  writeTx(db, () => {
+    for (const [slug, at] of seen) update.run(at, slug);
   });
 }

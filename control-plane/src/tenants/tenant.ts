@@ -15,6 +15,10 @@ export interface Tenant {
   /** Unix ms after which a deleted tenant's volume may be removed. */
   readonly purgeVolumeAfter: number | null;
   readonly volumePurgedAt: number | null;
+  /** Desired hibernated: no running container and no route of its own until a wake. */
+  readonly asleep: boolean;
+  /** When it last went to sleep or was woken (null: never hibernated). */
+  readonly asleepChangedAt: number | null;
 }
 
 /** The part of the image reference after the last ':' (or 'latest'), for labels and pages. */

@@ -23,6 +23,8 @@ export function tenant(over: Partial<Tenant> = {}): Tenant {
     deletedAt: null,
     purgeVolumeAfter: null,
     volumePurgedAt: null,
+    asleep: false,
+    asleepChangedAt: null,
     ...over,
   };
 }
