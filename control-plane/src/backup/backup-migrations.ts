@@ -15,7 +15,7 @@ export const BACKUP_MIGRATIONS: readonly Migration[] = [
         id                INTEGER PRIMARY KEY,
         tenant_id         INTEGER NOT NULL,
         slug              TEXT NOT NULL,
-        volume_created_at TEXT NOT NULL,
+        volume_identity TEXT NOT NULL,
         started_at        INTEGER NOT NULL,
         reason            TEXT NOT NULL,
         ended_at          INTEGER,

@@ -13,6 +13,7 @@ import { readTenants } from '../tenants/tenant-store.js';
 import { backoffMs } from '../wait/backoff.js';
 import { createWaker } from '../wait/waker.js';
 import { endLineage, readLineages, startLineage } from './lineage-store.js';
+import { volumesOnHost } from './volume-identity.js';
 import { createLitestreamProcess, type LitestreamProcess } from './litestream-process.js';
 import { litestreamConfig, planReplication, type ReplicaTarget, type ReplicationPlan } from './replication-plan.js';
 
@@ -68,7 +69,7 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
   let passWaiters: (() => void)[] = [];
 
   async function pass(): Promise<void> {
-    const volumes = await docker.listVolumes();
+    const volumes = volumesOnHost(await docker.listVolumes());
     const input = () => ({
       tenants: readTenants(db), volumes, held, instance: config.instance,
       openLineages: readLineages(db).filter((l) => l.endedAt === null),

@@ -7,8 +7,8 @@ export interface Lineage {
   readonly id: number;
   readonly tenantId: number;
   readonly slug: string;
-  /** The volume's creation time when the lineage started: a new volume means a different database. */
-  readonly volumeCreatedAt: string;
+  /** The volume's identity (volume-identity.ts) when the lineage started: a new volume means a different database. */
+  readonly volumeIdentity: string;
   readonly startedAt: number;
   readonly reason: string;
   readonly endedAt: number | null;
@@ -16,7 +16,7 @@ export interface Lineage {
   readonly purgedAt: number | null;
 }
 
-const COLUMNS = `id, tenant_id AS tenantId, slug, volume_created_at AS volumeCreatedAt, started_at AS startedAt,
+const COLUMNS = `id, tenant_id AS tenantId, slug, volume_identity AS volumeIdentity, started_at AS startedAt,
   reason, ended_at AS endedAt, end_reason AS endReason, purged_at AS purgedAt`;
 
 export function readLineages(db: Db): Lineage[] {
@@ -27,11 +27,11 @@ export function lineagesOf(db: Db, tenantId: number): Lineage[] {
   return db.prepare(`SELECT ${COLUMNS} FROM backup_lineages WHERE tenant_id = ? ORDER BY started_at, id`).all(tenantId) as Lineage[];
 }
 
-export function startLineage(db: Db, start: { tenantId: number; slug: string; volumeCreatedAt: string; reason: string }, now: number): number {
+export function startLineage(db: Db, start: { tenantId: number; slug: string; volumeIdentity: string; reason: string }, now: number): number {
   return writeTx(db, () => {
     db.prepare('UPDATE backup_lineages SET ended_at = ?, end_reason = ? WHERE tenant_id = ? AND ended_at IS NULL').run(now, `superseded: ${start.reason}`, start.tenantId);
-    const r = db.prepare('INSERT INTO backup_lineages (tenant_id, slug, volume_created_at, started_at, reason) VALUES (?, ?, ?, ?, ?)')
-      .run(start.tenantId, start.slug, start.volumeCreatedAt, now, start.reason);
+    const r = db.prepare('INSERT INTO backup_lineages (tenant_id, slug, volume_identity, started_at, reason) VALUES (?, ?, ?, ?, ?)')
+      .run(start.tenantId, start.slug, start.volumeIdentity, now, start.reason);
     return Number(r.lastInsertRowid);
   });
 }

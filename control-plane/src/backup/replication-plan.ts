@@ -2,7 +2,6 @@
 // open backup lineages; and the Litestream configuration for it. The supervisor applies the
 // lineage changes, plans again (the plan is then stable) and writes the configuration.
 import { join } from 'node:path';
-import type { ManagedVolume } from '../docker/types.js';
 import { volumeNameFor } from '../tenants/container-spec.js';
 import type { Tenant } from '../tenants/tenant.js';
 import type { Lineage } from './lineage-store.js';
@@ -21,7 +20,7 @@ export interface ReplicatedDb {
 export interface LineageStart {
   readonly tenantId: number;
   readonly slug: string;
-  readonly volumeCreatedAt: string;
+  readonly volumeIdentity: string;
   readonly reason: string;
 }
 
@@ -33,11 +32,23 @@ export interface ReplicationPlan {
   readonly unprotected: readonly { readonly tenantId: number; readonly slug: string; readonly reason: string }[];
 }
 
+/** A tenant volume as the supervisor found it on this host. */
+export interface VolumeOnHost {
+  readonly name: string;
+  readonly mountpoint: string;
+  /**
+   * Which directory it is (inode and birth time of its mountpoint): a volume removed and created
+   * again under the same name gets a new one. (Docker's CreatedAt is not it: for local volumes
+   * it is the data directory's modification time, which every new file changes.)
+   */
+  readonly identity: string;
+}
+
 export interface PlanInput {
   readonly tenants: readonly Pick<Tenant, 'id' | 'slug' | 'desiredState'>[];
-  readonly volumes: readonly ManagedVolume[];
+  readonly volumes: readonly VolumeOnHost[];
   /** Lineages not ended (at most one per tenant). */
-  readonly openLineages: readonly Pick<Lineage, 'id' | 'tenantId' | 'volumeCreatedAt'>[];
+  readonly openLineages: readonly Pick<Lineage, 'id' | 'tenantId' | 'volumeIdentity'>[];
   /** Tenants a restore holds: left out of replication, lineage untouched. */
   readonly held: ReadonlySet<number>;
   readonly instance: string;
@@ -59,15 +70,15 @@ export function planReplication(input: PlanInput): ReplicationPlan {
     }
     if (input.held.has(t.id)) continue;
     const volume = volumes.get(volumeNameFor(t, { instance: input.instance }));
-    if (!volume?.mountpoint || !volume.createdAt) {
+    if (!volume) {
       unprotected.push({ tenantId: t.id, slug: t.slug, reason: 'no volume yet' });
       continue;
     }
     if (!lineage) {
-      start.push({ tenantId: t.id, slug: t.slug, volumeCreatedAt: volume.createdAt, reason: 'first replication' });
+      start.push({ tenantId: t.id, slug: t.slug, volumeIdentity: volume.identity, reason: 'first replication' });
       continue;
     }
-    if (lineage.volumeCreatedAt !== volume.createdAt) {
+    if (lineage.volumeIdentity !== volume.identity) {
       // A volume created again is a different database: replicating it into the old history
       // would mix two histories, and starting a new one silently would make "restore the
       // latest point" restore the new, empty database. The operator decides.

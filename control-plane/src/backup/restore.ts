@@ -23,6 +23,7 @@ import type { Tenant } from '../tenants/tenant.js';
 import type { BackupSupervisor } from './backup-supervisor.js';
 import { lineagesOf, startLineage, type Lineage } from './lineage-store.js';
 import { replicaFor, TENANT_DB_FILE } from './replication-plan.js';
+import { volumesOnHost } from './volume-identity.js';
 
 export type RestoreRequest =
   | { readonly mode: 'latest' }
@@ -78,9 +79,9 @@ export function createRestores(deps: { config: RestoreConfig; db: Db; log: Logge
     const keptRoot = join(config.backupDir, tenant.slug, 'kept');
     const volumeName = volumeNameFor(tenant, config);
     if (req.mode === 'adopt') {
-      const volume = (await p.docker.listVolumes()).find((v) => v.name === volumeName);
-      if (!volume?.createdAt) throw new BerthError('CONFLICT', `${tenant.slug} has no volume to adopt`);
-      const id = startLineage(db, { tenantId: tenant.id, slug: tenant.slug, volumeCreatedAt: volume.createdAt, reason: `adopted by ${actor}` }, Date.now());
+      const volume = volumesOnHost(await p.docker.listVolumes()).find((v) => v.name === volumeName);
+      if (!volume) throw new BerthError('CONFLICT', `${tenant.slug} has no volume to adopt`);
+      const id = startLineage(db, { tenantId: tenant.id, slug: tenant.slug, volumeIdentity: volume.identity, reason: `adopted by ${actor}` }, Date.now());
       writeAudit(db, Date.now(), actor, 'backup.adopt', tenant.slug, { lineage: id });
       await backup.release(tenant.id, signal);
       return { slug: tenant.slug, mode: req.mode, fromLineage: null, newLineage: id, kept: null, downtimeMs: 0, totalMs: Date.now() - started };
@@ -99,11 +100,11 @@ export function createRestores(deps: { config: RestoreConfig; db: Db; log: Logge
       // Litestream lets it go only now, so its final sync carries the app's last writes.
       await backup.hold(tenant.id, signal);
 
-      const volume = (await p.docker.listVolumes()).find((v) => v.name === volumeName)
-        ?? (await p.docker.ensureVolume(volumeName, { ...tenantLabels(tenant, config), [LABEL.role]: 'data' }));
-      const mount = volume.mountpoint ?? (await p.docker.listVolumes()).find((v) => v.name === volumeName)?.mountpoint;
-      const createdAt = volume.createdAt ?? (await p.docker.listVolumes()).find((v) => v.name === volumeName)?.createdAt;
-      if (!mount || !createdAt) throw new BerthError('RESTORE_FAILED', `volume ${volumeName} has no mountpoint on this host`);
+      // Its volume may be gone (destroyed): the database comes back in a new one.
+      await p.docker.ensureVolume(volumeName, { ...tenantLabels(tenant, config), [LABEL.role]: 'data' });
+      const volume = volumesOnHost(await p.docker.listVolumes()).find((v) => v.name === volumeName);
+      if (!volume) throw new BerthError('RESTORE_FAILED', `volume ${volumeName} has no mountpoint this host can see`);
+      const mount = volume.mountpoint;
       const stamp = new Date().toISOString().replace(/[-:.]/g, '');
       const incoming = join(mount, `.berth-restore-${stamp}.db`);
       if (source.keptDir) copyFileSync(join(source.keptDir, TENANT_DB_FILE), incoming);
@@ -112,7 +113,7 @@ export function createRestores(deps: { config: RestoreConfig; db: Db; log: Logge
       const kept = join(keptRoot, stamp);
       swapIn(mount, incoming, kept);
       const reason = source.keptDir ? `undo: put back ${source.keptDir}` : `restored from lineage ${source.lineage!.id}${req.mode === 'at' ? ` at ${new Date(req.at).toISOString()}` : ' (latest)'}`;
-      const newLineage = startLineage(db, { tenantId: tenant.id, slug: tenant.slug, volumeCreatedAt: createdAt, reason }, Date.now());
+      const newLineage = startLineage(db, { tenantId: tenant.id, slug: tenant.slug, volumeIdentity: volume.identity, reason }, Date.now());
       writeAudit(db, Date.now(), actor, 'tenant.restore', tenant.slug, { mode: req.mode, ...(req.mode === 'at' ? { at: req.at } : {}), fromLineage: source.lineage?.id ?? null, undoOf: source.keptDir, kept, newLineage });
       log.info('database restored', { tenant: tenant.slug, mode: req.mode, kept, newLineage });
 

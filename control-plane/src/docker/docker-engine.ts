@@ -65,7 +65,7 @@ export function createDockerEngine(socketPath: string, instance: string): Docker
     },
     async listVolumes() {
       const res = (await call('list volumes', () => docker.listVolumes({ filters: { label: [ours] } })))!;
-      return (res.Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {}, mountpoint: v.Mountpoint, createdAt: (v as { CreatedAt?: string }).CreatedAt }));
+      return (res.Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {}, mountpoint: v.Mountpoint }));
     },
     async ensureNetwork(name, labels) {
       const existing = await call(`inspect network ${name}`, () => docker.getNetwork(name).inspect(), [404]);

@@ -21,8 +21,6 @@ export interface ManagedVolume {
   readonly labels: Labels;
   /** Where its files are on the engine's host (what the resource sampler measures), when listed. */
   readonly mountpoint?: string;
-  /** The engine's creation time (RFC 3339), when listed: a volume removed and created again under the same name has a new one. */
-  readonly createdAt?: string;
 }
 
 export interface ManagedNetwork {
