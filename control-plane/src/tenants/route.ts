@@ -1,6 +1,6 @@
 // A tenant's route: the Traefik dynamic configuration that serves <slug>.<domain>, as a pure
 // function of the tenant and the URLs of its ready containers. Names derive from the slug
-// only, so each router and service is defined exactly once, in one file (F5).
+// only (tenantObjectName), so each router and service is defined exactly once, in one file (F5).
 import type { Config } from '../config.js';
 import { APP_PORT } from './container-spec.js';
 import type { Tenant } from './tenant.js';
@@ -41,8 +41,28 @@ export interface RouteDocument {
   };
 }
 
+/** What a tenant's router or service is for; `app` is the tenant's own router and its service. */
+export type TenantObjectRole = 'app' | 'health' | 'sso';
+
+/**
+ * The Traefik name of one of a tenant's objects: `t-<slug>` for the app router and service,
+ * `t-<slug>.<role>` for the others. A slug never contains a dot (slug-rules.ts), so everything
+ * between `t-` and the first dot is the whole slug: no slug can produce a name of another
+ * tenant, whatever the two slugs are. (The old `t-<slug>-sso` let tenant `acme-sso` define
+ * tenant `acme`'s SSO router.) Traefik's file provider takes map keys verbatim, dots included.
+ */
+export function tenantObjectName(slug: string, role: TenantObjectRole): string {
+  return role === 'app' ? `t-${slug}` : `t-${slug}.${role}`;
+}
+
+/** The slug and role a tenant object name was made from, or null if it is not one (`@file` suffix allowed). */
+export function parseTenantObjectName(name: string): { slug: string; role: TenantObjectRole } | null {
+  const m = /^t-([a-z0-9-]+)(?:\.(health|sso))?(?:@[a-z]+)?$/.exec(name);
+  return m ? { slug: m[1]!, role: (m[2] as TenantObjectRole | undefined) ?? 'app' } : null;
+}
+
 export function routerNameFor(slug: string): string {
-  return `t-${slug}`;
+  return tenantObjectName(slug, 'app');
 }
 
 export function serverUrlFor(ip: string): string {
@@ -75,7 +95,7 @@ export function routeFor(tenant: Pick<Tenant, 'slug'>, readyServerUrls: readonly
           service: name,
         },
         // Health and version answer without sign-in, like the control plane's own.
-        [`${name}-health`]: {
+        [tenantObjectName(tenant.slug, 'health')]: {
           ...base,
           rule: `${host} && (${publicPaths})`,
           middlewares: [`${SHARED.stripIdentity}@file`, `${SHARED.retry}@file`],
@@ -83,7 +103,7 @@ export function routeFor(tenant: Pick<Tenant, 'slug'>, readyServerUrls: readonly
           priority: 1000,
         },
         // The single-sign-on hand-off lands on the tenant host but is served by the control plane.
-        [`${name}-sso`]: {
+        [tenantObjectName(tenant.slug, 'sso')]: {
           ...base,
           rule: `${host} && PathPrefix(\`${SSO_PATH_PREFIX}\`)`,
           middlewares: [`${SHARED.stripIdentity}@file`],

@@ -36,10 +36,11 @@ export function parseAccessLog(text: string): AccessEntry[] {
   return out;
 }
 
-/** The routers of a tenant's route file: t-<slug>, t-<slug>-health (and -sso, served by the control plane). */
+/** The routers of a tenant's route file: t-<slug>, t-<slug>.health (and .sso, served by the control plane). */
 export function isTenantRouter(router: string, slugs: readonly string[]): boolean {
-  const name = router.replace(/@.*$/, '');
-  return slugs.some((s) => name === `t-${s}` || name.startsWith(`t-${s}-`));
+  // Everything up to the first dot is the slug (slugs have no dots): t-a-b is tenant a-b's, never a's.
+  const slug = /^t-([a-z0-9-]+)(?:\.[a-z]+)?(?:@.*)?$/.exec(router)?.[1];
+  return slug !== undefined && slugs.includes(slug);
 }
 
 export interface AccessSummary {

@@ -58,7 +58,8 @@ test('the access log summary counts 5xx and retries of the tenant routers in the
   const text = [
     line('t-a@file', 200, '2025-01-01T00:00:01Z'),
     line('t-a@file', 502, '2025-01-01T00:00:02Z', 1),
-    line('t-a-health@file', 503, '2025-01-01T00:00:03Z'),
+    line('t-a.health@file', 503, '2025-01-01T00:00:03Z'),
+    line('t-a-health@file', 500, '2025-01-01T00:00:03Z'),
     line('t-ab@file', 500, '2025-01-01T00:00:02Z'),
     line('berth-cp@file', 500, '2025-01-01T00:00:02Z'),
     line('t-a@file', 500, '2025-01-01T00:01:00Z'),
@@ -69,6 +70,7 @@ test('the access log summary counts 5xx and retries of the tenant routers in the
   assert.equal(s.status5xx, 2);
   assert.equal(s.retried, 1);
   assert.equal(isTenantRouter('t-ab@file', ['a']), false);
+  assert.equal(isTenantRouter('t-a-health@file', ['a']), false, 'tenant a-health\'s router, not a\'s');
 });
 
 test('a container stopped while still routed is caught; one unrouted first passes', () => {

@@ -5,7 +5,7 @@ import { config, tenant } from './fixtures.js';
 
 test('a tenant route has one main router, one health router, one SSO router and one service, named for the slug', () => {
   const doc = routeFor(tenant({ slug: 'acme' }), ['http://172.30.0.5:8080'], config);
-  assert.deepEqual(Object.keys(doc.http.routers).sort(), ['t-acme', 't-acme-health', 't-acme-sso']);
+  assert.deepEqual(Object.keys(doc.http.routers).sort(), ['t-acme', 't-acme.health', 't-acme.sso']);
   assert.deepEqual(Object.keys(doc.http.services!), ['t-acme']);
   const main = doc.http.routers['t-acme']!;
   assert.equal(main.rule, 'Host(`acme.berth.localhost`)');
@@ -18,11 +18,11 @@ test('a tenant route has one main router, one health router, one SSO router and 
 
 test('health paths skip ForwardAuth; the SSO path goes to the control plane', () => {
   const doc = routeFor(tenant({ slug: 'acme' }), [], config);
-  const health = doc.http.routers['t-acme-health']!;
+  const health = doc.http.routers['t-acme.health']!;
   assert.equal(health.rule, 'Host(`acme.berth.localhost`) && (Path(`/__lbheartbeat__`) || Path(`/__heartbeat__`) || Path(`/__version__`))');
   assert.ok(!health.middlewares.some((m) => m.startsWith('berth-auth')));
   assert.equal(health.service, 't-acme');
-  const sso = doc.http.routers['t-acme-sso']!;
+  const sso = doc.http.routers['t-acme.sso']!;
   assert.equal(sso.rule, 'Host(`acme.berth.localhost`) && PathPrefix(`/__berth/sso`)');
   assert.equal(sso.service, 'berth-cp@file');
   assert.ok(sso.priority! > health.priority!);
