@@ -35,6 +35,7 @@ export const PURE_MODULES = [
   'control-plane/src/auth/account-rules.ts',
   'control-plane/src/auth/tenant-host.ts',
   'control-plane/src/wait/backoff.ts',
+  'control-plane/src/lease/lease-decisions.ts',
   'tenant-image/src/tables/page-query.ts',
   'tenant-image/src/tables/view-params.ts',
   'tenant-image/src/query/sql-guard.ts',

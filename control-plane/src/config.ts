@@ -44,6 +44,10 @@ export const SETTINGS = [
   { name: 'BERTH_SIGNUP_LIMIT_WINDOW_MINUTES', kind: 'int', min: 1, default: '60', help: 'Sliding window of the per-address sign-up limit.' },
   { name: 'BERTH_EXPIRY_SWEEP_INTERVAL_MS', kind: 'int', min: 100, default: '600000', help: 'Period of deleting expired sessions, tenant sessions (berth_t), SSO codes and rate-limit rows. Lookups already ignore expired rows; the sweep keeps the tables from growing.' },
   { name: 'BERTH_ALLOW_UNSAFE_ROLLOUTS', kind: 'bool', default: 'false', help: 'TEST-ONLY: allow the rollout negative controls (unsafe: stop-before-unroute, no-drain) that the proof harness uses to show it detects failures. Never set in production.' },
+  { name: 'BERTH_ROLE', kind: 'enum', values: ['all', 'web'], default: 'all', help: 'What this control-plane process does: all (serves pages, API, ForwardAuth and SSO, and competes for the background-work lease: the holder alone runs the reconciler, rollouts, prober, Docker event watcher, sweeps, sampler and backups) or web (serves only; never takes the lease). Several processes may share one BERTH_STATE_DIR, each on its own BERTH_HTTP_PORT.' },
+  { name: 'BERTH_PROCESS_ID', kind: 'string', default: '', help: 'Name of this process in the process register, the lease and ./berth status (default the host name); a pid and a random tag are appended, so a restarted process is never taken for its predecessor.' },
+  { name: 'BERTH_LEASE_TTL_MS', kind: 'int', min: 500, default: '10000', help: "Lifetime of the background-work lease without renewal: a holder killed with kill -9 is replaced within about this long (a graceful stop releases it at once). /__heartbeat__ fails when no process has held it for twice this." },
+  { name: 'BERTH_LEASE_RENEW_MS', kind: 'int', min: 100, default: '3000', help: 'Period of renewing the lease (the holder) and of each process writing its row in the process register. Must be under half of BERTH_LEASE_TTL_MS: a holder whose renewal comes later than this plus half the TTL stops its background work first.' },
   { name: 'BERTH_BACKUP_DIR', kind: 'path', default: '', help: "Directory the tenant databases are replicated into by Litestream, one folder per tenant and backup lineage (default <state>/backups). Keep it off the tenant volumes' disk in production." },
   { name: 'BERTH_LITESTREAM_BIN', kind: 'path', default: '/var/cache/berth/litestream/v0.5.18/litestream', help: 'The Litestream binary (built by infra/scripts/build-litestream.sh).' },
   { name: 'BERTH_BACKUP_INTERVAL_MS', kind: 'int', min: 100, default: '2000', help: "Period of the backup supervisor's pass: tenants and volumes re-read, Litestream's configuration rewritten if it changed, replication lag read." },
@@ -93,6 +97,11 @@ export interface Config {
   readonly signupLimitPerAddress: number;
   readonly signupLimitWindowMinutes: number;
   readonly expirySweepIntervalMs: number;
+  readonly role: 'all' | 'web';
+  /** '' = the host name. */
+  readonly processId: string;
+  readonly leaseTtlMs: number;
+  readonly leaseRenewMs: number;
   readonly backupDir: string;
   readonly litestreamBin: string;
   readonly backupIntervalMs: number;
@@ -155,6 +164,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signupLimitPerAddress: v.BERTH_SIGNUP_LIMIT_PER_ADDRESS,
     signupLimitWindowMinutes: v.BERTH_SIGNUP_LIMIT_WINDOW_MINUTES,
     expirySweepIntervalMs: v.BERTH_EXPIRY_SWEEP_INTERVAL_MS,
+    role: v.BERTH_ROLE,
+    processId: v.BERTH_PROCESS_ID,
+    leaseTtlMs: v.BERTH_LEASE_TTL_MS,
+    leaseRenewMs: v.BERTH_LEASE_RENEW_MS,
     backupDir: v.BERTH_BACKUP_DIR ? resolve(v.BERTH_BACKUP_DIR) : resolve(stateDir, 'backups'),
     litestreamBin: v.BERTH_LITESTREAM_BIN,
     backupIntervalMs: v.BERTH_BACKUP_INTERVAL_MS,
@@ -165,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : null,
     publicUrl: `https://${domain}${publicHttpsPort === 443 ? '' : `:${publicHttpsPort}`}`,
   };
+  if (config.leaseRenewMs * 2 >= config.leaseTtlMs) problems.push(`BERTH_LEASE_RENEW_MS: ${config.leaseRenewMs} must be under half of BERTH_LEASE_TTL_MS (${config.leaseTtlMs})`);
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
 }

@@ -25,6 +25,8 @@ export const ERRORS = {
   ROLLOUT_IN_PROGRESS: { status: 409, help: 'Another rollout is still running; wait for it or cancel it first.' },
   NO_BACKUP: { status: 404, help: 'No backup of that tenant covers the moment asked for (or nothing to undo).' },
   RESTORE_FAILED: { status: 500, help: "A restore failed; the tenant's database was left as it was (or put back) and the tenant restarted." },
+  LEASE_LOST: { status: 503, help: 'A background write was refused: this process no longer holds the background-work lease (fencing). Its loops stop; the holder carries on.' },
+  NOT_LEASE_HOLDER: { status: 503, help: 'The operation runs only in the process holding the background-work lease (a restore); ask that process, or retry once this one holds it.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -2,6 +2,7 @@
 // migration; add a new one. Times are unix milliseconds (INTEGER) throughout.
 import { BACKUP_MIGRATIONS } from '../backup/backup-migrations.js';
 import { HIBERNATE_MIGRATIONS } from '../hibernate/hibernate-migrations.js';
+import { LEASE_MIGRATIONS } from '../lease/lease-migrations.js';
 import { RESOURCE_MIGRATIONS } from '../metrics/resource-migrations.js';
 import { ROLLOUT_MIGRATIONS } from '../rollout/rollout-migrations.js';
 import type { Migration } from '@berth/common/migrations';
@@ -109,4 +110,5 @@ export const MIGRATIONS: readonly Migration[] = [
   ...RESOURCE_MIGRATIONS,
   ...BACKUP_MIGRATIONS,
   ...HIBERNATE_MIGRATIONS,
+  ...LEASE_MIGRATIONS,
 ];

@@ -3,10 +3,21 @@ import type { Db } from '../db/open-database.js';
 import type { Logger } from '@berth/common/logger';
 import type { BackupStatus } from '../backup/backup-supervisor.js';
 import type { Restores } from '../backup/restore.js';
+import type { LeaseRow } from '../lease/lease-decisions.js';
+import type { ProcessView } from '../lease/process-register.js';
 
 export interface DependencyCheck {
   readonly ok: boolean;
   readonly detail?: string;
+}
+
+/** The background-work lease and the process register, as this process sees them now. */
+export interface LeaseView {
+  /** This process runs the background work: its reconciler and backup checks apply. */
+  readonly holdsLease: boolean;
+  readonly check: DependencyCheck;
+  readonly lease: LeaseRow | null;
+  readonly processes: readonly ProcessView[];
 }
 
 /** What the HTTP layer needs from the rest of the process; main.ts builds it. */
@@ -23,6 +34,8 @@ export interface AppDeps {
     readonly lastReconcileAt: () => number | null;
     /** Replication of the tenant databases (worst lag against its limit), where the backup supervisor runs. */
     readonly backup?: () => DependencyCheck;
+    /** Several processes on one database: who holds the lease. Without it the process runs everything itself. */
+    readonly lease?: () => LeaseView;
   };
   readonly version: { readonly version: string; readonly commit: string };
   /** Wake the rollout runner after a rollout was created or cancelled (it also polls). */
@@ -30,4 +43,6 @@ export interface AppDeps {
   /** Whole-database restores (where the backup supervisor runs). */
   readonly restores?: Restores;
   readonly backupStatus?: () => BackupStatus;
+  /** The expiry sweep runs with the lease holder's background work (main.ts), not with the app. */
+  readonly expirySweepElsewhere?: boolean;
 }

@@ -101,7 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerBackupRoutes(app, deps);
   registerMetricsRoutes(app, deps);
   registerOpenApiRoute(app, deps, apiRoutes);
-  runWhileOpen(app, (signal) => runExpirySweep(deps, signal));
+  if (!deps.expirySweepElsewhere) runWhileOpen(app, (signal) => runExpirySweep(deps, signal));
   return app;
 }
 

@@ -24,18 +24,25 @@ export function registerHealthRoutes(app: FastifyInstance, deps: AppDeps): void 
     const [docker, traefik] = await Promise.all([safe(deps.checks.docker), safe(deps.checks.traefik)]);
     checks.docker = docker;
     checks.traefik = traefik;
-    const last = deps.checks.lastReconcileAt();
-    // Twice the resync interval: one pass may legitimately run late by one period.
-    const maxAge = 2 * deps.config.reconcileIntervalMs;
-    checks.reconciler = last === null
-      ? { ok: false, detail: 'no reconcile pass has completed yet' }
-      : Date.now() - last <= maxAge
-        ? { ok: true, detail: `last pass ${Date.now() - last} ms ago` }
-        : { ok: false, detail: `last pass ${Date.now() - last} ms ago (limit ${maxAge} ms)` };
-    if (deps.checks.backup) checks.backup = deps.checks.backup();
+    // Several processes on one database: the reconciler and backups run in the lease holder
+    // only, so another process checks the lease instead (red when nobody held it for 2 TTLs).
+    const lease = deps.checks.lease?.();
+    if (lease) checks.lease = lease.check;
+    if (!lease || lease.holdsLease) {
+      const last = deps.checks.lastReconcileAt();
+      // Twice the resync interval: one pass may legitimately run late by one period.
+      const maxAge = 2 * deps.config.reconcileIntervalMs;
+      checks.reconciler = last === null
+        ? { ok: false, detail: 'no reconcile pass has completed yet' }
+        : Date.now() - last <= maxAge
+          ? { ok: true, detail: `last pass ${Date.now() - last} ms ago` }
+          : { ok: false, detail: `last pass ${Date.now() - last} ms ago (limit ${maxAge} ms)` };
+      if (deps.checks.backup) checks.backup = deps.checks.backup();
+    }
     const ok = Object.values(checks).every((c) => c.ok);
     reply.header('cache-control', 'no-store');
-    return reply.status(ok ? 200 : 500).send(isLoopbackHost(req.headers.host) ? { ok, checks } : { ok });
+    if (!isLoopbackHost(req.headers.host)) return reply.status(ok ? 200 : 500).send({ ok });
+    return reply.status(ok ? 200 : 500).send(lease ? { ok, checks, lease: lease.lease, processes: lease.processes } : { ok, checks });
   });
 }
 

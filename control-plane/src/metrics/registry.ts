@@ -22,8 +22,15 @@ export const dockerEventLagSeconds = metrics.histogram('berth_docker_event_lag_s
 export const dockerEventsLastLagSeconds = metrics.gauge('berth_docker_event_last_lag_seconds', 'Lag of the most recent Docker event handled.');
 export const resourceSampleSeconds = metrics.histogram('berth_resource_sample_duration_seconds', 'Duration of sampling one tenant container (stats call and volume size).', { buckets: DURATION_BUCKETS });
 
+export const leaseHeld = metrics.gauge('berth_lease_held', '1 while this process holds the background-work lease (runs the reconciler, rollouts, prober, sweeps), else 0.');
+export const leaseRenewals = metrics.counter<'outcome'>('berth_lease_renewals_total', 'Lease attempts of this process that changed or kept its hold: acquired, renewed, lost (refused, or a write fenced off), late (stopped: renewal later than TTL/2).', { labels: ['outcome'] });
+export const leaseHolder = metrics.gauge<'holder'>('berth_lease_holder', 'The lease holder as the database says at the scrape (value: its fencing epoch); no series while no process ever took it.', { labels: ['holder'] });
+export const leaseLastRenewal = metrics.gauge('berth_lease_last_renewal_timestamp_seconds', "The holder's last renewal of the lease (unix seconds), as the database says at the scrape.");
+
 for (const kind of ['pass', 'step']) reconcileErrors.inc({ kind }, 0);
 for (const phase of ['startup', 'established']) probeFailures.inc({ phase }, 0);
+for (const outcome of ['acquired', 'renewed', 'lost', 'late']) leaseRenewals.inc({ outcome }, 0);
+leaseHeld.set(0);
 
 // The process itself.
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });

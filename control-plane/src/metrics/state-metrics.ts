@@ -7,6 +7,7 @@ import { activeRollouts, listRollouts } from '../rollout/rollout-store.js';
 import { summarizeRollout } from '../rollout/rollout-views.js';
 import { instanceCpuCores, instanceDiskBytes, instanceMemoryBytes, instancesByState, rolloutsActive, rolloutTenants } from './registry.js';
 import { latestSamples } from './resource-history.js';
+import { refreshLeaseMetrics } from '../lease/lease-metrics.js';
 
 /** Every state a tenant can show, so each has a series (at 0) whether or not a tenant is in it. */
 const STATES: readonly (TenantState | 'rolling' | 'unknown')[] = ['creating', 'starting', 'running', 'unhealthy', 'error', 'rolling', 'deleting', 'deleted', 'hibernating', 'hibernated', 'waking', 'unknown'];
@@ -39,4 +40,5 @@ export function refreshStateMetrics(db: Db, now: number, opts: StateMetricsOptio
     if (s.memoryBytes !== null) instanceMemoryBytes.set(s.memoryBytes, { tenant });
     if (s.diskBytes !== null) instanceDiskBytes.set(s.diskBytes, { tenant });
   }
+  refreshLeaseMetrics(db);
 }
