@@ -142,12 +142,16 @@ test('a destroyed volume is restored with every acknowledged, replicated write',
   await write(bk, 31, 41, 'c');
   await replicatedAfter('bk1', Date.now());
   const volume = `berth-${stack.instance}-bk1`;
+  // The disk is lost while the control plane is down (otherwise its reconciler would put a
+  // container back on the volume between the two removals).
+  await stack.controlPlane.kill('SIGTERM');
   const ids = (await docker('ps', '-aq', '--filter', `volume=${volume}`)).split('\n').filter(Boolean);
   for (const id of ids) await docker('rm', '-f', id);
   await docker('volume', 'rm', '-f', volume);
-  // The volume came back empty (the reconciler recreates it): that database is not replicated over the backup.
-  await waitFor(async () => (await backups()).tenants.some((t) => t.slug === 'bk1' && /volume replaced/.test(t.problem ?? '')) || !(await docker('volume', 'ls', '-q', '--filter', `name=${volume}`)),
-    { timeoutMs: 30_000, intervalMs: 200, what: 'the lost volume noticed' });
+  await stack.controlPlane.start();
+  // The reconciler recreates the volume empty: that new database is not replicated over the backup.
+  await waitFor(async () => (await backups()).tenants.some((t) => t.slug === 'bk1' && /volume replaced/.test(t.problem ?? '')),
+    { timeoutMs: 60_000, intervalMs: 200, what: 'the replaced volume noticed' });
 
   await cli(['restore', 'bk1']);
   bk = await tenantTarget('bk1');
