@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LOG_LEVELS, type LogLevel } from '@berth/common/logger';
 import { ConfigError, readSettings, type SettingSpec } from '@berth/common/settings';
+import type { ImportLimits } from './csv-import/import-plan.js';
 
 export { ConfigError };
 
@@ -34,13 +35,6 @@ export const SETTINGS = [
   { name: 'BERTH_FAULT_DEFERRED_WRITES', kind: 'bool', default: 'false', help: "TEST-ONLY negative control for the rollout harness: busy_timeout 0 and deferred BEGIN that reads before writing, so concurrent writers get SQLITE_BUSY. Never set in production." },
   { name: 'BERTH_LOG_LEVEL', kind: 'enum', values: LOG_LEVELS, default: 'info', help: 'Log level: debug, info, warn, error.' },
 ] as const satisfies readonly SettingSpec[];
-
-export interface ImportLimits {
-  readonly maxFileBytes: number;
-  readonly maxColumns: number;
-  readonly maxFieldBytes: number;
-  readonly maxRows: number;
-}
 
 export interface Config {
   readonly port: number;

@@ -6,7 +6,7 @@
 // and removes the upload once it is no longer needed.
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ImportLimits } from '../config.js';
+import type { ImportLimits } from '../csv-import/import-plan.js';
 import type { Db } from '../db/open-database.js';
 import { BerthError, toBerthError } from '../errors.js';
 import { importRows, importSeconds, importsFinished } from '../metrics/registry.js';
