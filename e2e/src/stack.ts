@@ -52,7 +52,18 @@ export interface Stack {
   readonly publicUrl: string;
   tenantUrl(slug: string): string;
   controlPlane: ControlPlaneProcess;
+  /**
+   * Another control-plane process on the same state directory and database (its own port and
+   * log file control-plane-<name>.log), started; stop() stops it too. Traefik still sends to
+   * the port the lease holder writes into the shared route file.
+   */
+  addControlPlane(name: string, env?: Record<string, string>): Promise<ExtraControlPlane>;
   stop(): Promise<void>;
+}
+
+export interface ExtraControlPlane extends ControlPlaneProcess {
+  readonly url: string;
+  readonly logPath: string;
 }
 
 export interface ControlPlaneProcess {
@@ -60,6 +71,9 @@ export interface ControlPlaneProcess {
   /** Sends a signal and waits for the process to exit. */
   kill(signal?: NodeJS.Signals): Promise<void>;
   running(): boolean;
+  /** Sends a signal without waiting (SIGSTOP, SIGCONT, or SIGKILL when the test waits itself). */
+  signal(signal: NodeJS.Signals): void;
+  pid(): number | null;
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -105,8 +119,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     BERTH_LOG_LEVEL: 'info',
     ...opts.env,
   };
-  const controlPlane = controlPlaneProcess(env, logDir, cpUrl);
+  const controlPlane = controlPlaneProcess(env, join(logDir, 'control-plane.log'), cpUrl);
   if (opts.controlPlane !== false) await controlPlane.start();
+  const extras: ControlPlaneProcess[] = [];
 
   return {
     instance, network, domain: DOMAIN, httpsPort, httpPort, apiPort, cpPort, dir, routesDir, logDir,
@@ -114,7 +129,19 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     publicUrl: `https://${DOMAIN}${port}`,
     tenantUrl: (slug) => `https://${slug}.${DOMAIN}${port}`,
     controlPlane,
+    async addControlPlane(name, extraEnv = {}) {
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      const logPath = join(logDir, `control-plane-${name}.log`);
+      const cp = controlPlaneProcess({ ...env, BERTH_HTTP_PORT: String(port), ...extraEnv }, logPath, url);
+      extras.push(cp);
+      await cp.start();
+      return Object.assign(cp, { url, logPath });
+    },
     async stop() {
+      // SIGCONT first: a stopped process cannot act on SIGTERM.
+      for (const cp of [controlPlane, ...extras]) cp.signal('SIGCONT');
+      await Promise.all(extras.filter((cp) => cp.running()).map((cp) => cp.kill('SIGTERM')));
       if (controlPlane.running()) await controlPlane.kill('SIGTERM');
       await stopProcess(traefik, 'SIGTERM');
       agent.destroy();
@@ -126,9 +153,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   };
 }
 
-function controlPlaneProcess(env: Record<string, string>, logDir: string, cpUrl: string): ControlPlaneProcess {
+function controlPlaneProcess(env: Record<string, string>, logPath: string, cpUrl: string): ControlPlaneProcess {
   let child: ChildProcess | null = null;
-  const log = createWriteStream(join(logDir, 'control-plane.log'), { flags: 'a' });
+  const log = createWriteStream(logPath, { flags: 'a' });
   return {
     async start() {
       if (child) throw new Error('control plane already running');
@@ -142,7 +169,7 @@ function controlPlaneProcess(env: Record<string, string>, logDir: string, cpUrl:
       const me = child;
       me.once('exit', () => { if (child === me) child = null; });
       await waitFor(async () => {
-        if (!child) throw new Error(`control plane exited during start; see ${join(logDir, 'control-plane.log')}`);
+        if (!child) throw new Error(`control plane exited during start; see ${logPath}`);
         return (await fetch(`${cpUrl}/__lbheartbeat__`)).ok;
       }, { timeoutMs: 30_000, what: 'control plane /__lbheartbeat__' });
     },
@@ -153,6 +180,10 @@ function controlPlaneProcess(env: Record<string, string>, logDir: string, cpUrl:
       child = null;
     },
     running: () => child !== null,
+    signal(signal) {
+      child?.kill(signal);
+    },
+    pid: () => child?.pid ?? null,
   };
 }
 
