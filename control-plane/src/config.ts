@@ -42,6 +42,9 @@ export const SETTINGS = [
   { name: 'BERTH_ROLLOUT_STEP_TIMEOUT_MS', kind: 'int', min: 100, default: '15000', help: 'Deadline of each polled rollout step that waits on Traefik (route applied, probe through Traefik).' },
   { name: 'BERTH_SIGNUP_LIMIT_PER_ADDRESS', kind: 'int', min: 1, default: '10', help: 'Sign-ups allowed per client address (as Traefik reports it in X-Forwarded-For) within BERTH_SIGNUP_LIMIT_WINDOW_MINUTES; more answer 429 with Retry-After. Every sign-up that passes validation counts, whether it creates an account or finds the email taken. Benchmarks that sign up many users from loopback raise it explicitly.' },
   { name: 'BERTH_SIGNUP_LIMIT_WINDOW_MINUTES', kind: 'int', min: 1, default: '60', help: 'Sliding window of the per-address sign-up limit.' },
+  { name: 'BERTH_API_TOKEN_MAX_DAYS', kind: 'int', min: 1, default: '365', help: 'Longest lifetime a person may give an API token (the form offers 90 days, or this if lower). Tokens also end when their holder leaves the instance, is removed, or logs out.' },
+  { name: 'BERTH_TENANT_DATA_LIMIT_MIB', kind: 'int', default: '0', help: "Disk one instance may fill with its uploads and database together, passed to its container as BERTH_MAX_DATA_MIB (part of the spec hash); uploads and imports past it are refused with DATA_LIMIT. 0 = the tenant image's default (4096)." },
+  { name: 'BERTH_TENANT_UPLOADS_IN_FLIGHT', kind: 'int', default: '0', help: "Uploads one instance may receive at once, passed to its container as BERTH_MAX_UPLOADS_IN_FLIGHT (part of the spec hash); more are refused with TOO_MANY_UPLOADS. 0 = the tenant image's default (2)." },
   { name: 'BERTH_EXPIRY_SWEEP_INTERVAL_MS', kind: 'int', min: 100, default: '600000', help: 'Period of deleting expired sessions, tenant sessions (berth_t), SSO codes and rate-limit rows. Lookups already ignore expired rows; the sweep keeps the tables from growing.' },
   { name: 'BERTH_ALLOW_UNSAFE_ROLLOUTS', kind: 'bool', default: 'false', help: 'TEST-ONLY: allow the rollout negative controls (unsafe: stop-before-unroute, no-drain) that the proof harness uses to show it detects failures. Never set in production.' },
   { name: 'BERTH_ROLE', kind: 'enum', values: ['all', 'web'], default: 'all', help: 'What this control-plane process does: all (serves pages, API, ForwardAuth and SSO, and competes for the background-work lease: the holder alone runs the reconciler, rollouts, prober, Docker event watcher, sweeps, sampler and backups) or web (serves only; never takes the lease). Several processes may share one BERTH_STATE_DIR, each on its own BERTH_HTTP_PORT.' },
@@ -97,6 +100,11 @@ export interface Config {
   readonly signupLimitPerAddress: number;
   readonly signupLimitWindowMinutes: number;
   readonly expirySweepIntervalMs: number;
+  readonly apiTokenMaxDays: number;
+  /** 0: the tenant image's default. */
+  readonly tenantDataLimitMib: number;
+  /** 0: the tenant image's default. */
+  readonly tenantUploadsInFlight: number;
   readonly role: 'all' | 'web';
   /** '' = the host name. */
   readonly processId: string;
@@ -164,6 +172,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signupLimitPerAddress: v.BERTH_SIGNUP_LIMIT_PER_ADDRESS,
     signupLimitWindowMinutes: v.BERTH_SIGNUP_LIMIT_WINDOW_MINUTES,
     expirySweepIntervalMs: v.BERTH_EXPIRY_SWEEP_INTERVAL_MS,
+    apiTokenMaxDays: v.BERTH_API_TOKEN_MAX_DAYS,
+    tenantDataLimitMib: v.BERTH_TENANT_DATA_LIMIT_MIB,
+    tenantUploadsInFlight: v.BERTH_TENANT_UPLOADS_IN_FLIGHT,
     role: v.BERTH_ROLE,
     processId: v.BERTH_PROCESS_ID,
     leaseTtlMs: v.BERTH_LEASE_TTL_MS,

@@ -1,4 +1,4 @@
-// Deletes expired rows on a timer: sessions, tenant sessions (berth_t), SSO codes and
+// Deletes expired rows on a timer: sessions, tenant sessions (berth_t), SSO codes, API tokens and
 // rate-limit rows that left their window. Every lookup already ignores expired rows, so the
 // sweep only keeps the tables small; logins and redemptions still clean up after themselves.
 import type { Config } from '../config.js';
@@ -6,6 +6,7 @@ import type { Db } from '../db/open-database.js';
 import { writeTx } from '../db/open-database.js';
 import type { Logger } from '@berth/common/logger';
 import { createWaker } from '../wait/waker.js';
+import { sweepExpiredTokens } from './api-tokens.js';
 import { pruneRule } from './attempt-throttle.js';
 import { LOGIN_RULES } from './login-throttle.js';
 import { signupRule, type SignupLimits } from './signup-throttle.js';
@@ -15,6 +16,7 @@ export interface SweepCounts {
   readonly tenantSessions: number;
   readonly ssoCodes: number;
   readonly throttleRows: number;
+  readonly apiTokens: number;
 }
 
 export function sweepExpired(db: Db, limits: SignupLimits, now: number): SweepCounts {
@@ -25,7 +27,8 @@ export function sweepExpired(db: Db, limits: SignupLimits, now: number): SweepCo
     const sessions = db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now).changes;
     let throttleRows = 0;
     for (const rule of [...LOGIN_RULES, signupRule(limits)]) throttleRows += pruneRule(db, rule, now);
-    return { sessions, tenantSessions, ssoCodes, throttleRows };
+    const apiTokens = sweepExpiredTokens(db, now);
+    return { sessions, tenantSessions, ssoCodes, throttleRows, apiTokens };
   });
 }
 
@@ -42,7 +45,7 @@ export async function runExpirySweep(deps: ExpirySweepDeps, signal: AbortSignal)
   while (!signal.aborted) {
     try {
       const counts = sweepExpired(db, config, Date.now());
-      const total = counts.sessions + counts.tenantSessions + counts.ssoCodes + counts.throttleRows;
+      const total = counts.sessions + counts.tenantSessions + counts.ssoCodes + counts.throttleRows + counts.apiTokens;
       if (total > 0) log.info('expired rows removed', { ...counts });
     } catch (err) {
       // A busy or full database: the next period tries again; nothing is lost by waiting.

@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 export const FORWARD_AUTH_PATH = '/auth/forward';
 
 /** Headers the control plane sets for the tenant; Traefik deletes client-sent copies of each. */
-export const IDENTITY_HEADERS = ['X-Berth-User-Id', 'X-Berth-User-Email', 'X-Berth-User-Role', 'X-Berth-Auth'] as const;
+export const IDENTITY_HEADERS = ['X-Berth-User-Id', 'X-Berth-User-Email', 'X-Berth-User-Role', 'X-Berth-Auth', 'X-Berth-Token-Scope'] as const;
 
 /**
  * The only request headers the control plane needs; nothing else of the request leaves Traefik.

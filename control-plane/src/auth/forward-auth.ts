@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/open-database.js';
 import { PUBLIC_TENANT_PATHS } from '../tenants/route.js';
 import { createRunningTenantLookup } from '../tenants/tenant-store.js';
+import { createBearerCheck } from './bearer-auth.js';
 import { TENANT_COOKIE } from './cookie-names.js';
 import type { Role } from './memberships.js';
 import { isLocalPath, slugFromHost } from './tenant-host.js';
@@ -39,6 +40,7 @@ export type ForwardAuth = (req: ForwardedRequest, now: number) => ForwardDecisio
 
 export function createForwardAuth(db: Db, config: Pick<Config, 'domain' | 'publicUrl'>): ForwardAuth {
   const runningTenantId = createRunningTenantLookup(db);
+  const checkBearer = createBearerCheck(db, config.publicUrl);
   const sessionFor = db.prepare(
     `SELECT u.id AS user_id, u.email, m.role
        FROM tenant_sessions ts
@@ -56,7 +58,9 @@ export function createForwardAuth(db: Db, config: Pick<Config, 'domain' | 'publi
     const uri = isLocalPath(req.uri) ? req.uri : '/';
     const path = uri.split('?')[0]!;
     if ((PUBLIC_TENANT_PATHS as readonly string[]).includes(path)) return { kind: 'allow', headers: {} };
-    if (/^bearer\s/i.test(req.authorization ?? '')) return { kind: 'allow', headers: { 'X-Berth-Auth': 'bearer' } };
+    // A bearer request is decided by its token alone (no cookie fallback): a script with a dead
+    // token must hear so, not be let in on a browser's cookie.
+    if (/^bearer\s/i.test(req.authorization ?? '')) return checkBearer(req.authorization!, { id: tenantId, slug }, now);
 
     let nonMember = false;
     for (const token of readCookieValues(req.cookie, TENANT_COOKIE, MAX_COOKIE_CANDIDATES)) {

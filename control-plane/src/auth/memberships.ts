@@ -5,8 +5,12 @@ import { writeAudit } from '../audit/audit-log.js';
 import type { Db } from '../db/open-database.js';
 import { writeTx } from '../db/open-database.js';
 import { BerthError } from '../errors.js';
+import { deleteMemberTokens } from './api-tokens.js';
 
-export type Role = 'owner' | 'member';
+/** owner: everything; member: reads and writes data; viewer: reads only (the table is in SECURITY.md). */
+export type Role = 'owner' | 'member' | 'viewer';
+/** Roles an owner may give; there is one owner, made when the tenant is. */
+export const ASSIGNABLE_ROLES = ['member', 'viewer'] as const;
 
 export interface Member {
   readonly userId: number;
@@ -68,6 +72,24 @@ export function removeMember(db: Db, tenant: TenantRef, userId: number, actor: s
     const ofUser = 'session_id_hash IN (SELECT id_hash FROM sessions WHERE user_id = ?)';
     db.prepare(`DELETE FROM tenant_sessions WHERE tenant_id = ? AND ${ofUser}`).run(tenant.id, userId);
     db.prepare(`DELETE FROM sso_codes WHERE tenant_id = ? AND ${ofUser}`).run(tenant.id, userId);
-    writeAudit(db, now, actor, 'member.remove', tenant.slug, { email: row.email });
+    const tokens = deleteMemberTokens(db, tenant.id, userId);
+    writeAudit(db, now, actor, 'member.remove', tenant.slug, { email: row.email, tokens });
+  });
+}
+
+/** Gives a member another role (member or viewer); the owner's role does not change. Effective at their next request. */
+export function setMemberRole(db: Db, tenant: TenantRef, userId: number, role: string, actor: string, now: number): Member {
+  if (!(ASSIGNABLE_ROLES as readonly string[]).includes(role)) {
+    throw new BerthError('VALIDATION_FAILED', `A role is ${ASSIGNABLE_ROLES.join(' or ')}.`, { fields: { role: ASSIGNABLE_ROLES.join(' or ') } });
+  }
+  return writeTx(db, () => {
+    const row = db
+      .prepare('SELECT m.role, u.email, m.created_at FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = ? AND m.user_id = ?')
+      .get(tenant.id, userId) as { role: Role; email: string; created_at: number } | undefined;
+    if (!row) throw new BerthError('NOT_FOUND', `That person is not a member of ${tenant.slug}.`);
+    if (row.role === 'owner') throw new BerthError('CONFLICT', `The owner of ${tenant.slug} keeps the owner role.`);
+    db.prepare('UPDATE memberships SET role = ? WHERE tenant_id = ? AND user_id = ?').run(role, tenant.id, userId);
+    writeAudit(db, now, actor, 'member.role', tenant.slug, { email: row.email, from: row.role, to: role });
+    return { userId, email: row.email, role: role as Role, addedAt: row.created_at };
   });
 }

@@ -1,5 +1,6 @@
 // Numbered, append-only migrations of the control plane's database. Never edit a shipped
 // migration; add a new one. Times are unix milliseconds (INTEGER) throughout.
+import { ACCESS_MIGRATIONS } from '../auth/access-migrations.js';
 import { BACKUP_MIGRATIONS } from '../backup/backup-migrations.js';
 import { HIBERNATE_MIGRATIONS } from '../hibernate/hibernate-migrations.js';
 import { LEASE_MIGRATIONS } from '../lease/lease-migrations.js';
@@ -109,6 +110,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ...ROLLOUT_MIGRATIONS,
   ...RESOURCE_MIGRATIONS,
   ...BACKUP_MIGRATIONS,
+  ...ACCESS_MIGRATIONS,
   ...HIBERNATE_MIGRATIONS,
   ...LEASE_MIGRATIONS,
 ];

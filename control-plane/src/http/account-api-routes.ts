@@ -1,7 +1,7 @@
 // JSON API for accounts: CSRF bootstrap, sign up, log in, log out, who am I.
 import type { FastifyInstance } from 'fastify';
 import { logIn, signUp, type Credentials } from '../auth/accounts.js';
-import { deleteSession } from '../auth/sessions.js';
+import { logOutEverywhere } from '../auth/log-out.js';
 import { generateToken, isTokenShaped } from '../auth/tokens.js';
 import { PRE_SESSION_CSRF_COOKIE } from '../auth/cookie-names.js';
 import type { AppDeps } from './app-deps.js';
@@ -59,14 +59,14 @@ export function registerAccountApiRoutes(app: FastifyInstance, deps: AppDeps): v
 
   app.post('/api/v1/logout', {
     schema: {
-      summary: 'Log out: ends the session here and on every instance',
+      summary: 'Log out: ends every session and API token of the signed-in person, here and on every instance',
       tags,
       response: { 204: { description: 'Logged out', type: 'null' }, ...errorResponses(401, 403) },
     },
   }, async (req, reply) => {
     const session = requireSession(deps, req);
     verifyApiCsrf(deps, req, session);
-    deleteSession(deps.db, session.idHash);
+    logOutEverywhere(deps.db, session.user, Date.now());
     clearSessionCookie(reply, deps.config);
     return reply.status(204).send();
   });

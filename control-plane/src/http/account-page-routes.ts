@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { logIn, signUp } from '../auth/accounts.js';
 import type { FieldProblems } from '../auth/account-rules.js';
 import { PRE_SESSION_CSRF_COOKIE } from '../auth/cookie-names.js';
-import { deleteSession } from '../auth/sessions.js';
+import { logOutEverywhere } from '../auth/log-out.js';
 import { generateToken, isTokenShaped } from '../auth/tokens.js';
 import { BerthError } from '../errors.js';
 import { renderLogin, renderSignup, type AccountFormState } from '../pages/account-pages.js';
@@ -78,7 +78,7 @@ export function registerAccountPageRoutes(app: FastifyInstance, deps: AppDeps): 
     const session = readSession(deps, req);
     if (session) {
       verifyCsrf(req, config.publicUrl, session.csrfToken, req.body?._csrf);
-      deleteSession(deps.db, session.idHash);
+      logOutEverywhere(deps.db, session.user, Date.now());
     }
     clearSessionCookie(reply, config);
     return reply.redirect('/login', 303);

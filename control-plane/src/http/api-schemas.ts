@@ -55,7 +55,7 @@ export const tenantSchema = {
   properties: {
     slug: { type: 'string' },
     url: { type: 'string' },
-    role: { type: 'string', enum: ['owner', 'member'] },
+    role: { type: 'string', enum: ['owner', 'member', 'viewer'] },
     desiredState: { type: 'string', enum: ['running', 'deleted'] },
     state: { type: 'string', description: 'creating, running, unhealthy, deleting, or another state the reconciler reports' },
     detail: { type: ['string', 'null'] },
@@ -71,7 +71,7 @@ export const memberSchema = {
   properties: {
     userId: { type: 'integer' },
     email: { type: 'string' },
-    role: { type: 'string', enum: ['owner', 'member'] },
+    role: { type: 'string', enum: ['owner', 'member', 'viewer'] },
     addedAt: { type: 'string', format: 'date-time' },
   },
 } as const;

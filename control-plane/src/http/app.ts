@@ -9,6 +9,7 @@ import { runExpirySweep } from '../auth/expiry-sweep.js';
 import { slugFromHost } from '../auth/tenant-host.js';
 import { BerthError, toEnvelope } from '../errors.js';
 import { renderMessagePage } from '../pages/layout.js';
+import { registerAccessRoutes } from './access-routes.js';
 import { registerAccountApiRoutes } from './account-api-routes.js';
 import { registerAccountPageRoutes } from './account-page-routes.js';
 import { registerAdminGrantRoutes } from './admin-grant-routes.js';
@@ -95,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerInstancePageRoutes(app, deps);
   registerAccountApiRoutes(app, deps);
   registerTenantApiRoutes(app, deps);
+  registerAccessRoutes(app, deps);
   registerRolloutRoutes(app, deps);
   registerAdminRoutes(app, deps);
   registerAdminGrantRoutes(app, deps);

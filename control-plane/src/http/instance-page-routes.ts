@@ -3,12 +3,13 @@
 // success (post/redirect/get); a failure re-renders the page with the message.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { normalizeEmail } from '../auth/account-rules.js';
-import { addMember, listMembers, removeMember } from '../auth/memberships.js';
+import { addMember, removeMember } from '../auth/memberships.js';
 import type { Session } from '../auth/sessions.js';
 import { BerthError } from '../errors.js';
 import { renderLanding } from '../pages/account-pages.js';
 import { renderDashboard } from '../pages/dashboard-page.js';
 import { renderInstance } from '../pages/instance-page.js';
+import { instancePageParts } from './access-routes.js';
 import type { AppDeps } from './app-deps.js';
 import { PAGE_ROUTE, redirectToLogin, sendPage } from './page-replies.js';
 import { readSession, verifyCsrf } from './request-auth.js';
@@ -26,7 +27,7 @@ export function registerInstancePageRoutes(app: FastifyInstance, deps: AppDeps):
     sendPage(reply, renderDashboard({ user: pageUser(s), tenants: listTenantsForUser(db, config, s.user.id, Date.now()), domain: config.domain, ...extra }), status);
 
   const instance = (reply: FastifyReply, s: Session, tenant: TenantView, status: number, extra: { error?: string; inviteEmail?: string } = {}) =>
-    sendPage(reply, renderInstance({ user: pageUser(s), tenant, members: listMembers(db, tenant.id), retentionHours: config.volumeRetentionHours, ...extra }), status);
+    sendPage(reply, renderInstance({ user: pageUser(s), tenant, ...instancePageParts(deps, s, tenant), ...extra }), status);
 
   /** The session behind a form post, after the CSRF check; null means "go log in". */
   const formSession = (req: FastifyRequest, token: string | undefined): Session | null => {

@@ -1,8 +1,10 @@
-// One instance: its state and address, its members (invite, remove) and deletion.
+// One instance: its state and address, its members (invite, remove, role), API tokens and deletion.
+import type { ApiToken } from '../auth/api-tokens.js';
 import type { Member } from '../auth/memberships.js';
 import type { TenantView } from '../tenants/tenant-views.js';
 import { html } from '@berth/common/html';
 import { renderLayout, type PageUser } from './layout.js';
+import { renderTokenSection } from './token-section.js';
 
 export interface InstanceState {
   readonly user: PageUser & { readonly id: number };
@@ -11,6 +13,10 @@ export interface InstanceState {
   readonly retentionHours: number;
   readonly error?: string;
   readonly inviteEmail?: string;
+  readonly tokens: readonly ApiToken[];
+  readonly tokenMaxDays: number;
+  /** A token just created: shown once, on the page that answers the creating POST. */
+  readonly newToken?: { readonly name: string; readonly token: string };
 }
 
 export function renderInstance(s: InstanceState): string {
@@ -19,7 +25,12 @@ export function renderInstance(s: InstanceState): string {
   const csrf = html`<input type="hidden" name="_csrf" value="${s.user.csrfToken}">`;
   const members = s.members.map((m) => {
     const removable = m.role !== 'owner' && (owner || m.userId === s.user.id);
-    return html`<tr data-testid="member-${m.email}"><td>${m.email}</td><td class="muted">${m.role}</td><td>
+    const role = owner && m.role !== 'owner'
+      ? html`<form class="inline" method="post" action="/instances/${t.slug}/members/${m.userId}/role">${csrf}
+          <select name="role" aria-label="Role of ${m.email}">${(['member', 'viewer'] as const).map((r) => html`<option value="${r}"${r === m.role ? ' selected' : ''}>${r}</option>`)}</select>
+          <button type="submit" class="secondary">Change</button></form>`
+      : html`${m.role}`;
+    return html`<tr data-testid="member-${m.email}"><td>${m.email}</td><td class="muted">${role}</td><td>
       ${removable
         ? html`<form class="inline" method="post" action="/instances/${t.slug}/members/${m.userId}/remove">${csrf}
             <button type="submit" class="secondary" aria-label="Remove ${m.email}">Remove</button></form>`
@@ -44,6 +55,7 @@ export function renderInstance(s: InstanceState): string {
               <input id="invite-email" name="email" type="email" required value="${s.inviteEmail ?? ''}">
               <div class="actions"><button type="submit">Invite</button></div></form>`
           : ''}</section>
+      ${renderTokenSection({ slug: t.slug, role: t.role, userId: s.user.id, csrf, tokens: s.tokens, maxDays: s.tokenMaxDays, ...(s.newToken ? { newToken: s.newToken } : {}) })}
       ${owner
         ? html`<section class="card"><h2>Delete this instance</h2>
             <p class="muted">It stops answering at once. Its data is kept for ${describeHours(s.retentionHours)}, then removed.</p>

@@ -13,7 +13,16 @@ export const APP_USER = '10001:10001';
 
 export type SpecConfig = Pick<
   Config,
-  'instance' | 'network' | 'tenantMemoryMib' | 'tenantCpus' | 'tenantPids' | 'stopGraceS' | 'extraLabels' | 'tenantNodeOptions'
+  | 'instance'
+  | 'network'
+  | 'tenantMemoryMib'
+  | 'tenantCpus'
+  | 'tenantPids'
+  | 'stopGraceS'
+  | 'extraLabels'
+  | 'tenantNodeOptions'
+  | 'tenantDataLimitMib'
+  | 'tenantUploadsInFlight'
 >;
 
 export interface ContainerSpec {
@@ -82,6 +91,10 @@ function buildSpec(tenant: Tenant, config: SpecConfig): ContainerSpec {
     BERTH_IMAGE: tenant.image,
   };
   if (config.tenantNodeOptions) env.NODE_OPTIONS = config.tenantNodeOptions;
+  // Only when the operator set them: the tenant image has its own defaults, and an unchanged
+  // spec hash keeps an upgrade from replacing every tenant's container.
+  if (config.tenantDataLimitMib > 0) env.BERTH_MAX_DATA_MIB = String(config.tenantDataLimitMib);
+  if (config.tenantUploadsInFlight > 0) env.BERTH_MAX_UPLOADS_IN_FLIGHT = String(config.tenantUploadsInFlight);
   const base = {
     namePrefix: containerNamePrefixFor(tenant, config),
     image: tenant.image,

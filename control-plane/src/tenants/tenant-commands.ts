@@ -2,6 +2,7 @@
 // to audit_log and nudges the reconciler. Nothing here calls Docker. The HTTP routes and the
 // integration harness call these; the tenants table itself is written by tenant-store.ts.
 import { writeAudit } from '../audit/audit-log.js';
+import { deleteTenantTokens } from '../auth/api-tokens.js';
 import { addOwner } from '../auth/memberships.js';
 import { endTenantSessions } from '../auth/sso.js';
 import type { User } from '../auth/users.js';
@@ -47,6 +48,7 @@ export function deleteTenant(deps: TenantCommandDeps, user: Pick<User, 'email'>,
   writeTx(deps.db, () => {
     if (!markTenantDeleted(deps.db, tenant.id, purgeAfter, now)) throw new BerthError('NOT_FOUND', `${tenant.slug} is already deleted.`);
     endTenantSessions(deps.db, tenant.id);
+    deleteTenantTokens(deps.db, tenant.id);
     writeAudit(deps.db, now, user.email, 'tenant.delete', tenant.slug, { purgeVolumeAfter: new Date(purgeAfter).toISOString() });
   });
   deps.nudge();

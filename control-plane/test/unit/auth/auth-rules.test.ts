@@ -64,7 +64,7 @@ test('forwardAuthMiddleware points Traefik at the loopback ForwardAuth endpoint'
     address: 'http://127.0.0.1:8088/auth/forward',
     trustForwardHeader: true,
     authRequestHeaders: ['Accept', 'Authorization', 'Cookie', 'X-Request-Id'],
-    authResponseHeaders: ['X-Berth-User-Id', 'X-Berth-User-Email', 'X-Berth-User-Role', 'X-Berth-Auth', 'X-Request-Id'],
+    authResponseHeaders: ['X-Berth-User-Id', 'X-Berth-User-Email', 'X-Berth-User-Role', 'X-Berth-Auth', 'X-Berth-Token-Scope', 'X-Request-Id'],
   });
   assert.equal(forwardAuthMiddleware({ httpHost: '0.0.0.0', httpPort: 9 }).address, 'http://127.0.0.1:9/auth/forward');
 });

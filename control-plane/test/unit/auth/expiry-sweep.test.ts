@@ -49,12 +49,12 @@ test('sweepExpired deletes exactly the expired sessions, tenant sessions, SSO co
   failure.run('signup-address:192.0.2.1', now - 30 * 60_000); // inside the hour
   failure.run('signup-address:192.0.2.2', now - HOUR - 1); // outside the hour
 
-  assert.deepEqual(sweepExpired(db, limits, now), { sessions: 1, tenantSessions: 2, ssoCodes: 2, throttleRows: 2 });
+  assert.deepEqual(sweepExpired(db, limits, now), { sessions: 1, tenantSessions: 2, ssoCodes: 2, throttleRows: 2, apiTokens: 0 });
   assert.deepEqual(ids('sessions', 'id_hash'), ['s-live', 's-live-parent']);
   assert.deepEqual(ids('tenant_sessions', 'id_hash'), ['t-live']);
   assert.deepEqual(ids('sso_codes', 'code_hash'), ['c-live']);
   assert.deepEqual(ids('login_failures', 'key'), ['address:192.0.2.1', 'signup-address:192.0.2.1']);
-  assert.deepEqual(sweepExpired(db, limits, now), { sessions: 0, tenantSessions: 0, ssoCodes: 0, throttleRows: 0 });
+  assert.deepEqual(sweepExpired(db, limits, now), { sessions: 0, tenantSessions: 0, ssoCodes: 0, throttleRows: 0, apiTokens: 0 });
 });
 
 test('runExpirySweep sweeps at once and every interval, logs only when it removed rows, and ends on abort', async () => {

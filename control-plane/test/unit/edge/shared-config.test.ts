@@ -19,13 +19,13 @@ test('ForwardAuth goes to the control plane on loopback and hands on only the id
   assert.equal(fa.address, `http://127.0.0.1:${config.httpPort}/auth/forward`);
   assert.equal(fa.trustForwardHeader, true);
   assert.equal(fa.maxResponseBodySize, 65536);
-  assert.deepEqual(fa.authResponseHeaders, ['X-Berth-User-Id', 'X-Berth-User-Email', 'X-Berth-User-Role', 'X-Berth-Auth', 'X-Request-Id']);
+  assert.deepEqual(fa.authResponseHeaders, ['X-Berth-User-Id', 'X-Berth-User-Email', 'X-Berth-User-Role', 'X-Berth-Auth', 'X-Berth-Token-Scope', 'X-Request-Id']);
 });
 
 test('client-sent identity headers are stripped, and the retry middleware is a small backstop', () => {
   const m = sharedDocument(config).http.middlewares as Record<string, Record<string, Record<string, unknown>>>;
   assert.deepEqual(m['berth-strip-identity']!.headers!.customRequestHeaders, {
-    'X-Berth-User-Id': '', 'X-Berth-User-Email': '', 'X-Berth-User-Role': '', 'X-Berth-Auth': '',
+    'X-Berth-User-Id': '', 'X-Berth-User-Email': '', 'X-Berth-User-Role': '', 'X-Berth-Auth': '', 'X-Berth-Token-Scope': '',
   });
   assert.deepEqual(m['berth-retry']!.retry, { attempts: 2, initialInterval: '50ms' });
 });
