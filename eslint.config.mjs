@@ -30,6 +30,7 @@ export const PURE_MODULES = [
   'control-plane/src/tenants/tenant.ts',
   'control-plane/src/edge/route-text.ts',
   'control-plane/src/rollout/rollout-plan.ts',
+  'control-plane/src/backup/replication-plan.ts',
   'control-plane/src/rollout/tenant-steps.ts',
   'control-plane/src/rollout/rollout-types.ts',
   'control-plane/src/auth/account-rules.ts',
