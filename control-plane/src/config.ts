@@ -30,7 +30,7 @@ export const SETTINGS = [
   { name: 'BERTH_VOLUME_RETENTION_HOURS', kind: 'int', default: '168', help: "How long a deleted tenant's volume is kept before it is removed." },
   { name: 'BERTH_ROLLOUT_PARALLEL', kind: 'int', min: 1, default: '2', help: 'Default number of tenants rolled at once.' },
   { name: 'BERTH_SNAPSHOTS_KEPT', kind: 'int', min: 1, default: '3', help: 'Database snapshots (VACUUM INTO) kept per tenant volume before a rollout.' },
-  { name: 'BERTH_SECURE_COOKIES', kind: 'bool', default: 'true', help: 'Mark cookies Secure (they are served over HTTPS by Traefik).' },
+  { name: 'BERTH_SECURE_COOKIES', kind: 'bool', default: 'true', help: 'Mark cookies Secure (they are served over HTTPS by Traefik) and name them with the __Host- prefix, so no sibling subdomain can set or shadow them; false (no HTTPS, development only) uses plain names.' },
   { name: 'BERTH_LOG_LEVEL', kind: 'enum', values: LOG_LEVELS, default: 'info', help: 'Log level: debug, info, warn, error.' },
   { name: 'BERTH_LOG_FILE', kind: 'path', default: '', help: 'File the control plane writes its log to, rotated in-process at BERTH_LOG_MAX_MIB (default: standard output). ./berth up sets <log dir>/control-plane.log.' },
   { name: 'BERTH_LOG_MAX_MIB', kind: 'int', min: 1, default: '20', help: 'Size at which BERTH_LOG_FILE is rotated to <file>.1 (older files shift to .2, .3, ...).' },

@@ -144,7 +144,7 @@ export async function waitUntilServing(stack: Stack, session: Session, slug: str
 /**
  * Opens the tenant as a browser would: its host redirects to the control plane's /sso/start,
  * which (with the session cookie) redirects back to <tenant>/__berth/sso?code=…, which sets the
- * host-only berth_t cookie. Returns the Cookie header value for the tenant host.
+ * host-only __Host-berth_t cookie. Returns the Cookie header value for the tenant host.
  */
 export async function openTenant(stack: Stack, session: Session, slug: string): Promise<string> {
   let url = `${stack.tenantUrl(slug)}/`;
@@ -158,7 +158,7 @@ export async function openTenant(stack: Stack, session: Session, slug: string): 
     break;
   }
   const host = new URL(stack.tenantUrl(slug)).hostname;
-  const token = session.jar.get(host, 'berth_t');
-  if (!token) throw new Error(`single sign-on to ${slug} did not set berth_t (ended at ${url})`);
-  return `berth_t=${token}`;
+  const token = session.jar.get(host, '__Host-berth_t');
+  if (!token) throw new Error(`single sign-on to ${slug} did not set __Host-berth_t (ended at ${url})`);
+  return `__Host-berth_t=${token}`;
 }

@@ -77,13 +77,13 @@ test('sign up, create an instance, use it through single sign-on, and lose acces
   await page.waitForURL((u) => u.host.startsWith(`${slug}.`) && !u.pathname.startsWith('/__berth'));
   assert.match(await page.content(), /alice@example\.test/, 'the tenant knows who is visiting');
   await shot(page, '03-tenant-home');
-  const tenantCookie = (await alice.cookies(stack.tenantUrl(slug))).find((c) => c.name === 'berth_t');
+  const tenantCookie = (await alice.cookies(stack.tenantUrl(slug))).find((c) => c.name === '__Host-berth_t');
   assert.ok(tenantCookie, 'a tenant-host cookie was set');
   assert.equal(tenantCookie.httpOnly, true);
   assert.equal(tenantCookie.secure, true);
   assert.equal(tenantCookie.sameSite, 'Lax');
   assert.ok(!tenantCookie.domain.startsWith('.'), 'host-only cookie');
-  const cpCookie = (await alice.cookies(stack.publicUrl)).find((c) => c.name === 'berth_session');
+  const cpCookie = (await alice.cookies(stack.publicUrl)).find((c) => c.name === '__Host-berth_session');
   assert.ok(cpCookie && !cpCookie.domain.startsWith('.'), 'control-plane session is host-only: never sent to tenants');
 
   // A second user, logged in but not a member, is refused.

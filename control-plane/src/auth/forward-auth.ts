@@ -6,7 +6,7 @@ import type { Db } from '../db/open-database.js';
 import { PUBLIC_TENANT_PATHS } from '../tenants/route.js';
 import { createRunningTenantLookup } from '../tenants/tenant-store.js';
 import { createBearerCheck } from './bearer-auth.js';
-import { TENANT_COOKIE } from './cookie-names.js';
+import { cookieCandidates } from './cookie-names.js';
 import type { Role } from './memberships.js';
 import { isLocalPath, slugFromHost } from './tenant-host.js';
 import { hashToken, isTokenShaped } from './tokens.js';
@@ -26,10 +26,6 @@ export type ForwardDecision =
   | { readonly kind: 'redirect'; readonly location: string }
   | { readonly kind: 'deny'; readonly code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND'; readonly message: string };
 
-// A tossed cookie (Domain=<parent>, set by a sibling tenant) arrives next to the real one, so
-// every berth_t value is tried; a handful is plenty.
-const MAX_COOKIE_CANDIDATES = 4;
-
 interface SessionRow {
   user_id: number;
   email: string;
@@ -38,7 +34,7 @@ interface SessionRow {
 
 export type ForwardAuth = (req: ForwardedRequest, now: number) => ForwardDecision;
 
-export function createForwardAuth(db: Db, config: Pick<Config, 'domain' | 'publicUrl'>): ForwardAuth {
+export function createForwardAuth(db: Db, config: Pick<Config, 'domain' | 'publicUrl' | 'secureCookies'>): ForwardAuth {
   const runningTenantId = createRunningTenantLookup(db);
   const checkBearer = createBearerCheck(db, config.publicUrl);
   const sessionFor = db.prepare(
@@ -63,7 +59,8 @@ export function createForwardAuth(db: Db, config: Pick<Config, 'domain' | 'publi
     if (/^bearer\s/i.test(req.authorization ?? '')) return checkBearer(req.authorization!, { id: tenantId, slug }, now);
 
     let nonMember = false;
-    for (const token of readCookieValues(req.cookie, TENANT_COOKIE, MAX_COOKIE_CANDIDATES)) {
+    // The __Host- cookie only (cookie-names.ts): a copy a sibling tossed is never read.
+    for (const token of cookieCandidates(req.cookie, 'tenant', config)) {
       if (!isTokenShaped(token)) continue;
       const row = sessionFor.get(hashToken(token), tenantId, now, now) as SessionRow | undefined;
       if (!row) continue;
@@ -85,17 +82,4 @@ export function createForwardAuth(db: Db, config: Pick<Config, 'domain' | 'publi
       ? { kind: 'deny', code: 'FORBIDDEN', message: `You are not a member of ${slug}.` }
       : { kind: 'deny', code: 'UNAUTHENTICATED', message: `Sign in at ${config.publicUrl} to use ${slug}.` };
   };
-}
-
-/** Every value of cookie `name` in a Cookie header, in header order, at most `max`. */
-export function readCookieValues(header: string | undefined, name: string, max: number): string[] {
-  const out: string[] = [];
-  if (!header) return out;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
-    out.push(part.slice(eq + 1).trim());
-    if (out.length >= max) break;
-  }
-  return out;
 }

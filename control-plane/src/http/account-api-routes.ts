@@ -3,10 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { logIn, signUp, type Credentials } from '../auth/accounts.js';
 import { logOutEverywhere } from '../auth/log-out.js';
 import { generateToken, isTokenShaped } from '../auth/tokens.js';
-import { PRE_SESSION_CSRF_COOKIE } from '../auth/cookie-names.js';
 import type { AppDeps } from './app-deps.js';
 import { credentialsSchema, errorResponses, sessionResponseSchema, toApiUser } from './api-schemas.js';
-import { clearSessionCookie, setPreSessionCsrfCookie, setSessionCookie } from './cookies.js';
+import { clearSessionCookie, readPreSessionCsrfCookie, setPreSessionCsrfCookie, setSessionCookie } from './cookies.js';
 import { clientAddress, headerValue, requireSession, verifyApiCsrf, verifyPreSessionCsrf } from './request-auth.js';
 
 const tags = ['accounts'];
@@ -15,13 +14,13 @@ const noAuth: unknown[] = [];
 export function registerAccountApiRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/api/v1/csrf', {
     schema: {
-      summary: 'Get a pre-session CSRF token (sets the berth_csrf cookie); send it as x-csrf-token to signup and login',
+      summary: 'Get a pre-session CSRF token (sets the __Host-berth_csrf cookie); send it as x-csrf-token to signup and login',
       tags,
       security: noAuth,
       response: { 200: { type: 'object', required: ['csrfToken'], properties: { csrfToken: { type: 'string' } } } },
     },
   }, async (req, reply) => {
-    const existing = req.cookies[PRE_SESSION_CSRF_COOKIE];
+    const existing = readPreSessionCsrfCookie(req, deps.config);
     const token = isTokenShaped(existing) ? existing : generateToken();
     setPreSessionCsrfCookie(reply, deps.config, token);
     return { csrfToken: token };

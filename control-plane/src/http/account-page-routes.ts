@@ -3,13 +3,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { logIn, signUp } from '../auth/accounts.js';
 import type { FieldProblems } from '../auth/account-rules.js';
-import { PRE_SESSION_CSRF_COOKIE } from '../auth/cookie-names.js';
 import { logOutEverywhere } from '../auth/log-out.js';
 import { generateToken, isTokenShaped } from '../auth/tokens.js';
 import { BerthError } from '../errors.js';
 import { renderLogin, renderSignup, type AccountFormState } from '../pages/account-pages.js';
 import type { AppDeps } from './app-deps.js';
-import { clearSessionCookie, setPreSessionCsrfCookie, setSessionCookie } from './cookies.js';
+import { clearSessionCookie, readPreSessionCsrfCookie, setPreSessionCsrfCookie, setSessionCookie } from './cookies.js';
 import { PAGE_ROUTE, safeNext, sendPage } from './page-replies.js';
 import { clientAddress, readSession, verifyCsrf, verifyPreSessionCsrf } from './request-auth.js';
 
@@ -36,7 +35,7 @@ export function registerAccountPageRoutes(app: FastifyInstance, deps: AppDeps): 
 
   /** The pre-session CSRF token of this browser, issuing one if needed. */
   const formToken = (req: FastifyRequest, reply: FastifyReply): string => {
-    const existing = req.cookies[PRE_SESSION_CSRF_COOKIE];
+    const existing = readPreSessionCsrfCookie(req, deps.config);
     if (isTokenShaped(existing)) return existing;
     const token = generateToken();
     setPreSessionCsrfCookie(reply, config, token);

@@ -1,8 +1,9 @@
 // Every cookie the control plane sets. None has a Domain attribute: each is host-only, so the
-// session cookie never reaches a tenant host and a tenant cookie never reaches a sibling.
+// session cookie never reaches a tenant host and a tenant cookie never reaches a sibling; with
+// Secure cookies each also has the __Host- name (auth/cookie-names.ts), which no sibling can set.
 import type { CookieSerializeOptions } from '@fastify/cookie';
-import type { FastifyReply } from 'fastify';
-import { PRE_SESSION_CSRF_COOKIE, SESSION_COOKIE, TENANT_COOKIE } from '../auth/cookie-names.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { cookieName, plainCookieName, type CookieRole } from '../auth/cookie-names.js';
 import type { Config } from '../config.js';
 
 type CookieConfig = Pick<Config, 'secureCookies'>;
@@ -14,25 +15,31 @@ function hostOnly(config: CookieConfig): CookieSerializeOptions {
 }
 
 export function setSessionCookie(reply: FastifyReply, config: CookieConfig, token: string, expiresAt: number): void {
-  reply.setCookie(SESSION_COOKIE, token, { ...hostOnly(config), expires: new Date(expiresAt) });
+  reply.setCookie(cookieName('session', config), token, { ...hostOnly(config), expires: new Date(expiresAt) });
 }
 
 export function clearSessionCookie(reply: FastifyReply, config: CookieConfig): void {
-  reply.clearCookie(SESSION_COOKIE, hostOnly(config));
+  reply.clearCookie(cookieName('session', config), hostOnly(config));
 }
 
 export function setTenantCookie(reply: FastifyReply, config: CookieConfig, token: string, expiresAt: number): void {
-  reply.setCookie(TENANT_COOKIE, token, { ...hostOnly(config), expires: new Date(expiresAt) });
+  reply.setCookie(cookieName('tenant', config), token, { ...hostOnly(config), expires: new Date(expiresAt) });
 }
 
 export function setPreSessionCsrfCookie(reply: FastifyReply, config: CookieConfig, token: string): void {
-  reply.setCookie(PRE_SESSION_CSRF_COOKIE, token, { ...hostOnly(config), maxAge: PRE_SESSION_CSRF_TTL_S });
+  reply.setCookie(cookieName('preSessionCsrf', config), token, { ...hostOnly(config), maxAge: PRE_SESSION_CSRF_TTL_S });
+}
+
+/** The pre-session CSRF token the browser sent, if any. */
+export function readPreSessionCsrfCookie(req: FastifyRequest, config: CookieConfig): string | undefined {
+  return req.cookies[cookieName('preSessionCsrf', config)];
 }
 
 /**
- * Expires a copy of `name` that a sibling subdomain may have set on the parent domain (cookie
- * tossing). Our own cookies are host-only, so this never touches them.
+ * Expires an unprefixed copy of `role`'s cookie that a sibling subdomain may have set on the
+ * parent domain (cookie tossing). Our own cookies are host-only, so this never touches them;
+ * with __Host- names such a copy is never read anyway, and this only tidies the browser.
  */
-export function clearTossedCookie(reply: FastifyReply, config: Pick<Config, 'domain' | 'secureCookies'>, name: string): void {
-  reply.clearCookie(name, { ...hostOnly(config), domain: config.domain });
+export function clearTossedCookie(reply: FastifyReply, config: Pick<Config, 'domain' | 'secureCookies'>, role: CookieRole): void {
+  reply.clearCookie(plainCookieName(role), { ...hostOnly(config), domain: config.domain });
 }

@@ -1,7 +1,7 @@
 // /openapi.json, generated from the schemas of the registered API routes (collected by an
 // onRoute hook), so the document cannot drift from the code.
 import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
-import { SESSION_COOKIE } from '../auth/cookie-names.js';
+import { cookieName } from '../auth/cookie-names.js';
 import { ERRORS } from '../errors.js';
 import type { AppDeps } from './app-deps.js';
 import { errorEnvelopeSchema } from './api-schemas.js';
@@ -70,13 +70,13 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], version: strin
       version,
       description:
         'Unsafe methods need the x-csrf-token header: the session\'s token (from signup, login or /api/v1/me), ' +
-        'or before login the token from GET /api/v1/csrf (which also sets the berth_csrf cookie it must match).',
+        'or before login the token from GET /api/v1/csrf (which also sets the __Host-berth_csrf cookie it must match).',
     },
     paths,
     security: [{ session: [], csrf: [] }],
     components: {
       securitySchemes: {
-        session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        session: { type: 'apiKey', in: 'cookie', name: cookieName('session', { secureCookies: true }), description: 'berth_session when BERTH_SECURE_COOKIES=false' },
         csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token' },
         operatorToken: { type: 'http', scheme: 'bearer', description: 'Admin routes only: the token the control plane writes to <state>/operator.token at start (the CLI uses it).' },
       },

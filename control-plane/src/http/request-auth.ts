@@ -2,21 +2,21 @@
 // unsafe methods (a per-session synchronizer token plus an Origin check). Sibling tenant
 // subdomains are same-site, so SameSite=Lax alone would not stop them; the Origin check does.
 import type { FastifyRequest } from 'fastify';
-import { PRE_SESSION_CSRF_COOKIE, SESSION_COOKIE } from '../auth/cookie-names.js';
-import { readCookieValues } from '../auth/forward-auth.js';
+import { cookieCandidates } from '../auth/cookie-names.js';
 import { findSession, type Session } from '../auth/sessions.js';
 import { tokensEqual } from '../auth/tokens.js';
 import { BerthError } from '../errors.js';
 import type { AppDeps } from './app-deps.js';
+import { readPreSessionCsrfCookie } from './cookies.js';
 
 const sessions = new WeakMap<FastifyRequest, Session | null>();
 
-/** The live session of this request, or null. Every berth_session value is tried (see cookie tossing in ARCHITECTURE.md). */
+/** The live session of this request, or null. Only the __Host- cookie is read when cookies are Secure (see cookie tossing in ARCHITECTURE.md). */
 export function readSession(deps: Pick<AppDeps, 'db' | 'config'>, req: FastifyRequest): Session | null {
   const cached = sessions.get(req);
   if (cached !== undefined) return cached;
   let found: Session | null = null;
-  for (const token of readCookieValues(req.headers.cookie, SESSION_COOKIE, 4)) {
+  for (const token of cookieCandidates(req.headers.cookie, 'session', deps.config)) {
     found = findSession(deps.db, token, Date.now());
     if (found) break;
   }
@@ -55,7 +55,7 @@ export function verifyApiCsrf(deps: Pick<AppDeps, 'config'>, req: FastifyRequest
 
 /** Double-submit check before there is a session: the token must equal the berth_csrf cookie. */
 export function verifyPreSessionCsrf(deps: Pick<AppDeps, 'config'>, req: FastifyRequest, provided: string | undefined): void {
-  verifyCsrf(req, deps.config.publicUrl, req.cookies[PRE_SESSION_CSRF_COOKIE], provided);
+  verifyCsrf(req, deps.config.publicUrl, readPreSessionCsrfCookie(req, deps.config), provided);
 }
 
 export function headerValue(req: FastifyRequest, name: string): string | undefined {

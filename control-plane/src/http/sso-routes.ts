@@ -2,7 +2,6 @@
 // session cookie is; /__berth/sso runs on the tenant host (Traefik routes that one path of the
 // tenant host to the control plane, never to the tenant), where the tenant cookie must be set.
 import type { FastifyInstance } from 'fastify';
-import { TENANT_COOKIE } from '../auth/cookie-names.js';
 import { findRole } from '../auth/memberships.js';
 import { createSsoCode, redeemSsoCode } from '../auth/sso.js';
 import { isLocalPath, slugFromHost } from '../auth/tenant-host.js';
@@ -73,7 +72,7 @@ export function registerSsoRoutes(app: FastifyInstance, deps: AppDeps): void {
         .send(renderMessagePage('Sign-in link not valid', message, { href: `${tenantUrl(config, slug)}/`, text: `Open ${slug}` }));
     }
     setTenantCookie(reply, config, result.token, result.expiresAt);
-    clearTossedCookie(reply, config, TENANT_COOKIE);
+    clearTossedCookie(reply, config, 'tenant');
     return reply.redirect(result.returnTo, 302);
   });
 }

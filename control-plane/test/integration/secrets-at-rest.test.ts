@@ -42,7 +42,7 @@ test('the access log records the tenant traffic but no SSO code, cookie or passw
   }, { timeoutMs: 10_000, what: 'the tenant request in the access log' });
   assert.doesNotMatch(log, /__berth\/sso/, 'the hand-off router logs nothing');
   assert.doesNotMatch(log, /code=/);
-  const secrets = [tenantCookie.split('=')[1]!, ...[owner, again].flatMap((s) => [s.csrfToken, s.jar.get(new URL(stack.publicUrl).hostname, 'berth_session') ?? 'none'])];
+  const secrets = [tenantCookie.split('=')[1]!, ...[owner, again].flatMap((s) => [s.csrfToken, s.jar.get(new URL(stack.publicUrl).hostname, '__Host-berth_session') ?? 'none'])];
   for (const secret of secrets) assert.ok(!log.includes(secret), 'a cookie or CSRF value reached the access log');
   assert.ok(!log.includes(password));
   assert.doesNotMatch(log, /"request_(Cookie|Authorization)"/);

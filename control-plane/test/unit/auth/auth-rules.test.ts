@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkSignup } from '../../../src/auth/account-rules.js';
-import { readCookieValues } from '../../../src/auth/forward-auth.js';
+import { readCookieValues } from '../../../src/auth/cookie-names.js';
 import { forwardAuthMiddleware } from '../../../src/auth/forward-auth-spec.js';
 import { computeRetryAfterS } from '../../../src/auth/attempt-throttle.js';
 import { isLocalPath, slugFromHost } from '../../../src/auth/tenant-host.js';

@@ -13,7 +13,7 @@ test('sign up with the form: session cookie is host-only, HttpOnly, Secure, Same
   const res = await b.signUpWithForm('first@example.com');
   assert.equal(res.statusCode, 303);
   assert.equal(res.headers.location, '/');
-  const cookie = setCookies(res).find((c) => c.name === 'berth_session')!;
+  const cookie = setCookies(res).find((c) => c.name === '__Host-berth_session')!;
   assert.ok(cookie, 'berth_session set');
   assert.equal(cookie.domain, undefined, 'no Domain attribute');
   assert.equal(cookie.httpOnly, true);
@@ -45,7 +45,7 @@ test('sign-up validation: clear messages per field, taken email refused', async 
   const taken = await b.postForm('/signup', { email: 'FIRST@example.com', password: 'long enough pw', _csrf: csrf });
   assert.equal(taken.statusCode, 409);
   assert.match(taken.body, /already exists/);
-  assert.equal(setCookies(taken).some((c) => c.name === 'berth_session'), false);
+  assert.equal(setCookies(taken).some((c) => c.name === '__Host-berth_session'), false);
 });
 
 test('log in and log out with the forms; logout ends the session server-side', async () => {
@@ -55,13 +55,13 @@ test('log in and log out with the forms; logout ends the session server-side', a
   assert.match(wrong.body, /Wrong email or password/);
   const ok = await b.logInWithForm('first@example.com');
   assert.equal(ok.statusCode, 303);
-  const stolen = b.cookie(t.config.domain, 'berth_session')!;
+  const stolen = b.cookie(t.config.domain, '__Host-berth_session')!;
   const dash = await b.request({ method: 'GET', url: '/' });
   const out = await b.postForm('/logout', { _csrf: Browser.csrfFrom(dash.body) });
   assert.equal(out.statusCode, 303);
-  assert.equal(b.cookie(t.config.domain, 'berth_session'), undefined, 'cookie cleared');
+  assert.equal(b.cookie(t.config.domain, '__Host-berth_session'), undefined, 'cookie cleared');
   // A copy of the old cookie is worthless now.
-  const replay = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: `berth_session=${stolen}` } });
+  const replay = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: `__Host-berth_session=${stolen}` } });
   assert.equal(replay.statusCode, 401);
   assert.equal(replay.json().error.code, 'UNAUTHENTICATED');
 });
@@ -78,7 +78,7 @@ test('login form carries a local next path and refuses other hosts', async () =>
 test('JSON API: csrf bootstrap, signup, login, me, logout', async () => {
   const boot = await t.app.inject({ method: 'GET', url: '/api/v1/csrf' });
   const pre = boot.json().csrfToken as string;
-  const preCookie = `berth_csrf=${pre}`;
+  const preCookie = `__Host-berth_csrf=${pre}`;
   const signup = await t.app.inject({
     method: 'POST', url: '/api/v1/signup', headers: { cookie: preCookie, 'x-csrf-token': pre }, payload: { email: 'api@example.com', password: 'long enough pw' },
   });
@@ -94,9 +94,9 @@ test('JSON API: csrf bootstrap, signup, login, me, logout', async () => {
     method: 'POST', url: '/api/v1/login', headers: { cookie: preCookie, 'x-csrf-token': pre }, payload: { email: 'API@example.com', password: 'long enough pw' },
   });
   assert.equal(login.statusCode, 200);
-  const session = setCookies(login).find((c) => c.name === 'berth_session')!.value;
+  const session = setCookies(login).find((c) => c.name === '__Host-berth_session')!.value;
   const csrf = login.json().csrfToken as string;
-  const cookie = `berth_session=${session}`;
+  const cookie = `__Host-berth_session=${session}`;
   assert.equal((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } })).json().user.email, 'api@example.com');
   const logout = await t.app.inject({ method: 'POST', url: '/api/v1/logout', headers: { cookie, 'x-csrf-token': csrf } });
   assert.equal(logout.statusCode, 204);

@@ -21,7 +21,7 @@ async function apiLogin(email: string, password: string, address: string): Promi
   const token = (await t.app.inject({ method: 'GET', url: '/api/v1/csrf' })).json().csrfToken as string;
   const res = await t.app.inject({
     method: 'POST', url: '/api/v1/login', payload: { email, password },
-    headers: { host: t.config.domain, cookie: `berth_csrf=${token}`, 'x-csrf-token': token, ...from(address) },
+    headers: { host: t.config.domain, cookie: `__Host-berth_csrf=${token}`, 'x-csrf-token': token, ...from(address) },
   });
   return res.statusCode;
 }

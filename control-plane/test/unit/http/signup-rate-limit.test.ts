@@ -24,7 +24,7 @@ async function signUpWithApiFrom(address: string, email: string): Promise<LightM
   const token = (await t.app.inject({ method: 'GET', url: '/api/v1/csrf' })).json().csrfToken as string;
   return t.app.inject({
     method: 'POST', url: '/api/v1/signup', payload: { email, password: 'correct horse battery' },
-    headers: { cookie: `berth_csrf=${token}`, 'x-csrf-token': token, ...from(address) },
+    headers: { cookie: `__Host-berth_csrf=${token}`, 'x-csrf-token': token, ...from(address) },
   });
 }
 
@@ -41,7 +41,7 @@ test(`after ${LIMIT} sign-ups from one address the form and the API answer 429 w
   assert.match(page.headers['content-type'] as string, /text\/html/);
   assert.match(page.body, /data-testid="form-error">Too many sign-ups from your network\. Try again in (59|60) minutes\./);
   assert.match(page.body, /value="one-more@example\.com"/, 'email kept in the form');
-  assert.equal(setCookies(page).some((c) => c.name === 'berth_session'), false);
+  assert.equal(setCookies(page).some((c) => c.name === '__Host-berth_session'), false);
 
   const api = await signUpWithApiFrom(address, 'api@example.com');
   assert.equal(api.statusCode, 429);

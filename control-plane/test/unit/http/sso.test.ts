@@ -48,7 +48,7 @@ async function signInto(b: Browser, slug: string, rd = '/'): Promise<{ tenantCoo
   if (start.statusCode !== 302) return { tenantCookie: undefined, start };
   const location = new URL(String(start.headers.location));
   const redeem = await b.request({ method: 'GET', url: location.pathname + location.search, host, headers: { 'x-forwarded-host': host } });
-  return { tenantCookie: b.cookie(host, 'berth_t'), start, redeem };
+  return { tenantCookie: b.cookie(host, '__Host-berth_t'), start, redeem };
 }
 
 test('full flow: forward → sso/start → code → /__berth/sso → berth_t → forward 200 with identity headers', async () => {
@@ -71,15 +71,15 @@ test('full flow: forward → sso/start → code → /__berth/sso → berth_t →
   const redeem = await owner.request({ method: 'GET', url: code.pathname + code.search, host: ACME, headers: { 'x-forwarded-host': ACME } });
   assert.equal(redeem.statusCode, 302);
   assert.equal(redeem.headers.location, '/tables?x=1');
-  const cookie = setCookies(redeem).find((c) => c.name === 'berth_t' && c.value !== '' && !c.domain)!;
+  const cookie = setCookies(redeem).find((c) => c.name === '__Host-berth_t' && c.value !== '' && !c.domain)!;
   assert.ok(cookie, 'berth_t set host-only');
   assert.equal(cookie.httpOnly, true);
   assert.equal(cookie.secure, true);
   assert.equal(cookie.sameSite, 'Lax');
   assert.equal(cookie.path, '/');
-  assert.equal(setCookies(redeem).some((c) => c.name === 'berth_session'), false, 'no control-plane cookie on the tenant host');
+  assert.equal(setCookies(redeem).some((c) => c.name === '__Host-berth_session'), false, 'no control-plane cookie on the tenant host');
 
-  const ok = await forward(ACME, { cookie: `berth_t=${cookie.value}`, accept: html, uri: '/tables?x=1' });
+  const ok = await forward(ACME, { cookie: `__Host-berth_t=${cookie.value}`, accept: html, uri: '/tables?x=1' });
   assert.equal(ok.statusCode, 200);
   assert.equal(ok.headers['x-berth-user-email'], 'owner@example.com');
   assert.equal(ok.headers['x-berth-user-role'], 'owner');
@@ -102,7 +102,7 @@ test('a reused code is refused', async () => {
   assert.equal((await anon.request({ method: 'GET', url, host: ACME })).statusCode, 302);
   const again = await anon.request({ method: 'GET', url, host: ACME });
   assert.equal(again.statusCode, 400);
-  assert.equal(setCookies(again).some((c) => c.name === 'berth_t' && c.value !== ''), false);
+  assert.equal(setCookies(again).some((c) => c.name === '__Host-berth_t' && c.value !== ''), false);
 });
 
 test('a code presented on another tenant host is refused and burned', async () => {
@@ -112,7 +112,7 @@ test('a code presented on another tenant host is refused and burned', async () =
   const thief = new Browser(t);
   const wrongHost = await thief.request({ method: 'GET', url, host: BETA, headers: { 'x-forwarded-host': BETA } });
   assert.equal(wrongHost.statusCode, 400);
-  assert.equal(thief.cookie(BETA, 'berth_t'), undefined);
+  assert.equal(thief.cookie(BETA, '__Host-berth_t'), undefined);
   assert.equal((await thief.request({ method: 'GET', url, host: ACME })).statusCode, 400, 'burned by the failed try');
   assert.equal((await thief.request({ method: 'GET', url, host: t.config.domain })).statusCode, 404, 'not a tenant host');
 });
@@ -127,19 +127,20 @@ test('an expired code is refused', async () => {
 test("a tenant cookie replayed against another tenant is refused", async () => {
   const { tenantCookie } = await signInto(owner, 'acme');
   assert.ok(tenantCookie);
-  const replay = await forward(BETA, { cookie: `berth_t=${tenantCookie}`, accept: 'application/json' });
+  const replay = await forward(BETA, { cookie: `__Host-berth_t=${tenantCookie}`, accept: 'application/json' });
   assert.equal(replay.statusCode, 401);
   assert.equal(replay.json().error.code, 'UNAUTHENTICATED');
   assert.equal(replay.headers['x-berth-user-email'], undefined);
   // A control-plane session cookie is not a tenant cookie either.
-  const session = owner.cookie(t.config.domain, 'berth_session');
-  assert.equal((await forward(ACME, { cookie: `berth_t=${session}; berth_session=${session}` })).statusCode, 401);
+  const session = owner.cookie(t.config.domain, '__Host-berth_session');
+  assert.equal((await forward(ACME, { cookie: `__Host-berth_t=${session}; __Host-berth_session=${session}` })).statusCode, 401);
 });
 
 test('a tossed cookie (sibling-set, sent first) does not hide the real one', async () => {
   const { tenantCookie: acmeCookie } = await signInto(owner, 'acme');
   const { tenantCookie: betaCookie } = await signInto(owner, 'beta');
-  const res = await forward(ACME, { cookie: `berth_t=${betaCookie}; berth_t=${acmeCookie}` });
+  // What a sibling can toss is the unprefixed name; the __Host- one is the only one read.
+  const res = await forward(ACME, { cookie: `berth_t=${betaCookie}; __Host-berth_t=${acmeCookie}` });
   assert.equal(res.statusCode, 200);
   const redeem = (await signInto(owner, 'acme')).redeem!;
   const cleaner = setCookies(redeem).find((c) => c.name === 'berth_t' && c.domain === t.config.domain);
@@ -193,7 +194,7 @@ test('unknown host, the control-plane host, and calls through the public router 
   assert.equal((await forward('berth.localhost:8443')).statusCode, 404);
   assert.equal((await forward('acme.evil.example')).statusCode, 404);
   const { tenantCookie } = await signInto(owner, 'acme');
-  const viaPublic = await forward(ACME, { host: 'berth.localhost:8443', cookie: `berth_t=${tenantCookie}` });
+  const viaPublic = await forward(ACME, { host: 'berth.localhost:8443', cookie: `__Host-berth_t=${tenantCookie}` });
   assert.equal(viaPublic.statusCode, 404);
 });
 
@@ -203,20 +204,20 @@ test('member removal: refused at the next request; logout: every tenant refuses'
   const added = await owner.api('POST', '/api/v1/tenants/acme/members', { email: 'member@example.com' });
   assert.equal(added.statusCode, 201);
   const { tenantCookie } = await signInto(member, 'acme');
-  const ok = await forward(ACME, { cookie: `berth_t=${tenantCookie}` });
+  const ok = await forward(ACME, { cookie: `__Host-berth_t=${tenantCookie}` });
   assert.equal(ok.statusCode, 200);
   assert.equal(ok.headers['x-berth-user-role'], 'member');
   assert.equal((await owner.api('DELETE', `/api/v1/tenants/acme/members/${added.json().userId}`)).statusCode, 204);
-  const after = await forward(ACME, { cookie: `berth_t=${tenantCookie}`, accept: 'application/json' });
+  const after = await forward(ACME, { cookie: `__Host-berth_t=${tenantCookie}`, accept: 'application/json' });
   assert.equal(after.statusCode, 401);
 
   const a = (await signInto(owner, 'acme')).tenantCookie;
   const b = (await signInto(owner, 'beta')).tenantCookie;
-  assert.equal((await forward(ACME, { cookie: `berth_t=${a}` })).statusCode, 200);
-  assert.equal((await forward(BETA, { cookie: `berth_t=${b}` })).statusCode, 200);
+  assert.equal((await forward(ACME, { cookie: `__Host-berth_t=${a}` })).statusCode, 200);
+  assert.equal((await forward(BETA, { cookie: `__Host-berth_t=${b}` })).statusCode, 200);
   const dash = await owner.request({ method: 'GET', url: '/' });
   assert.equal((await owner.postForm('/logout', { _csrf: Browser.csrfFrom(dash.body) })).statusCode, 303);
-  assert.equal((await forward(ACME, { cookie: `berth_t=${a}` })).statusCode, 401);
-  assert.equal((await forward(BETA, { cookie: `berth_t=${b}` })).statusCode, 401);
+  assert.equal((await forward(ACME, { cookie: `__Host-berth_t=${a}` })).statusCode, 401);
+  assert.equal((await forward(BETA, { cookie: `__Host-berth_t=${b}` })).statusCode, 401);
   assert.equal(t.db.prepare('SELECT COUNT(*) FROM tenant_sessions').pluck().get(), 0, 'cascade removed every tenant session');
 });
