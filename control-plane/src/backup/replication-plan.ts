@@ -44,7 +44,7 @@ export interface VolumeOnHost {
   readonly identity: string;
 }
 
-export interface PlanInput {
+export interface ReplicationInput {
   readonly tenants: readonly Pick<Tenant, 'id' | 'slug' | 'desiredState'>[];
   readonly volumes: readonly VolumeOnHost[];
   /** Lineages not ended (at most one per tenant). */
@@ -54,7 +54,7 @@ export interface PlanInput {
   readonly instance: string;
 }
 
-export function planReplication(input: PlanInput): ReplicationPlan {
+export function planReplication(input: ReplicationInput): ReplicationPlan {
   const volumes = new Map(input.volumes.map((v) => [v.name, v]));
   const open = new Map(input.openLineages.map((l) => [l.tenantId, l]));
   const databases: ReplicatedDb[] = [];

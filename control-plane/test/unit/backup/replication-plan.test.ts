@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { litestreamConfig, planReplication, replicaFor, type PlanInput, type ReplicationPlan } from '../../../src/backup/replication-plan.js';
+import { litestreamConfig, planReplication, replicaFor, type ReplicationInput, type ReplicationPlan } from '../../../src/backup/replication-plan.js';
 
 const vol = (slug: string, identity = `ino-${slug}`) => ({ name: `berth-unit-${slug}`, mountpoint: `/v/${slug}/_data`, identity });
 const running = (id: number, slug: string) => ({ id, slug, desiredState: 'running' as const });
-const base: PlanInput = { tenants: [], volumes: [], openLineages: [], held: new Set(), instance: 'unit' };
+const base: ReplicationInput = { tenants: [], volumes: [], openLineages: [], held: new Set(), instance: 'unit' };
 
-const cases: { name: string; input: Partial<PlanInput>; want: Partial<ReplicationPlan> }[] = [
+const cases: { name: string; input: Partial<ReplicationInput>; want: Partial<ReplicationPlan> }[] = [
   {
     name: 'a running tenant without a lineage starts one (and is not yet replicated)',
     input: { tenants: [running(1, 'a')], volumes: [vol('a')] },
