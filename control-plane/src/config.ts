@@ -26,6 +26,7 @@ export const SETTINGS = [
   { name: 'BERTH_RECONCILE_INTERVAL_MS', kind: 'int', min: 100, default: '30000', help: 'Period of the full reconcile resync (events and writes wake it sooner).' },
   { name: 'BERTH_PROBE_INTERVAL_MS', kind: 'int', min: 100, default: '5000', help: "Period of the HTTP liveness probe of every running tenant container (a crash is seen at once through Docker's event stream; this catches hangs)." },
   { name: 'BERTH_READY_TIMEOUT_MS', kind: 'int', min: 100, default: '30000', help: 'How long a new container may take to pass its readiness probe.' },
+  { name: 'BERTH_HIBERNATE_AFTER_S', kind: 'int', min: 0, default: '900', help: "An instance with no authenticated request for this long and no import running is hibernated: its container stops (kept, with its volume) and its route leaves Traefik; its next signed-in or token request wakes it. 0 never hibernates." },
   { name: 'BERTH_STOP_GRACE_S', kind: 'int', min: 1, default: '30', help: 'Grace period given to a container to finish in-flight requests when stopped.' },
   { name: 'BERTH_VOLUME_RETENTION_HOURS', kind: 'int', default: '168', help: "How long a deleted tenant's volume is kept before it is removed." },
   { name: 'BERTH_ROLLOUT_PARALLEL', kind: 'int', min: 1, default: '2', help: 'Default number of tenants rolled at once.' },
@@ -82,6 +83,8 @@ export interface Config {
   readonly probeIntervalMs: number;
   readonly readyTimeoutMs: number;
   readonly stopGraceS: number;
+  /** 0: never hibernate. */
+  readonly hibernateAfterMs: number;
   readonly volumeRetentionHours: number;
   readonly rolloutParallel: number;
   readonly snapshotsKept: number;
@@ -155,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     probeIntervalMs: v.BERTH_PROBE_INTERVAL_MS,
     readyTimeoutMs: v.BERTH_READY_TIMEOUT_MS,
     stopGraceS: v.BERTH_STOP_GRACE_S,
+    hibernateAfterMs: v.BERTH_HIBERNATE_AFTER_S * 1000,
     volumeRetentionHours: v.BERTH_VOLUME_RETENTION_HOURS,
     rolloutParallel: v.BERTH_ROLLOUT_PARALLEL,
     snapshotsKept: v.BERTH_SNAPSHOTS_KEPT,

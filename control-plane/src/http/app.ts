@@ -6,6 +6,10 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { REQUEST_ID_HEADER, requestIdOf, requestLine } from '@berth/common/logger';
 import { runExpirySweep } from '../auth/expiry-sweep.js';
+import { createTraefikApi } from '../edge/traefik-api.js';
+import { createActivity } from '../hibernate/activity.js';
+import { sweepIntervalMs } from '../hibernate/idle.js';
+import { createWakes } from '../hibernate/wake.js';
 import { slugFromHost } from '../auth/tenant-host.js';
 import { BerthError, toEnvelope } from '../errors.js';
 import { renderMessagePage } from '../pages/layout.js';
@@ -25,6 +29,7 @@ import { sendPage } from './page-replies.js';
 import { addSecurityHeaders } from './security-headers.js';
 import { registerSsoRoutes } from './sso-routes.js';
 import { registerTenantApiRoutes } from './tenant-api-routes.js';
+import { registerWakeRoutes } from './wake-routes.js';
 import { registerRolloutRoutes } from './rollout-routes.js';
 
 declare module 'fastify' {
@@ -90,7 +95,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const apiRoutes = collectApiRoutes(app);
 
   registerHealthRoutes(app, deps);
-  registerForwardAuthRoutes(app, deps);
+  // Hibernation's web side: the idle signal ForwardAuth records, and the waker.
+  const activity = createActivity(deps.db, deps.log, sweepIntervalMs(deps.config.hibernateAfterMs));
+  const wakes = createWakes({ db: deps.db, traefik: createTraefikApi(deps.config.traefikApiUrl), nudge: deps.nudge, log: deps.log, readyTimeoutMs: deps.config.readyTimeoutMs });
+  registerForwardAuthRoutes(app, deps, activity);
+  registerWakeRoutes(app, deps, wakes);
   registerSsoRoutes(app, deps);
   registerAccountPageRoutes(app, deps);
   registerInstancePageRoutes(app, deps);
@@ -103,6 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerBackupRoutes(app, deps);
   registerMetricsRoutes(app, deps);
   registerOpenApiRoute(app, deps, apiRoutes);
+  runWhileOpen(app, (signal) => activity.run(signal));
   if (!deps.expirySweepElsewhere) runWhileOpen(app, (signal) => runExpirySweep(deps, signal));
   return app;
 }

@@ -2,6 +2,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createForwardAuth } from '../auth/forward-auth.js';
 import { FORWARD_AUTH_PATH } from '../auth/forward-auth-spec.js';
+import { slugFromHost } from '../auth/tenant-host.js';
+import type { Activity } from '../hibernate/activity.js';
 import { BerthError, toEnvelope } from '../errors.js';
 import type { AppDeps } from './app-deps.js';
 import { errorResponses } from './api-schemas.js';
@@ -15,7 +17,7 @@ export function isLoopbackHost(host: string | undefined): boolean {
   return name === '127.0.0.1' || name === 'localhost' || name === '[::1]';
 }
 
-export function registerForwardAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function registerForwardAuthRoutes(app: FastifyInstance, deps: AppDeps, activity: Activity): void {
   const decide = createForwardAuth(deps.db, deps.config);
   const deny = (code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND', message: string) => toEnvelope(new BerthError(code, message));
 
@@ -40,6 +42,8 @@ export function registerForwardAuthRoutes(app: FastifyInstance, deps: AppDeps): 
     );
     switch (decision.kind) {
       case 'allow':
+        // The idle signal (hibernation): a request with an identity; health checks do not count.
+        if (decision.headers['X-Berth-Auth']) activity.touch(slugFromHost(headerValue(req, 'x-forwarded-host'), deps.config.domain)!, Date.now());
         return reply.headers(decision.headers).status(200).send();
       case 'redirect':
         return reply.redirect(decision.location, 302);

@@ -21,6 +21,9 @@ export const probeFailures = metrics.counter<'phase'>('berth_probe_failures_tota
 export const dockerEventLagSeconds = metrics.histogram('berth_docker_event_lag_seconds', 'Time from a Docker event\'s own timestamp to berth handling it.', { buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
 export const dockerEventsLastLagSeconds = metrics.gauge('berth_docker_event_last_lag_seconds', 'Lag of the most recent Docker event handled.');
 export const resourceSampleSeconds = metrics.histogram('berth_resource_sample_duration_seconds', 'Duration of sampling one tenant container (stats call and volume size).', { buckets: DURATION_BUCKETS });
+export const wakes = metrics.counter('berth_wakes_total', 'Hibernated instances woken (first authenticated request, dashboard button or pin); concurrent first requests count once.');
+export const wakeSeconds = metrics.histogram('berth_wake_duration_seconds', 'A wake: marked awake until Traefik lists the instance\'s route with a ready container.', { buckets: [0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30] });
+export const hibernations = metrics.counter('berth_hibernations_total', 'Idle instances put to sleep (their count now: berth_instances{state="hibernated"}).');
 
 export const leaseHeld = metrics.gauge('berth_lease_held', '1 while this process holds the background-work lease (runs the reconciler, rollouts, prober, sweeps), else 0.');
 export const leaseRenewals = metrics.counter<'outcome'>('berth_lease_renewals_total', 'Lease attempts of this process that changed or kept its hold: acquired, renewed, lost (refused, or a write fenced off), late (stopped: renewal later than TTL/2).', { labels: ['outcome'] });

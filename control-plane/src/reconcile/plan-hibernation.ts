@@ -2,12 +2,20 @@
 // (the route file goes and Traefik's API confirms the router is gone), then its container is
 // stopped through its graceful path and kept, with its volume, for the wake. Pure.
 import type { ManagedContainer } from '../docker/types.js';
+import type { ReadinessView } from '../probe/prober.js';
 import { containerSpecFor, type SpecConfig } from '../tenants/container-spec.js';
 import { LABEL } from '../tenants/labels.js';
 import type { Tenant } from '../tenants/tenant.js';
 import type { Action } from './actions.js';
-import type { Observed } from './plan.js';
 import { containersOf, sortTenantContainers } from './tenant-containers.js';
+
+/** The part of plan()'s Observed a sleeper's plan reads. */
+export interface SleeperObserved {
+  readonly containers: readonly ManagedContainer[];
+  /** Text of each tenant route file, by slug. */
+  readonly routes: ReadonlyMap<string, string>;
+  readonly readiness: (containerId: string) => ReadinessView;
+}
 
 const RUNS: ReadonlySet<ManagedContainer['state']> = new Set(['running', 'restarting', 'paused']);
 
@@ -16,7 +24,7 @@ const RUNS: ReadonlySet<ManagedContainer['state']> = new Set(['running', 'restar
  * and kept (a wake is then a `docker start`); any other container (an older spec a rollout
  * replaced while the tenant slept, a duplicate) is removed, so the wake runs the desired image.
  */
-export function planSleepingTenant(tenant: Tenant, observed: Observed, config: SpecConfig): Action[] {
+export function planSleepingTenant(tenant: Tenant, observed: SleeperObserved, config: SpecConfig): Action[] {
   const slug = tenant.slug;
   const mine = containersOf(tenant.id, observed.containers);
   const view = sortTenantContainers(containerSpecFor(tenant, config), mine, observed.readiness);
@@ -38,6 +46,6 @@ export function planSleepingTenant(tenant: Tenant, observed: Observed, config: S
 }
 
 /** A sleeping tenant has converged: no route file and no container running. */
-export function isHibernated(tenant: Tenant, observed: Observed): boolean {
+export function isHibernated(tenant: Tenant, observed: SleeperObserved): boolean {
   return !observed.routes.has(tenant.slug) && !containersOf(tenant.id, observed.containers).some((c) => RUNS.has(c.state));
 }

@@ -1,5 +1,5 @@
 // Wires the provisioning machinery (Docker, route files, Traefik API, prober, reconciler,
-// event watcher, resource sampler) into one unit with one run(signal), so main.ts stays short
+// event watcher, resource sampler, hibernator) into one unit with one run(signal), so main.ts stays short
 // and tests can start exactly what production starts.
 import { setMaxListeners } from 'node:events';
 import type { Config } from '../config.js';
@@ -10,8 +10,10 @@ import { createRouteFiles, type RouteFiles } from '../edge/route-files.js';
 import { sharedDocument } from '../edge/shared-config.js';
 import { createTraefikApi, type TraefikApi } from '../edge/traefik-api.js';
 import type { Logger } from '@berth/common/logger';
+import { runHibernator } from '../hibernate/hibernator.js';
 import { sampleResources } from '../metrics/sample-resources.js';
 import { createProber, type Prober } from '../probe/prober.js';
+import { createTenantAppClient } from '../rollout/tenant-app-client.js';
 import { createLimiter } from './limiter.js';
 import { createReconciler, type Reconciler } from './reconciler.js';
 import { createStatusStore } from './status-store.js';
@@ -73,6 +75,7 @@ export function createProvisioning(config: Config, db: Db, log: Logger, opts: Pr
         prober.run(signal),
         watchDockerEvents(docker, prober, reconciler.nudge, log, signal),
         sampleResources({ docker, db, statusStore, intervalMs: config.resourceSampleIntervalMs, log }, signal),
+        runHibernator({ config, db, docker, tenantApp: createTenantAppClient(), held: opts.held ?? (() => new Set()), nudge: reconciler.nudge, log }, signal),
       ]);
     },
   };

@@ -27,6 +27,8 @@ export interface StepContext {
 export interface StepResult {
   readonly patch?: TenantPatch;
   readonly detail: string;
+  /** The tenant is done after this step (a hibernated tenant: its desired image changed, nothing ran). */
+  readonly finished?: string;
 }
 
 const short = (id: string | null) => (id ?? 'none').slice(0, 12);
@@ -43,6 +45,13 @@ export const STEP_ACTIONS: Record<Step, (ctx: StepContext) => Promise<StepResult
     }
     // A reconcile action the reconciler started before the lock may still be running.
     await io.reconciler.idle(tenant.id);
+    // Hibernated: not started for the rollout. Its desired image changes under the lock and it
+    // wakes into the new version (the reconciler removes the stopped old container meanwhile).
+    if (readTenant(io, tenant.id).asleep) {
+      commitDesired(io.db, rollout.id, tenant.id, rollout.image, toGeneration, Date.now());
+      const detail = `asleep: desired image is now ${rollout.image} (generation ${toGeneration}); it wakes into it`;
+      return { detail, finished: 'hibernated: desired image updated without starting it' };
+    }
     const running = containersOf(tenant.id, await io.docker.listContainers()).filter((c) => c.state === 'running' && c.ip);
     if (running.length !== 1) {
       throw fail(running.length === 0 ? 'the tenant has no running container' : `the tenant has ${running.length} running containers (a replacement is under way)`);

@@ -12,6 +12,8 @@ export interface TenantAppState {
   readonly draining: boolean;
   readonly stopping: boolean;
   readonly inflight: number;
+  /** CSV imports running (a tenant with one is never hibernated). */
+  readonly imports?: number;
 }
 
 export interface SnapshotResult {

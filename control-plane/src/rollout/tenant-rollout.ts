@@ -53,7 +53,7 @@ export async function driveTenant(io: RolloutIo, rolloutId: number, tenantId: nu
       });
       if (result.patch) updateRolloutTenant(io.db, rolloutId, tenantId, result.patch, Date.now());
       event(io, rollout, row.slug, step, 'end', result.detail);
-      decision = decideAfterSuccess(step, rollout.unsafe);
+      decision = result.finished ? { kind: 'finish', state: 'done', reason: result.finished, commitDesired: false } : decideAfterSuccess(step, rollout.unsafe);
     } catch (err) {
       if (signal.aborted) throw err;
       const n = (attempts.get(step) ?? 0) + 1;

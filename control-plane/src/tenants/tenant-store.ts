@@ -125,10 +125,16 @@ export function listHibernationCandidates(db: Db): AwakeTenant[] {
     .all() as AwakeTenant[];
 }
 
-/** Makes an idle tenant desired asleep; false if it is no longer awake, running and unpinned. */
-export function markAsleep(db: Db, tenantId: number, idleSince: number, now: number): boolean {
+/**
+ * Makes an idle tenant desired asleep; false if it is no longer awake, running and unpinned,
+ * or a request newer than `lastRequestAt` (what the caller decided on) was recorded meanwhile.
+ */
+export function markAsleep(db: Db, tenantId: number, lastRequestAt: number | null, idleSince: number, now: number): boolean {
   return writeTx(db, () => {
-    const slug = db.prepare("SELECT slug FROM tenants WHERE id = ? AND desired_state = 'running' AND asleep = 0 AND pinned_awake = 0").pluck().get(tenantId) as string | undefined;
+    const slug = db
+      .prepare("SELECT slug FROM tenants WHERE id = ? AND desired_state = 'running' AND asleep = 0 AND pinned_awake = 0 AND COALESCE(last_request_at, 0) <= ?")
+      .pluck()
+      .get(tenantId, lastRequestAt ?? 0) as string | undefined;
     if (slug === undefined) return false;
     db.prepare('UPDATE tenants SET asleep = 1, asleep_changed_at = ? WHERE id = ?').run(now, tenantId);
     writeAudit(db, now, 'hibernator', 'tenant.hibernate', slug, { idleSince: new Date(idleSince).toISOString() });
