@@ -1,8 +1,9 @@
 // Renaming and dropping a table, each in one writeTx with its bookkeeping: the stored row count
-// follows the table, the provenance records follow a rename (the imports page and "latest
-// import" keep describing the table), and the search index goes (an external-content FTS5 index
-// names its content table; search falls back to LIKE until the next import rebuilds it).
-// A drop keeps the table's import history: provenance says what once was.
+// follows the table, and so do its provenance records and activity entries on a rename (the
+// imports page, "latest import" and the table's activity keep describing it); the search index
+// goes (an external-content FTS5 index names its content table; search falls back to LIKE until
+// the next import rebuilds it). A drop keeps the table's import history: provenance says what
+// once was.
 import type { Db } from '../db/open-database.js';
 import { writeTx } from '../db/write-tx.js';
 import { BerthError } from '../errors.js';
@@ -41,6 +42,8 @@ export function renameTable(db: Db, from: string, to: string, actor: Actor): { f
     db.exec(`ALTER TABLE ${quoteIdent(from)} RENAME TO ${quoteIdent(to)}`);
     noteTableRenamed(db, from, to);
     if (hasTable(db, '_berth_imports')) db.prepare('UPDATE _berth_imports SET table_name = ? WHERE table_name = ?').run(to, from);
+    // The table's history follows it too (its activity view), as its provenance does.
+    db.prepare('UPDATE _berth_activity SET table_name = ? WHERE table_name = ?').run(to, from);
     recordActivity(db, actor, { action: 'table.rename', table: to, summary: `renamed "${from}" to "${to}"`, details: { from, to } });
     return { from, to };
   });

@@ -88,6 +88,7 @@ test('owners rename and drop tables; members may not; provenance follows a renam
 
   const taken = await post(ta, '/tables/flights/rename', { name: 'sqlite_x' });
   assert.equal(taken.statusCode, 422);
+  await ta.app.inject({ method: 'PATCH', url: '/api/tables/flights/rows/1', headers: session(), payload: { values: { dep_delay: 6 } } });
   const renamed = await post(ta, '/tables/flights/rename', { name: 'flights 2013' });
   assert.equal(renamed.statusCode, 303, renamed.body);
   assert.equal(renamed.headers.location, '/tables/flights%202013');
@@ -96,6 +97,8 @@ test('owners rename and drop tables; members may not; provenance follows a renam
   assert.equal(info.latestImport.fileName, 'flights.csv', 'provenance follows the table');
   assert.equal((await ta.app.inject({ url: '/api/tables/flights%202013/rows?q=N619AA', headers: session() })).json().total, 1, 'search still works (by scan)');
 
+  const history = (await activity(ta, '?table=flights%202013')).map((e) => e.action);
+  assert.deepEqual(history, ['table.rename', 'cell.edit', 'import'], "the table's history follows the rename");
   const unconfirmed = await post(ta, '/tables/flights%202013/drop', { confirm: 'flights' });
   assert.equal(unconfirmed.statusCode, 422);
   const dropped = await post(ta, '/tables/flights%202013/drop', { confirm: 'flights 2013' });
