@@ -10,6 +10,7 @@ export const SHARED = {
   auth: 'berth-auth',
   retry: 'berth-retry',
   stripIdentity: 'berth-strip-identity',
+  securityHeaders: 'berth-security-headers',
   controlPlaneService: 'berth-cp',
 } as const;
 
@@ -91,14 +92,15 @@ export function routeFor(tenant: Pick<Tenant, 'slug'>, readyServerUrls: readonly
         [name]: {
           ...base,
           rule: host,
-          middlewares: [`${SHARED.stripIdentity}@file`, `${SHARED.auth}@file`, `${SHARED.retry}@file`],
+          // Headers first: its answer-side rewrite then covers ForwardAuth's refusals too.
+          middlewares: [`${SHARED.securityHeaders}@file`, `${SHARED.stripIdentity}@file`, `${SHARED.auth}@file`, `${SHARED.retry}@file`],
           service: name,
         },
         // Health and version answer without sign-in, like the control plane's own.
         [tenantObjectName(tenant.slug, 'health')]: {
           ...base,
           rule: `${host} && (${publicPaths})`,
-          middlewares: [`${SHARED.stripIdentity}@file`, `${SHARED.retry}@file`],
+          middlewares: [`${SHARED.securityHeaders}@file`, `${SHARED.stripIdentity}@file`, `${SHARED.retry}@file`],
           service: name,
           priority: 1000,
         },
@@ -106,7 +108,7 @@ export function routeFor(tenant: Pick<Tenant, 'slug'>, readyServerUrls: readonly
         [tenantObjectName(tenant.slug, 'sso')]: {
           ...base,
           rule: `${host} && PathPrefix(\`${SSO_PATH_PREFIX}\`)`,
-          middlewares: [`${SHARED.stripIdentity}@file`],
+          middlewares: [`${SHARED.securityHeaders}@file`, `${SHARED.stripIdentity}@file`],
           service: `${SHARED.controlPlaneService}@file`,
           priority: 1001,
           // Its URL carries the one-time code (?code=...): no access-log line may record it.

@@ -7,6 +7,7 @@ import formBody from '@fastify/formbody';
 import type { AppDeps } from './app-deps.js';
 import { registerAuthHooks } from './auth-hooks.js';
 import { sendError } from './send-error.js';
+import { addSecurityHeaders } from './security-headers.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerControlRoutes } from './routes/control-routes.js';
 import { registerTablePageRoutes } from './routes/table-page-routes.js';
@@ -68,6 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     else req.log.info(requestLine(req, reply), 'request');
   });
 
+  addSecurityHeaders(app);
   app.setErrorHandler((err, req, reply) => sendError(deps, req, reply, err));
   app.setNotFoundHandler((req, reply) =>
     sendError(deps, req, reply, new BerthError('NOT_FOUND', `no route for ${req.method} ${req.url.split('?')[0]}`)),

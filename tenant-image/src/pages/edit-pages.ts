@@ -35,7 +35,7 @@ ${error ? renderErrorBox(error.message, error.details) : ''}
 /** Under the row page's values: edit and delete, as the person's role allows. */
 export function renderRowActions(table: TableInfo, rowid: number, role: Role): Html {
   return html`<div class="toolbar" id="row-actions">${can(role, 'cell.edit') ? html`<a class="btn" href="${tablePath(table.name, `/rows/${rowid}/edit`)}" id="edit-row-link">Edit this row</a>` : ''}
-${can(role, 'rows.delete') ? html`<form method="post" action="${tablePath(table.name, `/rows/${rowid}/delete`)}" onsubmit="return confirm('Delete row ${rowid}?')"><button type="submit" class="danger" id="delete-row">Delete this row</button></form>` : ''}</div>`;
+${can(role, 'rows.delete') ? html`<form method="post" action="${tablePath(table.name, `/rows/${rowid}/delete`)}" data-confirm="Delete row ${rowid}?"><button type="submit" class="danger" id="delete-row">Delete this row</button></form>` : ''}</div>`;
 }
 
 export function renderManageTablePage(table: TableInfo, rows: number, role: Role, error?: FormError): Html {

@@ -11,7 +11,7 @@ test('a tenant route has one main router, one health router, one SSO router and 
   assert.equal(main.rule, 'Host(`acme.berth.localhost`)');
   assert.deepEqual(main.entryPoints, ['websecure']);
   assert.deepEqual(main.tls, {});
-  assert.deepEqual(main.middlewares, ['berth-strip-identity@file', 'berth-auth@file', 'berth-retry@file']);
+  assert.deepEqual(main.middlewares, ['berth-security-headers@file', 'berth-strip-identity@file', 'berth-auth@file', 'berth-retry@file']);
   assert.equal(main.service, 't-acme');
   assert.deepEqual(doc.http.services!['t-acme'], { loadBalancer: { servers: [{ url: 'http://172.30.0.5:8080' }], passHostHeader: true } });
 });
