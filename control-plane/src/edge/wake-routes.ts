@@ -28,13 +28,13 @@ export function wakeRouting(config: Pick<Config, 'domain'>): { middlewares: Reco
         ...base,
         rule: tenantHostsRule(config),
         priority: 1,
-        middlewares: [`${SHARED.stripIdentity}@file`, `${SHARED.auth}@file`, `${WAKE_PREFIX_MIDDLEWARE}@file`],
+        middlewares: [`${SHARED.securityHeaders}@file`, `${SHARED.stripIdentity}@file`, `${SHARED.auth}@file`, `${WAKE_PREFIX_MIDDLEWARE}@file`],
       },
       [`${WAKE_ROUTER}-sso`]: {
         ...base,
         rule: `${tenantHostsRule(config)} && PathPrefix(\`${SSO_PATH_PREFIX}\`)`,
         priority: 2,
-        middlewares: [`${SHARED.stripIdentity}@file`],
+        middlewares: [`${SHARED.securityHeaders}@file`, `${SHARED.stripIdentity}@file`],
         // Its URL carries the one-time code.
         observability: { accessLogs: false },
       },
