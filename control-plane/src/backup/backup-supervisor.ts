@@ -169,6 +169,7 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
     async run(signal) {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       mkdirSync(config.backupDir, { recursive: true, mode: 0o700 });
+      await proc.stopLeftover();
       while (!signal.aborted) {
         const waiters = passWaiters;
         passWaiters = [];

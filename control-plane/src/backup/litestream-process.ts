@@ -24,6 +24,12 @@ export interface LitestreamProcess {
   /** Resolves when the running process exits (immediately when none runs). */
   exited(): Promise<void>;
   list(signal?: AbortSignal): Promise<ListedDb[]>;
+  /**
+   * Stops a Litestream left running by an earlier control plane that was killed (a child
+   * outlives a SIGKILLed parent): two processes replicating one database into one replica would
+   * interleave their writes. It is found through the socket in berth's own state directory.
+   */
+  stopLeftover(): Promise<void>;
 }
 
 export function createLitestreamProcess(opts: { bin: string; configPath: string; socketPath: string; log: Logger }): LitestreamProcess {
@@ -67,6 +73,31 @@ export function createLitestreamProcess(opts: { bin: string; configPath: string;
     running: () => child !== null,
     pid: () => child?.pid ?? null,
     exited: () => exit,
+    async stopLeftover() {
+      if (child) return;
+      let pid: number;
+      try {
+        pid = ((await socketJson(opts.socketPath, 'GET', '/info', undefined)) as { pid: number }).pid;
+      } catch {
+        return; // nothing answers: nothing left over
+      }
+      log.warn('stopping a litestream left by an earlier control plane', { pid });
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        return;
+      }
+      const deadline = Date.now() + 35_000;
+      while (Date.now() < deadline) {
+        try {
+          process.kill(pid, 0);
+        } catch {
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      process.kill(pid, 'SIGKILL');
+    },
     async list(signal) {
       const body = (await socketJson(opts.socketPath, 'GET', '/list', undefined, signal)) as { databases?: { path: string; status: string; last_sync_at?: string }[] };
       return (body.databases ?? []).map((d) => ({
