@@ -33,7 +33,7 @@ const holderOf = async (url: string) => (await details(url)).lease;
 function apiOf(base: string) {
   const cookies = new Map<string, string>();
   let csrf = '';
-  return async (method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> => {
+  return async (method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> | null }> => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const headers: Record<string, string> = { host: DOMAIN, accept: 'application/json' };
     if (cookies.size) headers.cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -52,8 +52,8 @@ function apiOf(base: string) {
       const eq = pair!.indexOf('=');
       cookies.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
     }
-    const json = res.text ? JSON.parse(res.text) : null;
-    if (json?.csrfToken) csrf = json.csrfToken;
+    const json = res.text ? (JSON.parse(res.text) as Record<string, unknown>) : null;
+    if (typeof json?.csrfToken === 'string') csrf = json.csrfToken;
     return { status: res.status, json };
   };
 }

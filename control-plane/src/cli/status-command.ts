@@ -14,7 +14,8 @@ import { expectPositionals, parseOptions } from './cli-options.js';
 
 export const STATUS_USAGE = `usage: ./berth status [--json]
   Traefik and the control plane: process (pid), whether each answers, version, address;
-  the public URL; the tenants by state.
+  the public URL; the tenants by state; every control-plane process on the database (role,
+  serving or silent, which one holds the background-work lease, version, address).
   exit 0 both answer, 1 the control plane answers but Traefik does not, 3 the control plane does not answer
   --json   the same as one JSON object`;
 
@@ -42,6 +43,18 @@ export interface StatusReport {
   /** null when the control plane could not be asked. */
   readonly tenants: { readonly total: number; readonly byState: Readonly<Record<string, number>> } | null;
   readonly tenantsDetail: string | null;
+  /** Every control-plane process in the register and the lease row (the heartbeat's loopback details); null when not answered. */
+  readonly processes: readonly ProcessLine[] | null;
+  readonly lease: { readonly holder: string; readonly epoch: number; readonly renewedMsAgo: number; readonly ok: boolean; readonly detail: string } | null;
+}
+
+export interface ProcessLine {
+  readonly id: string;
+  readonly role: string;
+  readonly version: string;
+  readonly url: string;
+  readonly state: string;
+  readonly holdsLease: boolean;
 }
 
 type StatusConfig = Pick<Config, 'stateDir' | 'httpPort' | 'traefikApiUrl' | 'domain' | 'publicHttpsPort'>;
@@ -89,6 +102,7 @@ export async function collectStatus(config: StatusConfig, client: ControlPlaneCl
       tenantsDetail = err.message;
     }
   }
+  const register = controlPlane.answering ? await readRegister(cpUrl) : { processes: null, lease: null };
   const port = config.publicHttpsPort === 443 ? '' : `:${config.publicHttpsPort}`;
   return {
     ok: traefik.answering && controlPlane.answering,
@@ -99,7 +113,29 @@ export async function collectStatus(config: StatusConfig, client: ControlPlaneCl
     controlPlane,
     tenants,
     tenantsDetail,
+    ...register,
   };
+}
+
+interface HeartbeatDetails {
+  checks?: { lease?: { ok: boolean; detail?: string } };
+  lease?: { holder: string; epoch: number; renewedAt: number } | null;
+  processes?: { id: string; role: string; version: string; url: string; state: string }[];
+}
+
+/** The process register and lease from /__heartbeat__ (its details answer on loopback, 200 or 500 alike). */
+async function readRegister(cpUrl: string): Promise<Pick<StatusReport, 'processes' | 'lease'>> {
+  try {
+    const body = (await (await fetch(`${cpUrl}/__heartbeat__`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) })).json()) as HeartbeatDetails;
+    const row = body.lease ?? null;
+    const check = body.checks?.lease;
+    return {
+      processes: body.processes?.map((p) => ({ id: p.id, role: p.role, version: p.version, url: p.url, state: p.state, holdsLease: row?.holder === p.id })) ?? null,
+      lease: row && check ? { holder: row.holder, epoch: row.epoch, renewedMsAgo: Date.now() - row.renewedAt, ok: check.ok, detail: check.detail ?? '' } : null,
+    };
+  } catch {
+    return { processes: null, lease: null };
+  }
 }
 
 export function formatStatus(r: StatusReport): string {
@@ -116,8 +152,16 @@ export function formatStatus(r: StatusReport): string {
     proc('control plane', r.controlPlane, cpVersion) +
     `${'public URL'.padEnd(14)} ${r.publicUrl}\n` +
     `${'tenants'.padEnd(14)} ${states}\n` +
+    formatProcesses(r) +
     `${'state'.padEnd(14)} ${r.stateDir}\n` +
     (r.ok ? '' : `berth is ${r.controlPlane.answering ? 'degraded' : 'down'}; start it with ./berth up\n`);
+}
+
+function formatProcesses(r: StatusReport): string {
+  if (r.processes === null) return '';
+  const lease = r.lease ? `lease: ${r.lease.ok ? '' : 'FAILING, '}${r.lease.detail}` : 'lease: never taken';
+  const head = `${'processes'.padEnd(14)} ${r.processes.length} (${lease})\n`;
+  return head + r.processes.map((p) => `  ${p.id.padEnd(34)} ${p.role.padEnd(4)} ${p.state.padEnd(8)} ${(p.holdsLease ? 'lease holder' : '').padEnd(13)}${p.version.padEnd(24)} ${p.url}\n`).join('');
 }
 
 function pidStatus(stateDir: string, name: string): { pid: number | null; pidAlive: boolean } {

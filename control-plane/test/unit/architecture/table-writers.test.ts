@@ -17,6 +17,9 @@ const OWNERS: Record<string, string> = {
   rollout_events: 'control-plane/src/rollout/rollout-store.ts',
   tenant_rollout_locks: 'control-plane/src/rollout/rollout-store.ts',
   resource_samples: 'control-plane/src/metrics/resource-history.ts',
+  leases: 'control-plane/src/lease/lease-store.ts',
+  processes: 'control-plane/src/lease/process-register.ts',
+  wakeups: 'control-plane/src/lease/wakeups.ts',
 };
 
 function walk(dir: string): string[] {
