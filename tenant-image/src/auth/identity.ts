@@ -1,23 +1,20 @@
-// Who is asking. Traefik's ForwardAuth (the control plane) vouches for session users with
-// X-Berth-User-* headers and X-Berth-Auth: session, after deleting any client-sent copies.
-// Bearer requests arrive with X-Berth-Auth: bearer and no user headers; the token is checked
-// here against the tenant's own hashed token table.
+// Who is asking. Traefik's ForwardAuth (the control plane) vouches for every request with
+// X-Berth-User-* headers after deleting any client-sent copies: X-Berth-Auth: session for a
+// signed-in person, X-Berth-Auth: bearer for an API token (checked by the control plane, which
+// holds the tokens; this app holds none) with X-Berth-Token-Scope. Nothing else is an identity.
 import type { IncomingHttpHeaders } from 'node:http';
 
-export type Role = 'owner' | 'member';
+export const ROLES = ['owner', 'member', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+export type TokenScope = 'read' | 'write';
 
 export interface Identity {
   readonly userId: string;
   readonly email: string;
   readonly role: Role;
   readonly via: 'session' | 'bearer';
-  readonly tokenId?: number;
-}
-
-export interface TokenOwner {
-  readonly tokenId: number;
-  readonly userId: string;
-  readonly email: string;
+  /** Bearer requests only: what the token may do (read caps the role at viewer). */
+  readonly scope?: TokenScope;
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
@@ -25,27 +22,23 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
   return Array.isArray(v) ? v[0] : v;
 }
 
-export function bearerTokenOf(headers: IncomingHttpHeaders): string | undefined {
-  const auth = header(headers, 'authorization');
-  const m = auth ? /^Bearer\s+(\S+)\s*$/i.exec(auth) : null;
-  return m?.[1];
+function isRole(value: string | undefined): value is Role {
+  return (ROLES as readonly string[]).includes(value ?? '');
 }
 
-/** Resolves the identity of a request; lookupToken maps a presented bearer token to its owner. */
-export function resolveIdentity(headers: IncomingHttpHeaders, lookupToken: (token: string) => TokenOwner | undefined): Identity | undefined {
+export function resolveIdentity(headers: IncomingHttpHeaders): Identity | undefined {
   const mode = header(headers, 'x-berth-auth');
   const userId = header(headers, 'x-berth-user-id');
-  if (mode === 'session') {
-    const email = header(headers, 'x-berth-user-email');
-    const role = header(headers, 'x-berth-user-role');
-    if (!userId || !email || (role !== 'owner' && role !== 'member')) return undefined;
-    return { userId, email, role, via: 'session' };
-  }
-  const token = bearerTokenOf(headers);
-  if (token && (mode === 'bearer' || (mode === undefined && userId === undefined))) {
-    const owner = lookupToken(token);
-    // A token acts for the member who made it, never with owner powers.
-    if (owner) return { userId: owner.userId, email: owner.email, role: 'member', via: 'bearer', tokenId: owner.tokenId };
+  const email = header(headers, 'x-berth-user-email');
+  const role = header(headers, 'x-berth-user-role');
+  if (!userId || !email || !isRole(role)) return undefined;
+  if (mode === 'session') return { userId, email, role, via: 'session' };
+  if (mode === 'bearer') {
+    const scope = header(headers, 'x-berth-token-scope');
+    if (scope !== 'read' && scope !== 'write') return undefined;
+    // The control plane already lowered the role; lowering it here again costs nothing and
+    // keeps a read token read-only even if the two ever disagree.
+    return { userId, email, role: scope === 'read' ? 'viewer' : role, via: 'bearer', scope };
   }
   return undefined;
 }

@@ -1,13 +1,17 @@
-// Who may change what, as one table: action → roles allowed. Today an identity is an owner or a
-// member (identity.ts; an API token acts as a member). Until finer roles exist, owners may rename
-// and drop tables, and everyone may edit cells, delete rows and keep saved queries. Extend the
-// table (new roles, new actions); callers ask requirePermission and never compare roles.
+// Who may change what, as one table: action → roles allowed. Roles come from the control plane
+// (owner, member, viewer; an API token's read scope makes its holder a viewer for that request).
+// Reading (tables, rows, SQL, exports, charts, activity, imports history) needs only an identity.
+// Callers ask requirePermission and never compare roles; SECURITY.md and the README show this
+// table, and test/unit/roles.test.ts checks each cell against the real routes.
 import { BerthError } from '../errors.js';
 import type { Identity, Role } from './identity.js';
 
 export const PERMISSIONS = {
+  'rows.append': ['owner', 'member'],
   'cell.edit': ['owner', 'member'],
   'rows.delete': ['owner', 'member'],
+  'import.run': ['owner', 'member'],
+  'import.replace': ['owner'],
   'table.rename': ['owner'],
   'table.drop': ['owner'],
   'query.save': ['owner', 'member'],
@@ -17,8 +21,11 @@ export const PERMISSIONS = {
 export type Action = keyof typeof PERMISSIONS;
 
 const WORDS: Record<Action, string> = {
+  'rows.append': 'append rows',
   'cell.edit': 'edit cells',
   'rows.delete': 'delete rows',
+  'import.run': 'upload files or import them (new tables, appends)',
+  'import.replace': 'replace a table by importing',
   'table.rename': 'rename tables',
   'table.drop': 'drop tables',
   'query.save': 'save queries',
@@ -31,6 +38,7 @@ export function can(role: Role, action: Action): boolean {
 
 export function requirePermission(identity: Identity, action: Action): void {
   if (!can(identity.role, action)) {
-    throw new BerthError('FORBIDDEN', `a ${identity.role} may not ${WORDS[action]}; ask an owner of this instance`, { action, role: identity.role });
+    const why = identity.scope === 'read' ? 'this API token has the read scope' : `a ${identity.role} may not ${WORDS[action]}`;
+    throw new BerthError('FORBIDDEN', `${why}; ask an owner of this instance`, { action, role: identity.role });
   }
 }

@@ -11,9 +11,10 @@ export interface TableSummary {
   readonly provenance?: Provenance;
 }
 
-export function renderTablesPage(tables: readonly TableSummary[], maxUploadBytes: number, saved: readonly SavedQuery[] = []): Html {
+/** maxUploadBytes null: the person may not upload (a viewer), so there is no drop zone. */
+export function renderTablesPage(tables: readonly TableSummary[], maxUploadBytes: number | null, saved: readonly SavedQuery[] = []): Html {
   return html`<h1>Tables</h1><p class="sub">Upload a CSV file to make a table you can browse, filter, query, chart and export.</p>
-${renderDropZone(maxUploadBytes)}
+${maxUploadBytes === null ? html`<div class="card muted" id="read-only">You can read this instance; ask an owner to make you a member to upload or change data.</div>` : renderDropZone(maxUploadBytes)}
 ${tables.length === 0
     ? html`<div class="card muted">No tables yet. Drop a CSV file above to create the first one.</div>`
     : html`<div class="grid"><table class="data"><thead><tr><th>Table</th><th>Rows</th><th>Columns</th><th>Latest import</th><th>By</th><th>SHA-256</th></tr></thead><tbody>

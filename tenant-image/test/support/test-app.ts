@@ -52,7 +52,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
 }
 
 /** Headers of a signed-in person as ForwardAuth sends them, plus a same-origin Origin. */
-export function session(role: 'owner' | 'member' = 'owner', email = 'ann@example.com'): Record<string, string> {
+export function session(role: 'owner' | 'member' | 'viewer' = 'owner', email = 'ann@example.com'): Record<string, string> {
   return {
     host: 'acme.berth.localhost',
     origin: 'https://acme.berth.localhost',
@@ -60,6 +60,22 @@ export function session(role: 'owner' | 'member' = 'owner', email = 'ann@example
     'x-berth-user-id': `u-${email}`,
     'x-berth-user-email': email,
     'x-berth-user-role': role,
+  };
+}
+
+/**
+ * Headers of an API-token request as ForwardAuth sends them: the control plane checked the token
+ * and passes its holder (role already lowered by a read scope) and the scope. No Origin.
+ */
+export function bearer(role: 'owner' | 'member' | 'viewer', scope: 'read' | 'write', email = 'bot@example.com'): Record<string, string> {
+  return {
+    host: 'acme.berth.localhost',
+    authorization: 'Bearer bth_checked-by-the-control-plane',
+    'x-berth-auth': 'bearer',
+    'x-berth-user-id': `u-${email}`,
+    'x-berth-user-email': email,
+    'x-berth-user-role': scope === 'read' ? 'viewer' : role,
+    'x-berth-token-scope': scope,
   };
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HTML, session, startTestApp } from '../support/test-app.js';
+import { bearer, HTML, session, startTestApp } from '../support/test-app.js';
 
 test('no identity: 401 JSON for the API, a sign-in page for browsers', async (t) => {
   const ta = await startTestApp({ BERTH_CONTROL_PLANE_URL: 'https://berth.localhost' });
@@ -42,52 +42,30 @@ test('CSRF: cookie-authenticated unsafe requests need this origin; bearer reques
   assert.equal((await ta.app.inject({ url: '/api/tables', headers: noOrigin })).statusCode, 200);
 });
 
-test('API tokens: created once by a person, used as bearer, revoked', async (t) => {
+test('bearer identities come only from ForwardAuth; a bare token is nobody; writes need no Origin', async (t) => {
   const ta = await startTestApp();
   t.after(() => ta.close());
   ta.db.exec('CREATE TABLE t (a TEXT)');
-  const created = await ta.app.inject({ method: 'POST', url: '/api/tokens', headers: session('member', 'bo@example.com'), payload: { name: 'ci' } });
-  assert.equal(created.statusCode, 201);
-  const { token, id } = created.json();
-  assert.match(token, /^berth_/);
-  const stored = ta.db.prepare('SELECT token_hash FROM _berth_api_tokens WHERE id = ?').pluck().get(id) as string;
-  assert.notEqual(stored, token);
-  assert.match(stored, /^[0-9a-f]{64}$/);
-  const list = (await ta.app.inject({ url: '/api/tokens', headers: session() })).json().tokens;
-  assert.equal(list.length, 1);
-  assert.equal(JSON.stringify(list).includes(token), false, 'the token is never shown again');
-
-  // Behind Traefik a bearer request carries X-Berth-Auth: bearer; locally, the header alone works too.
-  for (const headers of [{ authorization: `Bearer ${token}`, 'x-berth-auth': 'bearer' }, { authorization: `Bearer ${token}` }]) {
-    const me = await ta.app.inject({ url: '/api/me', headers });
-    assert.equal(me.statusCode, 200);
-    assert.deepEqual(me.json(), { userId: 'u-bo@example.com', email: 'bo@example.com', role: 'member', via: 'bearer' });
-  }
-  // Bearer writes need no Origin (no ambient credential), but a token cannot mint tokens.
-  const write = await ta.app.inject({ method: 'POST', url: '/api/tables/t/rows', headers: { authorization: `Bearer ${token}` }, payload: { rows: [{ a: 'x' }] } });
+  const me = await ta.app.inject({ url: '/api/me', headers: bearer('member', 'write', 'bo@example.com') });
+  assert.equal(me.statusCode, 200);
+  assert.deepEqual(me.json(), { userId: 'u-bo@example.com', email: 'bo@example.com', role: 'member', via: 'bearer' });
+  const write = await ta.app.inject({ method: 'POST', url: '/api/tables/t/rows', headers: bearer('member', 'write'), payload: { rows: [{ a: 'x' }] } });
   assert.equal(write.statusCode, 201);
-  const mint = await ta.app.inject({ method: 'POST', url: '/api/tokens', headers: { authorization: `Bearer ${token}` }, payload: { name: 'x' } });
-  assert.equal(mint.statusCode, 403);
-  assert.equal(mint.json().error.code, 'FORBIDDEN');
-
-  assert.equal((await ta.app.inject({ url: '/api/me', headers: { authorization: 'Bearer berth_wrong' } })).statusCode, 401);
-  assert.equal((await ta.app.inject({ method: 'DELETE', url: `/api/tokens/${id}`, headers: session() })).statusCode, 204);
-  assert.equal((await ta.app.inject({ url: '/api/me', headers: { authorization: `Bearer ${token}` } })).statusCode, 401);
-  assert.equal((await ta.app.inject({ method: 'DELETE', url: `/api/tokens/${id}`, headers: session() })).statusCode, 404);
+  // Before tokens moved to the control plane, this app checked Authorization itself.
+  for (const headers of [{ authorization: 'Bearer berth_old' }, { authorization: 'Bearer berth_old', 'x-berth-auth': 'bearer' }]) {
+    assert.equal((await ta.app.inject({ url: '/api/me', headers })).statusCode, 401);
+  }
 });
 
-test('tokens page: create shows the token once, revoke by form', async (t) => {
-  const ta = await startTestApp();
+test('the old token addresses point to the control plane, which makes and revokes tokens', async (t) => {
+  const ta = await startTestApp({ BERTH_TENANT_SLUG: 'acme', BERTH_CONTROL_PLANE_URL: 'https://berth.localhost' });
   t.after(() => ta.close());
-  const res = await ta.app.inject({ method: 'POST', url: '/tokens', headers: { ...session(), ...HTML, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'name=%3Cb%3Enightly' });
-  assert.equal(res.statusCode, 201);
-  assert.match(res.body, /id="new-token"[^>]*>berth_/);
-  assert.match(res.body, /&lt;b&gt;nightly/);
-  assert.doesNotMatch(res.body, /<b>nightly/);
   const page = await ta.app.inject({ url: '/tokens', headers: { ...session(), ...HTML } });
-  assert.doesNotMatch(page.body, /id="new-token"/);
-  const id = ta.db.prepare('SELECT id FROM _berth_api_tokens').pluck().get();
-  const revoke = await ta.app.inject({ method: 'POST', url: `/tokens/${id}/revoke`, headers: session() });
-  assert.equal(revoke.statusCode, 303);
-  assert.equal(ta.db.prepare('SELECT count(*) FROM _berth_api_tokens WHERE revoked_at IS NULL').pluck().get(), 0);
+  assert.equal(page.statusCode, 303);
+  assert.equal(page.headers.location, 'https://berth.localhost/instances/acme#tokens');
+  for (const [method, url] of [['GET', '/api/tokens'], ['POST', '/api/tokens'], ['DELETE', '/api/tokens/1']] as const) {
+    const res = await ta.app.inject({ method, url, headers: session(), ...(method === 'POST' ? { payload: { name: 'x' } } : {}) });
+    assert.equal(res.statusCode, 404, url);
+    assert.match(res.json().error.message, /berth\.localhost\/instances\/acme/);
+  }
 });

@@ -47,10 +47,14 @@ test('html escapes interpolations, not trusted()', () => {
 });
 
 test('identity and origin rules', () => {
-  const none = () => undefined;
-  assert.equal(resolveIdentity({ 'x-berth-auth': 'session', 'x-berth-user-id': '1', 'x-berth-user-email': 'e', 'x-berth-user-role': 'admin' }, none), undefined);
-  assert.equal(resolveIdentity({ 'x-berth-auth': 'bearer', 'x-berth-user-id': '1', authorization: 'Bearer t' }, () => ({ tokenId: 1, userId: '2', email: 'x' }))?.userId, '2');
-  assert.equal(resolveIdentity({ 'x-berth-user-id': '1', authorization: 'Bearer t' }, () => ({ tokenId: 1, userId: '2', email: 'x' })), undefined, 'user headers without X-Berth-Auth are not trusted');
+  const who = { 'x-berth-user-id': '1', 'x-berth-user-email': 'e' };
+  assert.equal(resolveIdentity({ 'x-berth-auth': 'session', ...who, 'x-berth-user-role': 'admin' }), undefined);
+  assert.equal(resolveIdentity({ 'x-berth-auth': 'session', ...who, 'x-berth-user-role': 'viewer' })?.role, 'viewer');
+  assert.equal(resolveIdentity({ 'x-berth-auth': 'bearer', ...who, 'x-berth-user-role': 'member' }), undefined, 'a bearer identity needs its scope');
+  assert.equal(resolveIdentity({ 'x-berth-auth': 'bearer', ...who, 'x-berth-user-role': 'owner', 'x-berth-token-scope': 'read' })?.role, 'viewer', 'read scope caps the role');
+  assert.equal(resolveIdentity({ 'x-berth-auth': 'bearer', ...who, 'x-berth-user-role': 'owner', 'x-berth-token-scope': 'write' })?.role, 'owner');
+  assert.equal(resolveIdentity({ ...who, 'x-berth-user-role': 'owner', authorization: 'Bearer t' }), undefined, 'user headers without X-Berth-Auth are not trusted');
+  assert.equal(resolveIdentity({ authorization: 'Bearer berth_old' }), undefined, 'a bare bearer token is nobody: tokens are checked by the control plane');
   assert.equal(isSameOrigin({ host: 'a.b.c', origin: 'https://a.b.c' }), true);
   assert.equal(isSameOrigin({ host: 'a.b.c', origin: 'https://x.b.c' }), false);
   assert.equal(isSameOrigin({ host: 'a.b.c' }), false);

@@ -1,5 +1,7 @@
 // Starting, watching and cancelling imports; the import history.
 import type { FastifyInstance } from 'fastify';
+import type { Identity } from '../../auth/identity.js';
+import { requirePermission } from '../../auth/permissions.js';
 import { BerthError } from '../../errors.js';
 import { loadCsvImport, type ColumnPlan, type ImportPlan } from '../../imports/csv-import-api.js';
 import { findUpload } from '../../imports/upload-store.js';
@@ -76,20 +78,26 @@ async function planFrom(deps: AppDeps, body: Record<string, unknown>): Promise<{
 }
 
 export function registerImportRoutes(scope: FastifyInstance, deps: AppDeps): void {
-  const start = async (body: unknown, actor: string) => {
+  const start = async (body: unknown, who: Identity) => {
+    requirePermission(who, 'import.run');
     const { uploadId, plan, detectTypes } = await planFrom(deps, (body ?? {}) as Record<string, unknown>);
-    return deps.imports.start(findUpload(deps.readDb, uploadId), plan, actor, { detectTypes });
+    if (plan.mode === 'replace') requirePermission(who, 'import.replace');
+    return deps.imports.start(findUpload(deps.readDb, uploadId), plan, who.email, { detectTypes });
   };
 
-  scope.post('/api/imports', async (req, reply) => reply.status(202).send({ job: await start(req.body, req.identity.email) }));
+  scope.post('/api/imports', async (req, reply) => reply.status(202).send({ job: await start(req.body, req.identity) }));
   scope.post('/imports', async (req, reply) => {
-    const job = await start(req.body, req.identity.email);
+    const job = await start(req.body, req.identity);
     return reply.redirect(`/imports/jobs/${job.id}`, 303);
   });
 
   scope.get<{ Params: { id: string } }>('/api/imports/jobs/:id', async (req) => ({ job: deps.imports.get(req.params.id) }));
-  scope.post<{ Params: { id: string } }>('/api/imports/jobs/:id/cancel', async (req, reply) => reply.status(202).send({ job: deps.imports.cancel(req.params.id) }));
+  scope.post<{ Params: { id: string } }>('/api/imports/jobs/:id/cancel', async (req, reply) => {
+    requirePermission(req.identity, 'import.run');
+    return reply.status(202).send({ job: deps.imports.cancel(req.params.id) });
+  });
   scope.post<{ Params: { id: string } }>('/imports/jobs/:id/cancel', async (req, reply) => {
+    requirePermission(req.identity, 'import.run');
     deps.imports.cancel(req.params.id);
     return reply.redirect(`/imports/jobs/${req.params.id}`, 303);
   });

@@ -1,4 +1,5 @@
 // HTML pages for reading tables: the list (home), a table, a row, a chart.
+import { can } from '../../auth/permissions.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { provenanceByTable } from '../../imports/provenance.js';
 import { renderChartPage } from '../../pages/chart-page.js';
@@ -30,7 +31,7 @@ export function registerTablePageRoutes(scope: FastifyInstance, deps: AppDeps): 
       const p = prov.get(name);
       return { name, rows: deps.rowCount(name), columns: requireTable(deps.readDb, name).columns.length, ...(p ? { provenance: p } : {}) };
     });
-    return reply.type('text/html; charset=utf-8').send(send(req, { title: 'Tables', section: 'tables', script: UPLOAD_SCRIPT }, renderTablesPage(tables, deps.config.limits.maxFileBytes, listSavedQueries(deps.readDb))));
+    return reply.type('text/html; charset=utf-8').send(send(req, { title: 'Tables', section: 'tables', script: UPLOAD_SCRIPT }, renderTablesPage(tables, can(req.identity.role, 'import.run') ? deps.config.limits.maxFileBytes : null, listSavedQueries(deps.readDb))));
   });
 
   scope.get<TableParams>('/tables/:table', async (req, reply) => {

@@ -1,52 +1,25 @@
-// API tokens: the page (create, shown once; revoke) and the JSON API.
-import type { FastifyInstance } from 'fastify';
-import { createToken, listTokens, revokeToken } from '../../auth/api-tokens.js';
+// API tokens are made, listed and revoked on the control plane (its instance page and API):
+// a tenant holds no secret and must not mint credentials. The tenant's old token addresses
+// point there.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BerthError } from '../../errors.js';
-import { renderPage } from '../../pages/layout.js';
-import { renderTokensPage } from '../../pages/tokens-page.js';
 import type { AppDeps } from '../app-deps.js';
-import { requireSession } from '../auth-hooks.js';
-import { frameFor } from '../page-context.js';
 
-function tokenName(body: unknown): string {
-  const name = (body as { name?: unknown } | null)?.name;
-  if (typeof name !== 'string' || name.trim() === '' || name.length > 100) throw new BerthError('VALIDATION_FAILED', 'give the token a name of 1 to 100 characters', { field: 'name' });
-  return name.trim();
-}
-
-function tokenId(s: string): number {
-  const id = Number(s);
-  if (!Number.isSafeInteger(id)) throw new BerthError('NOT_FOUND', 'no such token');
-  return id;
+/** The control plane's page for this instance (its API tokens card). */
+export function tokensUrlOf(req: FastifyRequest, deps: AppDeps): string {
+  const host = (req.headers.host ?? '').split(':')[0]!;
+  const slug = deps.config.tenantSlug || host.split('.')[0] || '';
+  const full = req.headers.host ?? '';
+  const base = deps.config.controlPlaneUrl || (full.includes('.') ? `https://${full.slice(full.indexOf('.') + 1)}` : '');
+  return `${base}/instances/${encodeURIComponent(slug)}#tokens`;
 }
 
 export function registerTokenRoutes(scope: FastifyInstance, deps: AppDeps): void {
-  scope.get('/tokens', async (req, reply) =>
-    reply.type('text/html; charset=utf-8').send(renderPage(frameFor(req, deps, { title: 'API tokens', section: 'tokens' }), renderTokensPage(listTokens(deps.readDb)))),
-  );
-  // Answers with the page itself (not a redirect) so the new token is shown once and never put in a URL.
-  scope.post('/tokens', async (req, reply) => {
-    requireSession(req.identity);
-    const created = createToken(deps.db, tokenName(req.body), req.identity);
-    return reply
-      .status(201)
-      .header('cache-control', 'no-store')
-      .type('text/html; charset=utf-8')
-      .send(renderPage(frameFor(req, deps, { title: 'API tokens', section: 'tokens' }), renderTokensPage(listTokens(deps.readDb), { name: created.record.name, token: created.token })));
-  });
-  scope.post<{ Params: { id: string } }>('/tokens/:id/revoke', async (req, reply) => {
-    if (!revokeToken(deps.db, tokenId(req.params.id))) throw new BerthError('NOT_FOUND', 'no such token');
-    return reply.redirect('/tokens', 303);
-  });
-
-  scope.get('/api/tokens', async () => ({ tokens: listTokens(deps.readDb) }));
-  scope.post('/api/tokens', async (req, reply) => {
-    requireSession(req.identity);
-    const created = createToken(deps.db, tokenName(req.body), req.identity);
-    return reply.status(201).header('cache-control', 'no-store').send({ token: created.token, ...created.record });
-  });
-  scope.delete<{ Params: { id: string } }>('/api/tokens/:id', async (req, reply) => {
-    if (!revokeToken(deps.db, tokenId(req.params.id))) throw new BerthError('NOT_FOUND', 'no such token');
-    return reply.status(204).send();
-  });
+  scope.get('/tokens', async (req, reply) => reply.redirect(tokensUrlOf(req, deps), 303));
+  const moved = async (req: FastifyRequest) => {
+    throw new BerthError('NOT_FOUND', `API tokens are managed by the control plane: ${tokensUrlOf(req, deps)} (API: /api/v1/tenants/<slug>/tokens there)`);
+  };
+  scope.get('/api/tokens', moved);
+  scope.post('/api/tokens', moved);
+  scope.delete('/api/tokens/:id', moved);
 }

@@ -1,6 +1,7 @@
 // Uploads: the raw request body streams to disk (no multipart, no buffering); then the review
 // page previews it (the CSV module reads the start of the file) and the JSON preview for API use.
 import type { FastifyInstance } from 'fastify';
+import { requirePermission } from '../../auth/permissions.js';
 import { BerthError, toBerthError } from '../../errors.js';
 import { loadCsvImport, type CsvPreview } from '../../imports/csv-import-api.js';
 import { cleanFileName, deleteUpload, findUpload, receiveUpload } from '../../imports/upload-store.js';
@@ -17,6 +18,8 @@ export function registerUploadRoutes(scope: FastifyInstance, deps: AppDeps): voi
     raw.removeAllContentTypeParsers();
     raw.addContentTypeParser('*', (_req, _payload, done) => done(null));
     raw.post<{ Querystring: { name?: string } }>('/api/uploads', async (req, reply) => {
+      // Before a byte is read: the body is still unconsumed here.
+      requirePermission(req.identity, 'import.run');
       const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
       try {
         const upload = await receiveUpload(deps.db, deps.config.uploadsDir, req.raw, {
@@ -42,6 +45,7 @@ export function registerUploadRoutes(scope: FastifyInstance, deps: AppDeps): voi
   });
 
   scope.delete<{ Params: { id: string } }>('/api/uploads/:id', async (req, reply) => {
+    requirePermission(req.identity, 'import.run');
     const upload = findUpload(deps.readDb, req.params.id);
     await deleteUpload(deps.db, deps.config.uploadsDir, upload.id);
     return reply.status(204).send();
@@ -72,6 +76,7 @@ export function registerUploadRoutes(scope: FastifyInstance, deps: AppDeps): voi
   });
 
   scope.post<{ Params: { id: string } }>('/uploads/:id/discard', async (req, reply) => {
+    requirePermission(req.identity, 'import.run');
     const upload = findUpload(deps.readDb, req.params.id);
     await deleteUpload(deps.db, deps.config.uploadsDir, upload.id);
     return reply.redirect('/', 303);
