@@ -41,6 +41,8 @@ export const SETTINGS = [
   { name: 'BERTH_TENANT_NODE_OPTIONS', kind: 'string', default: '', help: 'NODE_OPTIONS given to tenant containers (e.g. heap limits that lower idle memory); part of the spec hash.' },
   { name: 'BERTH_ROLLOUT_SETTLE_MS', kind: 'int', default: '300', help: "Pause after Traefik's API confirms an old container left a route, before it is drained (lets requests Traefik already picked finish arriving)." },
   { name: 'BERTH_ROLLOUT_STEP_TIMEOUT_MS', kind: 'int', min: 100, default: '15000', help: 'Deadline of each polled rollout step that waits on Traefik (route applied, probe through Traefik).' },
+  { name: 'BERTH_MAX_INSTANCES_PER_ACCOUNT', kind: 'int', min: 0, default: '3', help: 'Instances one account may own at once (deleted ones do not count); one more is refused with 409 INSTANCE_LIMIT naming the limit. Admins are held to it too. 0: no limit. The default fits a small host: each instance may use 128 MiB and 2 CPUs.' },
+  { name: 'BERTH_MIN_FREE_DISK_MIB', kind: 'int', min: 0, default: '512', help: "Sign-ups and instance creation are refused with 503 DISK_FULL while the state directory\'s filesystem has less free space than this, so the control plane\'s own writes never hit a full disk; the loopback /__heartbeat__ reports the free space. 0: no check." },
   { name: 'BERTH_SIGNUP_LIMIT_PER_ADDRESS', kind: 'int', min: 1, default: '10', help: 'Sign-ups allowed per client address (as Traefik reports it in X-Forwarded-For) within BERTH_SIGNUP_LIMIT_WINDOW_MINUTES; more answer 429 with Retry-After. Every sign-up that passes validation counts, whether it creates an account or finds the email taken. Benchmarks that sign up many users from loopback raise it explicitly.' },
   { name: 'BERTH_SIGNUP_LIMIT_WINDOW_MINUTES', kind: 'int', min: 1, default: '60', help: 'Sliding window of the per-address sign-up limit.' },
   { name: 'BERTH_API_TOKEN_MAX_DAYS', kind: 'int', min: 1, default: '365', help: 'Longest lifetime a person may give an API token (the form offers 90 days, or this if lower). Tokens also end when their holder leaves the instance, is removed, or logs out.' },
@@ -69,6 +71,10 @@ export interface Config {
   readonly httpHost: string;
   readonly httpPort: number;
   readonly stateDir: string;
+  /** 0: no limit. */
+  readonly maxInstancesPerAccount: number;
+  /** 0: no check. */
+  readonly minFreeDiskMib: number;
   readonly routesDir: string;
   readonly traefikApiUrl: string;
   readonly dockerSocket: string;
@@ -174,6 +180,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rolloutStepTimeoutMs: v.BERTH_ROLLOUT_STEP_TIMEOUT_MS,
     allowUnsafeRollouts: v.BERTH_ALLOW_UNSAFE_ROLLOUTS,
     signupLimitPerAddress: v.BERTH_SIGNUP_LIMIT_PER_ADDRESS,
+    maxInstancesPerAccount: v.BERTH_MAX_INSTANCES_PER_ACCOUNT,
+    minFreeDiskMib: v.BERTH_MIN_FREE_DISK_MIB,
     signupLimitWindowMinutes: v.BERTH_SIGNUP_LIMIT_WINDOW_MINUTES,
     expirySweepIntervalMs: v.BERTH_EXPIRY_SWEEP_INTERVAL_MS,
     apiTokenMaxDays: v.BERTH_API_TOKEN_MAX_DAYS,

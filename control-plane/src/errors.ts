@@ -12,6 +12,8 @@ export const ERRORS = {
   NOT_FOUND: { status: 404, help: 'No such resource, or not visible to you.' },
   CONFLICT: { status: 409, help: 'The resource already exists or is in a state that forbids the change.' },
   SLUG_TAKEN: { status: 409, help: 'Another instance already uses that subdomain.' },
+  INSTANCE_LIMIT: { status: 409, help: 'The account already owns as many instances as BERTH_MAX_INSTANCES_PER_ACCOUNT allows; delete one first.' },
+  DISK_FULL: { status: 503, help: 'The host is low on disk space (below BERTH_MIN_FREE_DISK_MIB free); writes that would grow it are refused until space is freed.' },
   EMAIL_TAKEN: { status: 409, help: 'An account with that email already exists.' },
   RATE_LIMITED: { status: 429, help: 'Too many attempts; retry after the time given in Retry-After.' },
   DOCKER_UNAVAILABLE: { status: 503, help: 'The Docker engine did not answer.' },

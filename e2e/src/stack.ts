@@ -117,6 +117,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     BERTH_RECONCILE_INTERVAL_MS: '2000',
     BERTH_STOP_GRACE_S: '10',
     BERTH_LOG_LEVEL: 'info',
+    // Tests and benchmarks create many instances per account; the limit has its own unit test.
+    BERTH_MAX_INSTANCES_PER_ACCOUNT: '0',
     ...opts.env,
   };
   const controlPlane = controlPlaneProcess(env, join(logDir, 'control-plane.log'), cpUrl);

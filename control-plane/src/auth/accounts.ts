@@ -1,6 +1,7 @@
 // Sign-up and log-in as one operation each, shared by the pages and the JSON API. They
 // return a new session or throw a BerthError whose details name the fields at fault.
 import type { Db } from '../db/open-database.js';
+import { requireFreeDisk, type DiskGuardConfig } from '../db/free-disk.js';
 import { BerthError } from '../errors.js';
 import { checkSignup, normalizeEmail, PASSWORD_MAX_LENGTH } from './account-rules.js';
 import { reserveLoginAttempt, settleLoginSuccess } from './login-throttle.js';
@@ -11,7 +12,7 @@ import { findUserWithHash, insertUser, toUser } from './users.js';
 
 export interface AccountDeps {
   readonly db: Db;
-  readonly config: SignupLimits;
+  readonly config: SignupLimits & DiskGuardConfig;
 }
 
 export interface Credentials {
@@ -33,6 +34,7 @@ export async function signUp(deps: AccountDeps, input: Credentials & FromAddress
   if (Object.keys(problems).length > 0) {
     throw new BerthError('VALIDATION_FAILED', Object.values(problems).join(' '), { fields: problems });
   }
+  requireFreeDisk(deps.config);
   throwIfSignupThrottled(takeSignupSlot(deps.db, deps.config, input.address, now));
   const hash = await hashPassword(input.password);
   const user = insertUser(deps.db, email, hash, now);

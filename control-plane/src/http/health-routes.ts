@@ -3,6 +3,7 @@
 // Traefik (the public control-plane host) the heartbeat says only ok or failing: the check
 // details carry internal error text (paths, addresses, engine messages). They are answered
 // only to a request addressed to the loopback listener itself, i.e. from the host.
+import { freeDiskBytes, type DiskGuardConfig } from '../db/free-disk.js';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps, DependencyCheck } from './app-deps.js';
 import { isLoopbackHost } from './forward-auth-routes.js';
@@ -24,6 +25,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: AppDeps): void 
     const [docker, traefik] = await Promise.all([safe(deps.checks.docker), safe(deps.checks.traefik)]);
     checks.docker = docker;
     checks.traefik = traefik;
+    checks.disk = diskCheck(deps.config);
     // Several processes on one database: the reconciler and backups run in the lease holder
     // only, so another process checks the lease instead (red when nobody held it for 2 TTLs).
     const lease = deps.checks.lease?.();
@@ -49,6 +51,16 @@ export function registerHealthRoutes(app: FastifyInstance, deps: AppDeps): void 
 async function safe(check: () => Promise<DependencyCheck>): Promise<DependencyCheck> {
   try {
     return await check();
+  } catch (err) {
+    return { ok: false, detail: (err as Error).message };
+  }
+}
+
+/** Free space of the state directory's filesystem against BERTH_MIN_FREE_DISK_MIB. */
+function diskCheck(config: DiskGuardConfig): DependencyCheck {
+  try {
+    const freeMib = Math.floor(freeDiskBytes(config.stateDir) / (1024 * 1024));
+    return { ok: freeMib >= config.minFreeDiskMib, detail: `${freeMib} MiB free (minimum ${config.minFreeDiskMib} MiB)` };
   } catch (err) {
     return { ok: false, detail: (err as Error).message };
   }

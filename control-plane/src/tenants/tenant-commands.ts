@@ -11,11 +11,12 @@ import { writeTx, type Db } from '../db/open-database.js';
 import { BerthError } from '../errors.js';
 import { checkSlug } from './slug-rules.js';
 import { insertTenant, markTenantDeleted, slugInUse } from './tenant-store.js';
-import { findTenantForUser, type TenantView } from './tenant-views.js';
+import { countOwnedTenants, findTenantForUser, type TenantView } from './tenant-views.js';
+import { requireFreeDisk, type DiskGuardConfig } from '../db/free-disk.js';
 
 export interface TenantCommandDeps {
   readonly db: Db;
-  readonly config: Pick<Config, 'domain' | 'publicHttpsPort' | 'tenantImage' | 'volumeRetentionHours'>;
+  readonly config: Pick<Config, 'domain' | 'publicHttpsPort' | 'tenantImage' | 'volumeRetentionHours' | 'maxInstancesPerAccount'> & DiskGuardConfig;
   /** Wake the reconciler: the change is desired state only until it converges. */
   readonly nudge: () => void;
 }
@@ -24,7 +25,13 @@ export function createTenant(deps: TenantCommandDeps, user: Pick<User, 'id' | 'e
   const slug = rawSlug.trim();
   const problem = checkSlug(slug, deps.config.domain);
   if (problem) throw new BerthError('VALIDATION_FAILED', problem, { fields: { slug: problem } });
+  requireFreeDisk(deps.config);
   writeTx(deps.db, () => {
+    // Counted in the write transaction, so concurrent creations cannot pass the limit together.
+    const limit = deps.config.maxInstancesPerAccount;
+    if (limit > 0 && countOwnedTenants(deps.db, user.id) >= limit) {
+      throw new BerthError('INSTANCE_LIMIT', `You already have ${limit} instance${limit === 1 ? '' : 's'}, the most one account may have (BERTH_MAX_INSTANCES_PER_ACCOUNT). Delete one to create another.`, { limit });
+    }
     // A deleted tenant keeps its slug while its volume is retained: the name is its volume's.
     if (slugInUse(deps.db, slug)) {
       throw new BerthError('SLUG_TAKEN', `${slug} is already taken; choose another subdomain.`, { fields: { slug: 'already taken' } });

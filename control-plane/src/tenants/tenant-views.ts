@@ -76,3 +76,9 @@ function toView(r: Row, config: Pick<Config, 'domain' | 'publicHttpsPort'>): Ten
     memoryBytes: r.memory_bytes,
   };
 }
+
+/** Instances the person owns that are not deleted (what BERTH_MAX_INSTANCES_PER_ACCOUNT counts). */
+export function countOwnedTenants(db: Db, userId: number): number {
+  const row = db.prepare(`SELECT count(*) AS n FROM tenants WHERE owner_id = ? AND desired_state = 'running'`).get(userId) as { n: number };
+  return row.n;
+}

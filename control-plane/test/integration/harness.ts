@@ -59,6 +59,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     BERTH_STOP_GRACE_S: '5',
     BERTH_PROBE_INTERVAL_MS: '500',
     BERTH_RECONCILE_INTERVAL_MS: '2000',
+    // One owner holds every test tenant; the limit has its own unit test.
+    BERTH_MAX_INSTANCES_PER_ACCOUNT: '0',
     ...env,
   });
   const db = openDatabase(join(stateDir, 'berth.db'));
