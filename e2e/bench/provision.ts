@@ -15,7 +15,7 @@ const N = Number(process.env.BENCH_N ?? 20);
 function printBreakdown(logDir: string, marks: { slug: string; apiAt: number; servedAt: number }[]): void {
   const lines = readFileSync(`${logDir}/control-plane.log`, 'utf8').split('\n').filter(Boolean).map((l) => {
     try {
-      return JSON.parse(l) as { t: string; msg: string; tenant?: string; id?: string; ms?: number; state?: string; servers?: string[] };
+      return JSON.parse(l) as { time: string; msg: string; tenant?: string; id?: string; ms?: number; state?: string; servers?: string[] };
     } catch {
       return null;
     }
@@ -26,7 +26,7 @@ function printBreakdown(logDir: string, marks: { slug: string; apiAt: number; se
     const ready = started && lines.find((l) => l.msg === 'readiness changed' && l.state === 'ready' && started.id?.startsWith(l.id ?? '-'));
     const routed = lines.find((l) => l.msg === 'route written' && l.tenant === m.slug && (l.servers?.length ?? 0) > 0);
     if (!started || !ready || !routed) continue;
-    const at = (l: { t: string }) => Date.parse(l.t);
+    const at = (l: { time: string }) => Date.parse(l.time);
     steps['request → start call']!.push(at(started) - started.ms! - m.apiAt);
     steps['docker create+start']!.push(started.ms!);
     steps['start → app ready']!.push(at(ready) - at(started));
