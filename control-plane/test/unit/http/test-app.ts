@@ -20,7 +20,8 @@ export interface TestApp {
 
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-http-'));
-  const config = loadConfig({ BERTH_STATE_DIR: dir, BERTH_DOMAIN: 'berth.localhost', BERTH_PUBLIC_HTTPS_PORT: '8443', ...env });
+  // Tests make many instances per account; limits.test.ts sets the limit it tests.
+  const config = loadConfig({ BERTH_STATE_DIR: dir, BERTH_DOMAIN: 'berth.localhost', BERTH_PUBLIC_HTTPS_PORT: '8443', BERTH_MAX_INSTANCES_PER_ACCOUNT: '0', ...env });
   const db = openDatabase(join(dir, 'berth.db'));
   const logLines: string[] = [];
   let nudges = 0;
