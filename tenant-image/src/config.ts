@@ -24,7 +24,10 @@ export const SETTINGS = [
   { name: 'BERTH_MAX_COLUMNS', kind: 'int', min: 1, default: '1000', help: 'Most columns a CSV may have.' },
   { name: 'BERTH_MAX_FIELD_BYTES', kind: 'int', min: 1, default: '1048576', help: 'Largest single CSV field.' },
   { name: 'BERTH_MAX_ROWS', kind: 'int', default: '0', help: 'Most data rows one CSV import may hold (0 = no limit).' },
-  { name: 'BERTH_UPLOAD_TTL_S', kind: 'int', min: 60, default: '86400', help: 'Uploads never committed or discarded are deleted at startup once older than this.' },
+  { name: 'BERTH_UPLOAD_TTL_S', kind: 'int', min: 60, default: '86400', help: 'Uploads never committed or discarded are deleted once older than this (at startup and by a sweep every BERTH_UPLOAD_SWEEP_INTERVAL_S while the app runs).' },
+  { name: 'BERTH_UPLOAD_SWEEP_INTERVAL_S', kind: 'int', min: 1, default: '600', help: 'Period of the sweep that deletes abandoned uploads (older than BERTH_UPLOAD_TTL_S) while the app runs.' },
+  { name: 'BERTH_MAX_DATA_MIB', kind: 'int', min: 1, default: '4096', help: "Disk this instance may fill with uploads and its database together (tenant.db with its -wal and -shm). An upload that would pass it is refused before (Content-Length) or while it streams, an import that needs more room is refused before it starts and stopped while it runs, with DATA_LIMIT (413). The control plane sets it from BERTH_TENANT_DATA_LIMIT_MIB." },
+  { name: 'BERTH_MAX_UPLOADS_IN_FLIGHT', kind: 'int', min: 1, default: '2', help: 'Uploads this app copy receives at once; more are refused with TOO_MANY_UPLOADS (429). The control plane sets it from BERTH_TENANT_UPLOADS_IN_FLIGHT.' },
   { name: 'BERTH_SQL_TIME_LIMIT_MS', kind: 'int', min: 10, default: '1000', help: 'Time limit of a read-only SQL query; the query process is killed when it passes.' },
   { name: 'BERTH_SQL_ROW_CAP', kind: 'int', min: 1, default: '1000', help: 'Most rows a SQL query returns (also for query exports).' },
   { name: 'BERTH_SQL_IDLE_EXIT_S', kind: 'int', min: 1, default: '60', help: 'The SQL query process exits after this long without queries (keeps idle memory low).' },
@@ -53,6 +56,9 @@ export interface Config {
   readonly busyTimeoutMs: number;
   readonly limits: ImportLimits;
   readonly uploadTtlS: number;
+  readonly uploadSweepIntervalS: number;
+  readonly maxDataBytes: number;
+  readonly maxUploadsInFlight: number;
   readonly sqlTimeLimitMs: number;
   readonly sqlRowCap: number;
   readonly sqlIdleExitS: number;
@@ -95,6 +101,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxRows: v.BERTH_MAX_ROWS,
     },
     uploadTtlS: v.BERTH_UPLOAD_TTL_S,
+    uploadSweepIntervalS: v.BERTH_UPLOAD_SWEEP_INTERVAL_S,
+    maxDataBytes: v.BERTH_MAX_DATA_MIB * 1024 * 1024,
+    maxUploadsInFlight: v.BERTH_MAX_UPLOADS_IN_FLIGHT,
     sqlTimeLimitMs: v.BERTH_SQL_TIME_LIMIT_MS,
     sqlRowCap: v.BERTH_SQL_ROW_CAP,
     sqlIdleExitS: v.BERTH_SQL_IDLE_EXIT_S,

@@ -9,7 +9,9 @@ import { openDatabase, openReadConnection } from './db/open-database.js';
 import { buildApp } from './http/app.js';
 import { loadCsvImport } from './imports/csv-import-api.js';
 import { createImportJobs } from './imports/import-jobs.js';
+import { createDataBudget } from './imports/data-budget.js';
 import { removeStaleUploads } from './imports/upload-store.js';
+import { runUploadSweep } from './imports/upload-sweep.js';
 import { createLifecycleState } from './lifecycle/lifecycle-state.js';
 import { shutDown } from './lifecycle/shutdown.js';
 import { createSqlRunner } from './query/sql-runner.js';
@@ -58,8 +60,11 @@ async function main(): Promise<void> {
     idleExitMs: config.sqlIdleExitS * 1000,
     log,
   });
-  const imports = createImportJobs({ db, readDb, dbPath: config.dbPath, uploadsDir: config.uploadsDir, limits: config.limits, log });
-  const app = await buildApp({ config, log, db, readDb, state, sqlRunner, imports, containerName: hostname(), rowCount: createRowCounter(readDb) });
+  const dataBudget = createDataBudget({ dbPath: config.dbPath, uploadsDir: config.uploadsDir, maxBytes: config.maxDataBytes, maxUploadsInFlight: config.maxUploadsInFlight });
+  const imports = createImportJobs({ db, readDb, dbPath: config.dbPath, uploadsDir: config.uploadsDir, limits: config.limits, log, dataBudget });
+  const app = await buildApp({ config, log, db, readDb, state, sqlRunner, imports, dataBudget, containerName: hostname(), rowCount: createRowCounter(readDb) });
+  const background = new AbortController();
+  const sweeping = runUploadSweep({ db, uploadsDir: config.uploadsDir, ttlMs: config.uploadTtlS * 1000, intervalMs: config.uploadSweepIntervalS * 1000, log }, background.signal);
 
   let stopping: Promise<void> | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -70,6 +75,13 @@ async function main(): Promise<void> {
         graceMs: config.shutdownGraceMs,
         log,
         stoppers: [
+          {
+            name: 'upload sweep',
+            stop: () => {
+              background.abort();
+              return sweeping;
+            },
+          },
           { name: 'imports', stop: () => imports.stopAll() },
           { name: 'sql runner', stop: () => sqlRunner.stop() },
           { name: 'read connection', stop: () => void readDb.close() },

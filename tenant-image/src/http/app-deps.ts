@@ -1,6 +1,7 @@
 // Everything the routes need, built by main.ts (or a test) and passed in: no globals.
 import type { Config } from '../config.js';
 import type { Db } from '../db/open-database.js';
+import type { DataBudget } from '../imports/data-budget.js';
 import type { ImportJobs } from '../imports/import-jobs.js';
 import type { LifecycleState } from '../lifecycle/lifecycle-state.js';
 import type { Logger } from '@berth/common/logger';
@@ -16,6 +17,8 @@ export interface AppDeps {
   readonly state: LifecycleState;
   readonly sqlRunner: SqlRunner;
   readonly imports: ImportJobs;
+  /** The instance's data limit and uploads in flight (data-budget.ts). */
+  readonly dataBudget: DataBudget;
   /** Names this container in X-Berth-Container (the rollout proof tells old from new by it). */
   readonly containerName: string;
   readonly rowCount: (table: string) => number;

@@ -12,6 +12,7 @@ import { BerthError, toBerthError } from '../errors.js';
 import { importRows, importSeconds, importsFinished } from '../metrics/registry.js';
 import type { Logger } from '@berth/common/logger';
 import { loadCsvImport, type ImportHandle, type ImportPlan } from './csv-import-api.js';
+import { dataLimitError, type DataBudget } from './data-budget.js';
 import { insertJob, isCancelRequested, readJob, readRunningJobs, recordBeat, recordIndexed, recordOutcome, requestCancel, type JobOutcome } from './job-records.js';
 import { describeJob, interruptedError, type ImportJob, type LiveProgress } from './job-status.js';
 import { deleteUpload, uploadPath, type Upload } from './upload-store.js';
@@ -41,6 +42,8 @@ interface RunningJob {
   readonly settled: Promise<void>;
   /** A person asked for the cancel (here or on the other copy), as opposed to a shutdown. */
   cancelled: boolean;
+  /** Stopped because the instance passed its data limit: the job fails with this error. */
+  overLimit?: BerthError;
 }
 
 const MAX_RUNNING = 1;
@@ -65,6 +68,8 @@ export interface ImportJobsOptions {
   readonly log: Logger;
   /** Names this process in the job rows it writes (default: host name and pid). */
   readonly owner?: string;
+  /** The instance's data limit, measured at every beat while an import runs. */
+  readonly dataBudget?: DataBudget;
 }
 
 export function createImportJobs(opts: ImportJobsOptions): ImportJobs {
@@ -109,6 +114,14 @@ export function createImportJobs(opts: ImportJobsOptions): ImportJobs {
           log.info('import cancel requested', { job: id });
         }
         sinceBeat += CANCEL_POLL_MS;
+        if (sinceBeat >= BEAT_MS && opts.dataBudget && !run.overLimit && !run.cancelled) {
+          const used = await opts.dataBudget.usedBytes();
+          if (used > opts.dataBudget.maxBytes) {
+            run.overLimit = dataLimitError(opts.dataBudget.maxBytes, used, 'this import');
+            run.handle.cancel();
+            log.warn('import stopped at the data limit', { job: id, usedBytes: used, limitBytes: opts.dataBudget.maxBytes });
+          }
+        }
         // A beat skipped because the import holds the write lock is retried at the next poll.
         if (sinceBeat >= BEAT_MS && recordBeat(db, id, run.live, Date.now())) sinceBeat = 0;
       } catch (err) {
@@ -155,7 +168,7 @@ export function createImportJobs(opts: ImportJobsOptions): ImportJobs {
           await deleteUpload(db, opts.uploadsDir, upload.id).catch((err) => log.warn('could not remove upload', { err }));
         },
         async (err: unknown) => {
-          const e = toBerthError(err);
+          const e = run.overLimit ?? toBerthError(err);
           if (e.code === 'INTERNAL') log.error('import failed unexpectedly', { job: id, err });
           if (e.code === 'IMPORT_CANCELLED' && !run.cancelled) {
             // Stopped by a shutdown, not by a person: the file stays so the import can simply be started again.

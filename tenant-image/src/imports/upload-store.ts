@@ -37,7 +37,7 @@ export async function receiveUpload(
   db: Db,
   dir: string,
   body: Readable,
-  meta: { fileName: string; createdBy: string; maxBytes: number; declaredBytes?: number },
+  meta: { fileName: string; createdBy: string; maxBytes: number; declaredBytes?: number; onBytes?: (n: number) => void },
 ): Promise<Upload> {
   if (meta.declaredBytes !== undefined && meta.declaredBytes > meta.maxBytes) {
     throw new BerthError('PAYLOAD_TOO_LARGE', `the file is larger than the limit of ${meta.maxBytes} bytes`, { limitBytes: meta.maxBytes });
@@ -48,7 +48,7 @@ export async function receiveUpload(
   const part = `${final}.part`;
   let size = 0;
   try {
-    size = await copyWithLimit(body, createWriteStream(part, { flags: 'wx' }), meta.maxBytes);
+    size = await copyWithLimit(body, createWriteStream(part, { flags: 'wx' }), meta.maxBytes, meta.onBytes);
     if (size === 0) throw new BerthError('VALIDATION_FAILED', 'the file is empty');
     await rename(part, final);
   } catch (err) {
@@ -68,7 +68,7 @@ export async function receiveUpload(
  * is read and discarded rather than destroying the request, so the client still gets the 413
  * (the route answers with Connection: close, which ends the upload).
  */
-function copyWithLimit(body: Readable, out: WriteStream, maxBytes: number): Promise<number> {
+function copyWithLimit(body: Readable, out: WriteStream, maxBytes: number, onBytes?: (n: number) => void): Promise<number> {
   return new Promise((resolve, reject) => {
     let size = 0;
     const fail = (err: unknown) => {
@@ -79,6 +79,13 @@ function copyWithLimit(body: Readable, out: WriteStream, maxBytes: number): Prom
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
+      try {
+        // The instance's running byte count (data-budget.ts) throws once the instance is full.
+        onBytes?.(chunk.length);
+      } catch (err) {
+        fail(err);
+        return;
+      }
       if (size > maxBytes) {
         fail(new BerthError('PAYLOAD_TOO_LARGE', `the file is larger than the limit of ${maxBytes} bytes`, { limitBytes: maxBytes }));
       } else if (!out.write(chunk)) {
@@ -109,7 +116,7 @@ export async function deleteUpload(db: Db, dir: string, id: string): Promise<voi
   writeTx(db, () => db.prepare('DELETE FROM _berth_uploads WHERE id = ?').run(id));
 }
 
-/** Startup cleanup of abandoned uploads (and interrupted .part files) older than ttlMs. */
+/** Cleanup of abandoned uploads (and interrupted .part files) older than ttlMs: at startup and by upload-sweep.ts. */
 export async function removeStaleUploads(db: Db, dir: string, ttlMs: number, now = Date.now()): Promise<number> {
   let names: string[] = [];
   try {

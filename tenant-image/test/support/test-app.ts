@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { openDatabase, openReadConnection, type Db } from '../../src/db/open-database.js';
 import { buildApp } from '../../src/http/app.js';
 import type { AppDeps } from '../../src/http/app-deps.js';
+import { createDataBudget } from '../../src/imports/data-budget.js';
 import { createImportJobs } from '../../src/imports/import-jobs.js';
 import { createLifecycleState } from '../../src/lifecycle/lifecycle-state.js';
 import { createLogger } from '@berth/common/logger';
@@ -29,10 +30,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const db = openDatabase(config.dbPath, { busyTimeoutMs: config.busyTimeoutMs, faultDeferredWrites: config.faultDeferredWrites });
   const readDb = openReadConnection(config.dbPath, config.busyTimeoutMs);
   const sqlRunner = createSqlRunner({ dbPath: config.dbPath, busyTimeoutMs: config.busyTimeoutMs, timeLimitMs: config.sqlTimeLimitMs, rowCap: config.sqlRowCap, idleExitMs: 5000, log });
-  const imports = createImportJobs({ db, readDb, dbPath: config.dbPath, uploadsDir: config.uploadsDir, limits: config.limits, log });
+  const dataBudget = createDataBudget({ dbPath: config.dbPath, uploadsDir: config.uploadsDir, maxBytes: config.maxDataBytes, maxUploadsInFlight: config.maxUploadsInFlight });
+  const imports = createImportJobs({ db, readDb, dbPath: config.dbPath, uploadsDir: config.uploadsDir, limits: config.limits, log, dataBudget });
   const state = createLifecycleState();
   state.ready = true;
-  const deps: AppDeps = { config, log, db, readDb, state, sqlRunner, imports, containerName: 'test-container', rowCount: createRowCounter(readDb) };
+  const deps: AppDeps = { config, log, db, readDb, state, sqlRunner, imports, dataBudget, containerName: 'test-container', rowCount: createRowCounter(readDb) };
   const app = await buildApp(deps);
   return {
     app,

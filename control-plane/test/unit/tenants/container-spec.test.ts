@@ -78,3 +78,13 @@ test('imageVersionOf reads the tag', () => {
   ];
   for (const [image, want] of cases) assert.equal(imageVersionOf(image), want, image);
 });
+
+test('instance data limits reach the container only when the operator set them (unset: no env, same spec hash)', () => {
+  const plain = containerSpecFor(tenant(), config);
+  assert.equal(plain.env.BERTH_MAX_DATA_MIB, undefined);
+  assert.equal(plain.env.BERTH_MAX_UPLOADS_IN_FLIGHT, undefined);
+  const set = containerSpecFor(tenant(), { ...config, tenantDataLimitMib: 2048, tenantUploadsInFlight: 3 });
+  assert.equal(set.env.BERTH_MAX_DATA_MIB, '2048');
+  assert.equal(set.env.BERTH_MAX_UPLOADS_IN_FLIGHT, '3');
+  assert.notEqual(set.labels['berth.spec-hash'], plain.labels['berth.spec-hash'], 'a new limit replaces the container');
+});

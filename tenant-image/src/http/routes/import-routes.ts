@@ -82,7 +82,10 @@ export function registerImportRoutes(scope: FastifyInstance, deps: AppDeps): voi
     requirePermission(who, 'import.run');
     const { uploadId, plan, detectTypes } = await planFrom(deps, (body ?? {}) as Record<string, unknown>);
     if (plan.mode === 'replace') requirePermission(who, 'import.replace');
-    return deps.imports.start(findUpload(deps.readDb, uploadId), plan, who.email, { detectTypes });
+    const upload = findUpload(deps.readDb, uploadId);
+    // The import writes a copy of the file into the database before the upload is deleted.
+    await deps.dataBudget.requireRoom(upload.sizeBytes, `importing ${upload.fileName}`);
+    return deps.imports.start(upload, plan, who.email, { detectTypes });
   };
 
   scope.post('/api/imports', async (req, reply) => reply.status(202).send({ job: await start(req.body, req.identity) }));

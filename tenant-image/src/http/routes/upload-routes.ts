@@ -20,19 +20,26 @@ export function registerUploadRoutes(scope: FastifyInstance, deps: AppDeps): voi
     raw.post<{ Querystring: { name?: string } }>('/api/uploads', async (req, reply) => {
       // Before a byte is read: the body is still unconsumed here.
       requirePermission(req.identity, 'import.run');
-      const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
+      const raw = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
+      const declared = raw !== undefined && Number.isFinite(raw) ? raw : undefined;
+      let pass;
       try {
+        // Refused before a byte is stored: too many in flight, or the declared size does not fit.
+        pass = await deps.dataBudget.admitUpload(declared !== undefined && declared <= deps.config.limits.maxFileBytes ? declared : undefined);
         const upload = await receiveUpload(deps.db, deps.config.uploadsDir, req.raw, {
           fileName: cleanFileName(req.query.name),
           createdBy: req.identity.email,
           maxBytes: deps.config.limits.maxFileBytes,
-          ...(declared !== undefined && Number.isFinite(declared) ? { declaredBytes: declared } : {}),
+          onBytes: pass.add,
+          ...(declared !== undefined ? { declaredBytes: declared } : {}),
         });
         return reply.status(201).send({ upload });
       } catch (err) {
         // The rest of the body is not wanted: close the connection after answering.
         reply.header('connection', 'close');
         throw err;
+      } finally {
+        pass?.release();
       }
     });
   });
