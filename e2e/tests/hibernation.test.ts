@@ -6,8 +6,13 @@
 // wake into the new image; an import in progress keeps an instance awake.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { waitFor } from '@berth/common/wait-for';
+import { gotoPage, launchBrowser, submitAndWait, type TestBrowser } from '../src/browser.js';
+import { rollOut } from '../src/load/rollout-client.js';
 import { startStack, type Stack } from '../src/stack.js';
 import { createTenant, getTenant, send, signUp, waitUntilServing, type Session } from '../src/session.js';
 import { request, type HttpsResponse } from '../src/https-client.js';
@@ -15,16 +20,25 @@ import { docker } from '../src/docker-cli.js';
 
 let stack: Stack;
 let session: Session;
+let chromium: TestBrowser | undefined;
 const cookies = new Map<string, string>();
+const PASSWORD = 'correct horse battery staple';
+const HIBERNATE_AFTER_S = 3;
+const TENANT_IMAGE = process.env.BERTH_TEST_TENANT_IMAGE ?? 'berth/tenant:current';
+let imageB = '';
 
 before(async () => {
   // A few seconds of idleness is enough to sleep; a loaded host may take long to start Node.
-  stack = await startStack({ env: { BERTH_HIBERNATE_AFTER_S: '3', BERTH_READY_TIMEOUT_MS: '60000', BERTH_PROBE_INTERVAL_MS: '1000' } });
-  session = await signUp(stack, `ops-${stack.instance}@example.org`, 'correct horse battery staple');
+  stack = await startStack({
+    env: { BERTH_HIBERNATE_AFTER_S: String(HIBERNATE_AFTER_S), BERTH_TENANT_IMAGE: TENANT_IMAGE, BERTH_READY_TIMEOUT_MS: '60000', BERTH_PROBE_INTERVAL_MS: '1000', BERTH_STOP_GRACE_S: '5' },
+  });
+  session = await signUp(stack, `ops-${stack.instance}@example.org`, PASSWORD);
 });
 
 after(async () => {
+  await chromium?.close();
   await stack?.stop();
+  if (imageB) await promisify(execFile)('docker', ['rmi', '--no-prune', imageB]).catch(() => {});
 });
 
 /**
@@ -50,11 +64,12 @@ async function provision(slug: string): Promise<string> {
 }
 
 async function containersOf(slug: string): Promise<{ id: string; running: boolean; image: string }[]> {
-  const ids = (await docker('ps', '-aq', '--filter', `label=berth.instance=${stack.instance}`, '--filter', `label=berth.tenant=${slug}`, '--filter', 'label=berth.role=tenant')).split('\n').filter(Boolean);
-  return Promise.all(ids.map(async (id) => {
-    const [running, image] = (await docker('inspect', '-f', '{{.State.Running}} {{.Config.Image}}', id)).trim().split(' ');
-    return { id, running: running === 'true', image: image! };
-  }));
+  const out = await docker('ps', '-a', '--no-trunc', '--format', '{{.ID}} {{.State}} {{.Image}}', '--filter', `label=berth.instance=${stack.instance}`,
+    '--filter', `label=berth.tenant=${slug}`, '--filter', 'label=berth.role=tenant');
+  return out.split('\n').filter(Boolean).map((line) => {
+    const [id, state, image] = line.split(' ');
+    return { id: id!.slice(0, 12), running: state === 'running', image: image! };
+  });
 }
 
 /** Routers Traefik has for the tenant's host (by rule, whatever the routers are named). */
@@ -94,7 +109,7 @@ async function follow(url: string, opts: { method?: string; headers?: Record<str
 
 test('an idle instance hibernates: its container stops and is kept, its route file and routers are gone', async () => {
   const slug = 'sleepy';
-  await provision(slug);
+  await Promise.all([provision(slug), provision('dozy')]);
   const [before] = await containersOf(slug);
   assert.ok(before?.running);
   assert.ok(routeFiles(slug).length > 0);
@@ -157,4 +172,144 @@ test('two concurrent first requests wake it once', async () => {
   assert.equal(b![0]!.status, 200);
   assert.equal(await metric('berth_wakes_total'), wakes + 1);
   assert.equal((await containersOf(slug)).length, 1);
+});
+
+function operatorHeaders(): Record<string, string> {
+  return { authorization: `Bearer ${readFileSync(join(stack.dir, 'state', 'operator.token'), 'utf8').trim()}` };
+}
+
+/** An API token of the member for the tenant, made through the control plane's API. */
+async function createToken(slug: string, scope: 'read' | 'write'): Promise<string> {
+  const res = await send(stack, session.jar, `${stack.publicUrl}/api/v1/tenants/${slug}/tokens`, {
+    json: { name: `hibernation ${scope}`, scope }, headers: { 'x-csrf-token': session.csrfToken },
+  });
+  assert.equal(res.status, 201, res.body);
+  return (JSON.parse(res.body) as { token: string }).token;
+}
+
+test('a token client wakes it: curl -L repeats a POST with its body after the 307 and gets the answer', async () => {
+  const slug = 'sleepy';
+  const token = await createToken(slug, 'write');
+  await waitHibernated(slug);
+  const wakes = await metric('berth_wakes_total');
+  const url = `${stack.tenantUrl(slug)}/api/sql`;
+  const { stdout } = await promisify(execFile)('curl', [
+    '-sS', '-L', '--max-redirs', '2', '--cacert', stack.caPath, '--resolve', `${slug}.${stack.domain}:${stack.httpsPort}:127.0.0.1`,
+    '-X', 'POST', '-H', `authorization: Bearer ${token}`, '-H', 'content-type: application/json', '-H', 'accept: application/json',
+    '--data', JSON.stringify({ sql: 'select 6 * 7 as answer' }), '-w', '\n%{http_code} %{num_redirects}', url,
+  ], { timeout: 120_000 });
+  const lines = stdout.trim().split('\n');
+  assert.equal(lines.pop(), '200 1', stdout);
+  assert.match(lines.join('\n'), /42/);
+  assert.equal(await metric('berth_wakes_total'), wakes + 1);
+});
+
+test('a signed-in browser sees "asleep" on the dashboard and wakes it there; a navigation to a sleeping instance lands on its page', async () => {
+  const slug = 'sleepy';
+  chromium = await launchBrowser(stack.caPath);
+  const context = await chromium.browser.newContext();
+  const page = await context.newPage();
+  await gotoPage(page, `${stack.publicUrl}/login`);
+  await submitAndWait(page, async () => {
+    await page.getByLabel('Email').fill(session.email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: /log in/i }).click();
+  }, `${stack.publicUrl}/`);
+
+  await waitHibernated(slug);
+  await gotoPage(page, `${stack.publicUrl}/`);
+  const wake = page.getByTestId(`wake-${slug}`);
+  assert.match(await wake.innerText(), /asleep/);
+  await submitAndWait(page, () => wake.getByRole('button', { name: 'Wake' }).click(), `${stack.publicUrl}/`);
+  await page.getByTestId(`state-${slug}`).filter({ hasText: /^running$/ }).waitFor({ timeout: 60_000 });
+
+  await waitHibernated(slug);
+  const wakes = await metric('berth_wakes_total');
+  // First visit of this browser to the tenant host: single sign-on through the control plane,
+  // then the wake, then the page it asked for.
+  const res = await gotoPage(page, `${stack.tenantUrl(slug)}/sql?sql=select+1`);
+  await page.waitForURL((u) => u.host.startsWith(`${slug}.`) && u.pathname === '/sql');
+  assert.equal(res?.status(), 200);
+  assert.match(await page.content(), new RegExp(session.email.replace(/[.+]/g, '\\$&')), 'the tenant knows who is visiting');
+  assert.equal(await metric('berth_wakes_total'), wakes + 1);
+  await context.close();
+});
+
+test('an instance pinned awake never hibernates (an unpinned one idle as long does); unpinned, it sleeps again', async () => {
+  const pinRes = await fetch(`${stack.cpUrl}/api/v1/admin/tenants/sleepy/pin`, {
+    method: 'PUT', headers: { ...operatorHeaders(), 'content-type': 'application/json' }, body: JSON.stringify({ pinned: true }),
+  });
+  assert.equal(pinRes.status, 200, await pinRes.text());
+  // Pinning wakes it; dozy, woken by a request after that, is the clock.
+  await waitFor(async () => (await getTenant(stack, session, 'sleepy')).state === 'running', { timeoutMs: 60_000, intervalMs: 200, what: 'sleepy woken by the pin' });
+  const [dozy] = await follow(`${stack.tenantUrl('dozy')}/api/tables`, { headers: { cookie: cookies.get('dozy')!, accept: 'application/json' } });
+  assert.equal(dozy!.status, 200);
+  await waitHibernated('dozy');
+  assert.equal((await getTenant(stack, session, 'sleepy')).state, 'running');
+  assert.deepEqual((await containersOf('sleepy')).map((c) => c.running), [true]);
+  const list = (await (await fetch(`${stack.cpUrl}/api/v1/admin/tenants`, { headers: operatorHeaders() })).json()) as { tenants: { slug: string; pinnedAwake: boolean }[] };
+  assert.equal(list.tenants.find((t) => t.slug === 'sleepy')?.pinnedAwake, true);
+
+  const unpin = await fetch(`${stack.cpUrl}/api/v1/admin/tenants/sleepy/pin`, {
+    method: 'PUT', headers: { ...operatorHeaders(), 'content-type': 'application/json' }, body: JSON.stringify({ pinned: false }),
+  });
+  assert.equal(unpin.status, 200);
+  await waitHibernated('sleepy');
+});
+
+test('a rollout over hibernated instances does not start them; they wake into the new image', async () => {
+  await Promise.all([waitHibernated('sleepy'), waitHibernated('dozy')]);
+  imageB = `berth/tenant:hibernation-b-${stack.instance}`;
+  await promisify(execFile)('docker', ['tag', TENANT_IMAGE, imageB]);
+  const { rollout, events } = await rollOut(stack, { image: imageB, tenants: ['sleepy', 'dozy'], canary: 1, parallel: 2 });
+  assert.equal(rollout.state, 'done', JSON.stringify(rollout));
+  assert.deepEqual(rollout.tenants!.map((t) => [t.slug, t.state]).sort(), [['dozy', 'done'], ['sleepy', 'done']]);
+  // Only the lock step ran for each: no container was started, no route written.
+  assert.deepEqual([...new Set(events.filter((e) => e.slug && e.phase === 'start').map((e) => e.step))], ['lock']);
+  for (const slug of ['sleepy', 'dozy']) {
+    assert.ok((await containersOf(slug)).every((c) => !c.running), `${slug} was not started`);
+    assert.deepEqual(await tenantRouters(slug), []);
+  }
+  const [woken] = await follow(`${stack.tenantUrl('sleepy')}/api/tables`, { headers: { cookie: cookies.get('sleepy')!, accept: 'application/json' } });
+  assert.equal(woken!.status, 200, woken!.body);
+  const running = (await containersOf('sleepy')).filter((c) => c.running);
+  assert.deepEqual(running.map((c) => c.image), [imageB], 'it woke into the new image');
+});
+
+test('an import in progress keeps an instance awake; it sleeps once the import is over', async () => {
+  const slug = 'dozy';
+  await waitHibernated(slug);
+  const token = await createToken(slug, 'write');
+  const auth = { authorization: `Bearer ${token}` };
+  // Big enough that the import outlasts the idle period several times over.
+  const rows = ['id,name,amount,day'];
+  for (let i = 0; i < 1_500_000; i++) rows.push(`${i},name-${i},${(i % 977) / 7},2024-0${1 + (i % 9)}-1${i % 10}`);
+  const csv = rows.join('\n');
+  // Woken by a small request first: the 307 makes a client send its body twice.
+  const [woken] = await follow(`${stack.tenantUrl(slug)}/api/tables`, { headers: { ...auth, accept: 'application/json' } });
+  assert.equal(woken!.status, 200, woken!.body);
+  const upload = await request(`${stack.tenantUrl(slug)}/api/uploads?name=big.csv`, { agent: stack.agent, method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: csv, timeoutMs: 300_000 });
+  assert.equal(upload.status, 201, upload.body);
+  const hibernations = await metric('berth_hibernations_total');
+  const started = await request(`${stack.tenantUrl(slug)}/api/imports`, {
+    agent: stack.agent, method: 'POST', headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ upload: (JSON.parse(upload.body) as { upload: { id: string } }).upload.id, table: 'big', mode: 'create' }), timeoutMs: 120_000,
+  });
+  assert.equal(started.status, 202, started.body);
+  const lastRequest = Date.now();
+  // Watched at the container itself (the control plane's own endpoint), not through Traefik:
+  // a request through Traefik would itself count as activity.
+  const [c] = (await containersOf(slug)).filter((x) => x.running);
+  const ip = (await docker('inspect', '-f', `{{(index .NetworkSettings.Networks "${stack.network}").IPAddress}}`, c!.id)).trim();
+  let slept = false;
+  await waitFor(async () => {
+    const state = (await (await fetch(`http://${ip}:8080/__berth/state`)).json()) as { imports: number };
+    if (!(await containersOf(slug)).some((x) => x.running)) slept = true;
+    return slept || state.imports === 0;
+  }, { timeoutMs: 300_000, intervalMs: 250, what: 'the import to finish' });
+  assert.equal(slept, false, 'awake while the import runs');
+  const busyMs = Date.now() - lastRequest;
+  assert.ok(busyMs > (HIBERNATE_AFTER_S + 2) * 1000, `the import took ${busyMs} ms: too short to show anything; make the file larger`);
+  assert.equal(await metric('berth_hibernations_total'), hibernations, 'not hibernated during the import');
+  await waitHibernated(slug);
 });

@@ -4,11 +4,12 @@ import type { AwakeTenant } from '../tenants/tenant-store.js';
 /**
  * The start of the tenant's current idle period: its last authenticated request (as flushed
  * to SQLite by the web side, at most one flush interval old), its creation, its last wake,
- * and the start of the hibernator's term (a request a crash kept from being flushed is
- * unknown, so every tenant then gets a whole period rather than being put to sleep early).
+ * the moment its container became ready (a slow start does not eat the period), and the
+ * start of the hibernator's term (a request a crash kept from being flushed is unknown, so
+ * every tenant then gets a whole period rather than being put to sleep early).
  */
 export function idleSince(tenant: AwakeTenant, termStart: number): number {
-  return Math.max(tenant.createdAt, tenant.lastRequestAt ?? 0, tenant.asleepChangedAt ?? 0, termStart);
+  return Math.max(tenant.createdAt, tenant.lastRequestAt ?? 0, tenant.asleepChangedAt ?? 0, tenant.readyAt ?? 0, termStart);
 }
 
 /** Idle for at least hibernateAfterMs (0 turns hibernation off). */

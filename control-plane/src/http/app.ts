@@ -29,6 +29,7 @@ import { sendPage } from './page-replies.js';
 import { addSecurityHeaders } from './security-headers.js';
 import { registerSsoRoutes } from './sso-routes.js';
 import { registerTenantApiRoutes } from './tenant-api-routes.js';
+import { registerPinRoutes } from './pin-routes.js';
 import { registerWakeRoutes } from './wake-routes.js';
 import { registerRolloutRoutes } from './rollout-routes.js';
 
@@ -108,6 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAccessRoutes(app, deps);
   registerRolloutRoutes(app, deps);
   registerAdminRoutes(app, deps);
+  registerPinRoutes(app, deps);
   registerAdminGrantRoutes(app, deps);
   registerBackupRoutes(app, deps);
   registerMetricsRoutes(app, deps);

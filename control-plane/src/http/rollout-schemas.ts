@@ -112,6 +112,7 @@ export const adminTenantSchema = {
     memoryBytes: nullableInt,
     readyAt: nullableMs,
     rollout: nullableInt,
+    pinnedAwake: { type: 'boolean' },
   },
 } as const;
 

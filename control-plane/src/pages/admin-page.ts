@@ -82,9 +82,17 @@ function tenantTable(d: AdminPageData): Html {
     <tbody>${d.tenants.map((t) => html`<tr>
       <td>${t.desiredState === 'running' ? html`<a href="${tenantUrl(d.config, t.slug)}/">${t.slug}</a>` : t.slug}</td>
       <td><code>${t.imageVersion}</code>${t.runningImage && t.runningImage !== t.image ? html` <span class="muted small">(serving ${imageVersionOf(t.runningImage)})</span>` : ''}</td>
-      <td><span class="state" data-state="${t.state}">${t.state}</span>${t.rollout ? html` <a class="small" href="#rollout-${t.rollout}">#${t.rollout}</a>` : ''}</td>
+      <td><span class="state" data-state="${t.state}">${t.state}</span>${t.rollout ? html` <a class="small" href="#rollout-${t.rollout}">#${t.rollout}</a>` : ''}
+        ${t.desiredState === 'running' ? pinToggle(t.slug, t.pinnedAwake, d.user.csrfToken) : ''}</td>
       <td><span class="state" data-state="${t.health}">${t.health}</span>${t.detail ? html`<div class="small muted">${t.detail}</div>` : ''}</td>
       ${resourceCells(t.slug, d.resources, t.memoryBytes)}
       <td class="small">${t.owner}</td></tr>`)}</tbody></table>`}
   </section>`;
+}
+
+/** Pinned awake: never hibernated. The toggle posts with the session's CSRF token. */
+function pinToggle(slug: string, pinned: boolean, csrfToken: string): Html {
+  return html`<form method="post" action="/admin/tenants/${slug}/pin" class="small">
+    <input type="hidden" name="_csrf" value="${csrfToken}"><input type="hidden" name="pinned" value="${pinned ? 'false' : 'true'}">
+    ${pinned ? html`<span class="muted" data-testid="pinned-${slug}">pinned awake</span> ` : ''}<button type="submit" class="secondary" data-testid="pin-${slug}">${pinned ? 'Unpin' : 'Pin awake'}</button></form>`;
 }

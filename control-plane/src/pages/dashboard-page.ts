@@ -16,7 +16,7 @@ export function renderDashboard(s: DashboardState): string {
   const rows = s.tenants.map(
     (t) => html`<tr>
       <td><strong>${t.slug}</strong><div class="muted">${t.role}</div></td>
-      <td><span class="state" data-state="${t.state}" data-live-state="${t.slug}" data-testid="state-${t.slug}">${t.state}</span></td>
+      <td><span class="state" data-state="${t.state}" data-live-state="${t.slug}" data-testid="state-${t.slug}">${t.state}</span>${t.state === 'hibernated' ? wakeButton(t.slug, s.user.csrfToken) : ''}</td>
       <td><a href="${t.url}" data-testid="open-${t.slug}">${t.url.replace(/^https:\/\//, '')}</a></td>
       <td>${t.desiredState === 'running' ? html`<a href="/instances/${t.slug}">Manage</a>` : ''}</td>
     </tr>`,
@@ -41,4 +41,10 @@ export function renderDashboard(s: DashboardState): string {
           <div class="actions"><button type="submit">Create instance</button></div>
         </form></section>`,
   });
+}
+
+/** A hibernated instance is asleep: it wakes on its first request, or now with this button. */
+function wakeButton(slug: string, csrfToken: string) {
+  return html` <form method="post" action="/instances/${slug}/wake" class="inline" data-testid="wake-${slug}">
+    <input type="hidden" name="_csrf" value="${csrfToken}"><span class="muted">asleep</span> <button type="submit" class="secondary">Wake</button></form>`;
 }

@@ -20,17 +20,19 @@ export interface AdminTenant {
   readonly readyAt: number | null;
   /** Id of the rollout that holds the tenant, if any. */
   readonly rollout: number | null;
+  /** Never hibernated (./berth tenants pin). */
+  readonly pinnedAwake: boolean;
 }
 
 interface Row {
   slug: string; owner: string; image: string; generation: number; desired_state: string; state: string | null; detail: string | null;
-  status_image: string | null; memory_bytes: number | null; ready_at: number | null; rollout_id: number | null;
+  status_image: string | null; memory_bytes: number | null; ready_at: number | null; rollout_id: number | null; pinned_awake: number;
 }
 
 export function listAdminTenants(db: Db): AdminTenant[] {
   const rows = db.prepare(
     `SELECT t.slug, u.email AS owner, t.image, t.generation, t.desired_state, s.state, s.detail, s.image AS status_image,
-            s.memory_bytes, s.ready_at, l.rollout_id
+            s.memory_bytes, s.ready_at, l.rollout_id, t.pinned_awake
        FROM tenants t
        JOIN users u ON u.id = t.owner_id
        LEFT JOIN tenant_status s ON s.tenant_id = t.id
@@ -43,14 +45,14 @@ export function listAdminTenants(db: Db): AdminTenant[] {
     return {
       slug: r.slug, owner: r.owner, image: r.image, imageVersion: imageVersionOf(r.image), runningImage: r.status_image, generation: r.generation,
       desiredState: r.desired_state, state, health: healthOf(r.state, r.rollout_id), detail: r.detail, memoryBytes: r.memory_bytes,
-      readyAt: r.ready_at, rollout: r.rollout_id,
+      readyAt: r.ready_at, rollout: r.rollout_id, pinnedAwake: r.pinned_awake === 1,
     };
   });
 }
 
 function healthOf(state: string | null, rollout: number | null): AdminTenant['health'] {
   // A rolling tenant keeps its old container serving; the rollout reports its own progress.
-  if (state === 'running') return 'healthy';
+  if (state === 'running' || state === 'hibernated') return 'healthy';
   if (state === null || (rollout !== null && state === 'starting')) return 'unknown';
   return ['unhealthy', 'error'].includes(state) ? 'unhealthy' : 'unknown';
 }

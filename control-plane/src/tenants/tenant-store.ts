@@ -113,14 +113,17 @@ export interface AwakeTenant {
   readonly createdAt: number;
   readonly lastRequestAt: number | null;
   readonly asleepChangedAt: number | null;
+  /** When its container last became ready, as the reconciler recorded it (tenant_status). */
+  readonly readyAt: number | null;
 }
 
 /** Tenants desired running and awake, not pinned: the ones that may hibernate. */
 export function listHibernationCandidates(db: Db): AwakeTenant[] {
   return db
     .prepare(
-      `SELECT id, slug, created_at AS createdAt, last_request_at AS lastRequestAt, asleep_changed_at AS asleepChangedAt
-         FROM tenants WHERE desired_state = 'running' AND asleep = 0 AND pinned_awake = 0 ORDER BY id`,
+      `SELECT t.id, t.slug, t.created_at AS createdAt, t.last_request_at AS lastRequestAt, t.asleep_changed_at AS asleepChangedAt, s.ready_at AS readyAt
+         FROM tenants t LEFT JOIN tenant_status s ON s.tenant_id = t.id
+        WHERE t.desired_state = 'running' AND t.asleep = 0 AND t.pinned_awake = 0 ORDER BY t.id`,
     )
     .all() as AwakeTenant[];
 }
