@@ -11,6 +11,7 @@ export type ActivityAction =
   | 'rows.append'
   | 'table.rename'
   | 'table.drop'
+  | 'table.restore'
   | 'query.save'
   | 'query.delete'
   | 'import';

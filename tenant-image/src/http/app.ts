@@ -10,6 +10,7 @@ import { sendError } from './send-error.js';
 import { addSecurityHeaders } from './security-headers.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerControlRoutes } from './routes/control-routes.js';
+import { registerRestoreControlRoutes } from './routes/restore-control-routes.js';
 import { registerTablePageRoutes } from './routes/table-page-routes.js';
 import { registerTableApiRoutes } from './routes/table-api-routes.js';
 import { registerRowWriteRoutes } from './routes/row-write-routes.js';
@@ -76,7 +77,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
 
   registerHealthRoutes(app, deps);
-  await app.register(async (scope) => registerControlRoutes(scope, deps));
+  // One scope: the control routes' refusal of anything that came through Traefik covers the restore ones.
+  await app.register(async (scope) => {
+    registerControlRoutes(scope, deps);
+    registerRestoreControlRoutes(scope, deps);
+  });
   await app.register(async (scope) => {
     await scope.register(formBody);
     registerAuthHooks(scope, deps);

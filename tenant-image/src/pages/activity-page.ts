@@ -10,6 +10,7 @@ const LABELS: Record<ActivityEntry['action'], string> = {
   'rows.append': 'appended',
   'table.rename': 'renamed',
   'table.drop': 'dropped',
+  'table.restore': 'restored',
   'query.save': 'saved query',
   'query.delete': 'deleted query',
   import: 'imported',

@@ -1,5 +1,5 @@
-// Endpoints for the control plane only. The control plane probes containers directly; anything
-// that came through Traefik carries X-Forwarded-For, so such requests are refused outright.
+// Endpoints for the control plane only (the restore ones: restore-control-routes.ts, same scope).
+// The control plane probes containers directly; anything that came through Traefik carries X-Forwarded-For, so such requests are refused outright.
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { CONTENT_TYPE } from '@berth/common/metrics';
