@@ -42,9 +42,13 @@ export const SETTINGS = [
   { name: 'BERTH_ROLLOUT_SETTLE_MS', kind: 'int', default: '300', help: "Pause after Traefik's API confirms an old container left a route, before it is drained (lets requests Traefik already picked finish arriving)." },
   { name: 'BERTH_ROLLOUT_STEP_TIMEOUT_MS', kind: 'int', min: 100, default: '15000', help: 'Deadline of each polled rollout step that waits on Traefik (route applied, probe through Traefik).' },
   { name: 'BERTH_MAX_INSTANCES_PER_ACCOUNT', kind: 'int', min: 0, default: '3', help: 'Instances one account may own at once (deleted ones do not count); one more is refused with 409 INSTANCE_LIMIT naming the limit. Admins are held to it too. 0: no limit. The default fits a small host: each instance may use 128 MiB and 2 CPUs.' },
-  { name: 'BERTH_MIN_FREE_DISK_MIB', kind: 'int', min: 0, default: '512', help: "Sign-ups and instance creation are refused with 503 DISK_FULL while the state directory\'s filesystem has less free space than this, so the control plane\'s own writes never hit a full disk; the loopback /__heartbeat__ reports the free space. 0: no check." },
+  { name: 'BERTH_MIN_FREE_DISK_MIB', kind: 'int', min: 0, default: '512', help: "Sign-ups and instance creation are refused with 503 DISK_FULL while the state directory's filesystem has less free space than this, so the control plane's own writes never hit a full disk; the loopback /__heartbeat__ reports the free space. 0: no check." },
   { name: 'BERTH_SIGNUP_LIMIT_PER_ADDRESS', kind: 'int', min: 1, default: '10', help: 'Sign-ups allowed per client address (as Traefik reports it in X-Forwarded-For) within BERTH_SIGNUP_LIMIT_WINDOW_MINUTES; more answer 429 with Retry-After. Every sign-up that passes validation counts, whether it creates an account or finds the email taken. Benchmarks that sign up many users from loopback raise it explicitly.' },
   { name: 'BERTH_SIGNUP_LIMIT_WINDOW_MINUTES', kind: 'int', min: 1, default: '60', help: 'Sliding window of the per-address sign-up limit.' },
+  { name: 'BERTH_INVITE_LIMIT_PER_INVITER', kind: 'int', min: 1, default: '20', help: 'Invitations one person may send within BERTH_INVITE_LIMIT_WINDOW_MINUTES, over all their instances; more answer 429 INVITE_LIMIT with Retry-After. Every invitation counts, whether or not an account uses the address (the answer is the same either way).' },
+  { name: 'BERTH_INVITE_LIMIT_PER_INSTANCE', kind: 'int', min: 1, default: '20', help: 'Invitations to one instance within BERTH_INVITE_LIMIT_WINDOW_MINUTES, whoever sends them; more answer 429 INVITE_LIMIT with Retry-After.' },
+  { name: 'BERTH_INVITE_LIMIT_WINDOW_MINUTES', kind: 'int', min: 1, default: '60', help: 'Sliding window of both invitation limits.' },
+  { name: 'BERTH_INVITE_TTL_DAYS', kind: 'int', min: 1, default: '14', help: 'How long an invitation waits for someone to sign up or log in with its address; then it lapses (the owner may invite again).' },
   { name: 'BERTH_API_TOKEN_MAX_DAYS', kind: 'int', min: 1, default: '365', help: 'Longest lifetime a person may give an API token (the form offers 90 days, or this if lower). Tokens also end when their holder leaves the instance, is removed, or logs out.' },
   { name: 'BERTH_TENANT_DATA_LIMIT_MIB', kind: 'int', default: '0', help: "Disk one instance may fill with its uploads and database together, passed to its container as BERTH_MAX_DATA_MIB (part of the spec hash); uploads and imports past it are refused with DATA_LIMIT. 0 = the tenant image's default (4096)." },
   { name: 'BERTH_TENANT_UPLOADS_IN_FLIGHT', kind: 'int', default: '0', help: "Uploads one instance may receive at once, passed to its container as BERTH_MAX_UPLOADS_IN_FLIGHT (part of the spec hash); more are refused with TOO_MANY_UPLOADS. 0 = the tenant image's default (2)." },
@@ -110,6 +114,10 @@ export interface Config {
   readonly signupLimitWindowMinutes: number;
   readonly expirySweepIntervalMs: number;
   readonly apiTokenMaxDays: number;
+  readonly inviteLimitPerInviter: number;
+  readonly inviteLimitPerInstance: number;
+  readonly inviteLimitWindowMinutes: number;
+  readonly inviteTtlDays: number;
   /** 0: the tenant image's default. */
   readonly tenantDataLimitMib: number;
   /** 0: the tenant image's default. */
@@ -185,6 +193,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signupLimitWindowMinutes: v.BERTH_SIGNUP_LIMIT_WINDOW_MINUTES,
     expirySweepIntervalMs: v.BERTH_EXPIRY_SWEEP_INTERVAL_MS,
     apiTokenMaxDays: v.BERTH_API_TOKEN_MAX_DAYS,
+    inviteLimitPerInviter: v.BERTH_INVITE_LIMIT_PER_INVITER,
+    inviteLimitPerInstance: v.BERTH_INVITE_LIMIT_PER_INSTANCE,
+    inviteLimitWindowMinutes: v.BERTH_INVITE_LIMIT_WINDOW_MINUTES,
+    inviteTtlDays: v.BERTH_INVITE_TTL_DAYS,
     tenantDataLimitMib: v.BERTH_TENANT_DATA_LIMIT_MIB,
     tenantUploadsInFlight: v.BERTH_TENANT_UPLOADS_IN_FLIGHT,
     role: v.BERTH_ROLE,

@@ -15,6 +15,7 @@ export const ERRORS = {
   INSTANCE_LIMIT: { status: 409, help: 'The account already owns as many instances as BERTH_MAX_INSTANCES_PER_ACCOUNT allows; delete one first.' },
   DISK_FULL: { status: 503, help: 'The host is low on disk space (below BERTH_MIN_FREE_DISK_MIB free); writes that would grow it are refused until space is freed.' },
   EMAIL_TAKEN: { status: 409, help: 'An account with that email already exists.' },
+  INVITE_LIMIT: { status: 429, help: 'Too many invitations by this person or to this instance (BERTH_INVITE_LIMIT_PER_INVITER, BERTH_INVITE_LIMIT_PER_INSTANCE); retry after the time given in Retry-After.' },
   RATE_LIMITED: { status: 429, help: 'Too many attempts; retry after the time given in Retry-After.' },
   DOCKER_UNAVAILABLE: { status: 503, help: 'The Docker engine did not answer.' },
   DOCKER_REFUSED: { status: 502, help: 'The Docker engine refused an operation; details carry its status and message.' },

@@ -4,6 +4,7 @@ import type { Db } from '../db/open-database.js';
 import { requireFreeDisk, type DiskGuardConfig } from '../db/free-disk.js';
 import { BerthError } from '../errors.js';
 import { checkSignup, normalizeEmail, PASSWORD_MAX_LENGTH } from './account-rules.js';
+import { acceptInvitations } from './invitations.js';
 import { reserveLoginAttempt, settleLoginSuccess } from './login-throttle.js';
 import { hashPassword, verifyDecoyPassword, verifyPassword } from './passwords.js';
 import { createSession, type NewSession } from './sessions.js';
@@ -38,6 +39,8 @@ export async function signUp(deps: AccountDeps, input: Credentials & FromAddress
   throwIfSignupThrottled(takeSignupSlot(deps.db, deps.config, input.address, now));
   const hash = await hashPassword(input.password);
   const user = insertUser(deps.db, email, hash, now);
+  // Invitations to this address wait for exactly this moment (see invitations.ts).
+  acceptInvitations(deps.db, user, now);
   return createSession(deps.db, user, now);
 }
 
@@ -56,7 +59,9 @@ export async function logIn(deps: AccountDeps, input: Credentials & FromAddress,
   // A failure keeps its reservation: it was counted before the hash.
   if (!row || !ok) throw new BerthError('UNAUTHENTICATED', 'Wrong email or password.');
   settleLoginSuccess(deps.db, reserved.reservation, now);
-  return createSession(deps.db, toUser(row), now);
+  const user = toUser(row);
+  acceptInvitations(deps.db, user, now);
+  return createSession(deps.db, user, now);
 }
 
 function throwIfSignupThrottled(retryAfterS: number): void {

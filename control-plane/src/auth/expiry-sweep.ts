@@ -1,5 +1,6 @@
-// Deletes expired rows on a timer: sessions, tenant sessions (berth_t), SSO codes, API tokens and
-// rate-limit rows that left their window. Every lookup already ignores expired rows, so the
+// Deletes expired rows on a timer: sessions, tenant sessions (berth_t), SSO codes, API tokens,
+// lapsed invitations and rate-limit rows that left their window (invitation budgets prune
+// themselves on every invite). Every lookup already ignores expired rows, so the
 // sweep only keeps the tables small; logins and redemptions still clean up after themselves.
 import type { Config } from '../config.js';
 import type { Db } from '../db/open-database.js';
@@ -8,6 +9,7 @@ import type { Logger } from '@berth/common/logger';
 import { createWaker } from '../wait/waker.js';
 import { sweepExpiredTokens } from './api-tokens.js';
 import { pruneRule } from './attempt-throttle.js';
+import { sweepInvitations } from './invitations.js';
 import { LOGIN_RULES } from './login-throttle.js';
 import { signupRule, type SignupLimits } from './signup-throttle.js';
 
@@ -17,6 +19,7 @@ export interface SweepCounts {
   readonly ssoCodes: number;
   readonly throttleRows: number;
   readonly apiTokens: number;
+  readonly invitations: number;
 }
 
 export function sweepExpired(db: Db, limits: SignupLimits, now: number): SweepCounts {
@@ -28,7 +31,8 @@ export function sweepExpired(db: Db, limits: SignupLimits, now: number): SweepCo
     let throttleRows = 0;
     for (const rule of [...LOGIN_RULES, signupRule(limits)]) throttleRows += pruneRule(db, rule, now);
     const apiTokens = sweepExpiredTokens(db, now);
-    return { sessions, tenantSessions, ssoCodes, throttleRows, apiTokens };
+    const invitations = sweepInvitations(db, now);
+    return { sessions, tenantSessions, ssoCodes, throttleRows, apiTokens, invitations };
   });
 }
 
@@ -45,7 +49,7 @@ export async function runExpirySweep(deps: ExpirySweepDeps, signal: AbortSignal)
   while (!signal.aborted) {
     try {
       const counts = sweepExpired(db, config, Date.now());
-      const total = counts.sessions + counts.tenantSessions + counts.ssoCodes + counts.throttleRows + counts.apiTokens;
+      const total = counts.sessions + counts.tenantSessions + counts.ssoCodes + counts.throttleRows + counts.apiTokens + counts.invitations;
       if (total > 0) log.info('expired rows removed', { ...counts });
     } catch (err) {
       // A busy or full database: the next period tries again; nothing is lost by waiting.

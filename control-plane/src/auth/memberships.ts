@@ -44,22 +44,6 @@ export function addOwner(db: Db, tenantId: number, userId: number, now: number):
   db.prepare("INSERT INTO memberships (tenant_id, user_id, role, created_at) VALUES (?, ?, 'owner', ?)").run(tenantId, userId, now);
 }
 
-/** Adds a registered user as a member; NOT_FOUND if no such account, CONFLICT if already one. */
-export function addMember(db: Db, tenant: TenantRef, email: string, actor: string, now: number): Member {
-  return writeTx(db, () => {
-    const user = db.prepare('SELECT id, email FROM users WHERE email = ?').get(email) as { id: number; email: string } | undefined;
-    if (!user) {
-      throw new BerthError('NOT_FOUND', `No account uses ${email}. Ask them to sign up first, then invite them.`, { field: 'email' });
-    }
-    if (findRole(db, tenant.id, user.id)) {
-      throw new BerthError('CONFLICT', `${user.email} is already a member of ${tenant.slug}.`, { field: 'email' });
-    }
-    db.prepare("INSERT INTO memberships (tenant_id, user_id, role, created_at) VALUES (?, ?, 'member', ?)").run(tenant.id, user.id, now);
-    writeAudit(db, now, actor, 'member.add', tenant.slug, { email: user.email });
-    return { userId: user.id, email: user.email, role: 'member', addedAt: now };
-  });
-}
-
 /** Removes a member and every tenant session they hold for this tenant. The owner stays. */
 export function removeMember(db: Db, tenant: TenantRef, userId: number, actor: string, now: number): void {
   writeTx(db, () => {

@@ -1,6 +1,7 @@
 // Numbered, append-only migrations of the control plane's database. Never edit a shipped
 // migration; add a new one. Times are unix milliseconds (INTEGER) throughout.
 import { ACCESS_MIGRATIONS } from '../auth/access-migrations.js';
+import { INVITATION_MIGRATIONS } from '../auth/invitation-migrations.js';
 import { BACKUP_MIGRATIONS } from '../backup/backup-migrations.js';
 import { HIBERNATE_MIGRATIONS } from '../hibernate/hibernate-migrations.js';
 import { LEASE_MIGRATIONS } from '../lease/lease-migrations.js';
@@ -113,4 +114,5 @@ export const MIGRATIONS: readonly Migration[] = [
   ...ACCESS_MIGRATIONS,
   ...HIBERNATE_MIGRATIONS,
   ...LEASE_MIGRATIONS,
+  ...INVITATION_MIGRATIONS,
 ];

@@ -3,6 +3,7 @@
 // by the tenant, which holds no secret; ForwardAuth checks them on every request (bearer-auth.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createApiToken, listApiTokens, revokeApiToken, type ApiToken, type TokenHolder } from '../auth/api-tokens.js';
+import { listInvitations } from '../auth/invitations.js';
 import { listMembers, setMemberRole } from '../auth/memberships.js';
 import type { Session } from '../auth/sessions.js';
 import { BerthError } from '../errors.js';
@@ -49,6 +50,8 @@ const holderOf = (s: Session, tenant: TenantView): TokenHolder => ({ userId: s.u
 export function instancePageParts(deps: Pick<AppDeps, 'db' | 'config'>, s: Session, tenant: TenantView) {
   return {
     members: listMembers(deps.db, tenant.id),
+    // Only owners invite, so only they see who is invited.
+    invitations: tenant.role === 'owner' ? listInvitations(deps.db, tenant.id, Date.now()) : [],
     tokens: listApiTokens(deps.db, tenant.id, holderOf(s, tenant), Date.now()),
     tokenMaxDays: deps.config.apiTokenMaxDays,
     retentionHours: deps.config.volumeRetentionHours,

@@ -23,6 +23,7 @@ import type { AppDeps } from './app-deps.js';
 import { registerForwardAuthRoutes } from './forward-auth-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerInstancePageRoutes } from './instance-page-routes.js';
+import { registerInvitationRoutes } from './invitation-routes.js';
 import { registerMetricsRoutes } from './metrics-routes.js';
 import { collectApiRoutes, registerOpenApiRoute } from './openapi.js';
 import { sendPage } from './page-replies.js';
@@ -78,7 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const berthError = toBerthError(err);
     // On the request's own logger, so the line carries its request id.
     if (berthError.status >= 500) req.log.error({ code: berthError.code, err }, 'request failed');
-    if (berthError.code === 'RATE_LIMITED') reply.header('retry-after', String(berthError.details?.retryAfterS ?? 60));
+    if (berthError.status === 429) reply.header('retry-after', String(berthError.details?.retryAfterS ?? 60));
     if (req.routeOptions.config?.page) {
       if (berthError.code === 'UNAUTHENTICATED') return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
       const title = berthError.code === 'CSRF_FAILED' ? 'Please try again' : berthError.code === 'NOT_FOUND' ? 'Not found' : 'Something went wrong';
@@ -107,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAccountApiRoutes(app, deps);
   registerTenantApiRoutes(app, deps);
   registerAccessRoutes(app, deps);
+  registerInvitationRoutes(app, deps);
   registerRolloutRoutes(app, deps);
   registerAdminRoutes(app, deps);
   registerPinRoutes(app, deps);

@@ -2,8 +2,8 @@
 // members and deletion. Every form posts with the session's CSRF token and redirects after
 // success (post/redirect/get); a failure re-renders the page with the message.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { normalizeEmail } from '../auth/account-rules.js';
-import { addMember, removeMember } from '../auth/memberships.js';
+import { acceptInvitations } from '../auth/invitations.js';
+import { removeMember } from '../auth/memberships.js';
 import type { Session } from '../auth/sessions.js';
 import { BerthError } from '../errors.js';
 import { renderLanding } from '../pages/account-pages.js';
@@ -26,7 +26,7 @@ export function registerInstancePageRoutes(app: FastifyInstance, deps: AppDeps):
   const dashboard = (reply: FastifyReply, s: Session, status: number, extra: { slug?: string; error?: string } = {}) =>
     sendPage(reply, renderDashboard({ user: pageUser(s), tenants: listTenantsForUser(db, config, s.user.id, Date.now()), domain: config.domain, ...extra }), status);
 
-  const instance = (reply: FastifyReply, s: Session, tenant: TenantView, status: number, extra: { error?: string; inviteEmail?: string } = {}) =>
+  const instance = (reply: FastifyReply, s: Session, tenant: TenantView, status: number, extra: { error?: string } = {}) =>
     sendPage(reply, renderInstance({ user: pageUser(s), tenant, ...instancePageParts(deps, s, tenant), ...extra }), status);
 
   /** The session behind a form post, after the CSRF check; null means "go log in". */
@@ -38,7 +38,10 @@ export function registerInstancePageRoutes(app: FastifyInstance, deps: AppDeps):
 
   app.get('/', { config: PAGE_ROUTE }, async (req, reply) => {
     const s = readSession(deps, req);
-    return s ? dashboard(reply, s, 200) : sendPage(reply, renderLanding());
+    if (!s) return sendPage(reply, renderLanding());
+    // Someone already signed in joins what they were invited to without logging in again.
+    acceptInvitations(db, s.user, Date.now());
+    return dashboard(reply, s, 200);
   });
 
   app.post<{ Body: { slug?: string; _csrf?: string } }>('/instances', {
@@ -60,23 +63,6 @@ export function registerInstancePageRoutes(app: FastifyInstance, deps: AppDeps):
     const s = readSession(deps, req);
     if (!s) return redirectToLogin(reply, req);
     return instance(reply, s, requireTenant(deps, s.user, req.params.slug), 200);
-  });
-
-  app.post<{ Params: { slug: string }; Body: { email?: string; _csrf?: string } }>('/instances/:slug/members', {
-    config: PAGE_ROUTE,
-    schema: { params: slugParams, body: { type: 'object', properties: { email: { type: 'string', maxLength: 320 }, ...csrfOnly } } },
-  }, async (req, reply) => {
-    const s = formSession(req, req.body?._csrf);
-    if (!s) return redirectToLogin(reply, req);
-    const tenant = requireTenant(deps, s.user, req.params.slug);
-    try {
-      requireOwner(tenant, 'invite members');
-      addMember(db, tenant, normalizeEmail(req.body?.email ?? ''), s.user.email, Date.now());
-      return reply.redirect(`/instances/${tenant.slug}`, 303);
-    } catch (err) {
-      if (!(err instanceof BerthError)) throw err;
-      return instance(reply, s, tenant, err.status, { error: err.message, inviteEmail: req.body?.email });
-    }
   });
 
   app.post<{ Params: { slug: string; userId: number }; Body: { _csrf?: string } }>('/instances/:slug/members/:userId/remove', {

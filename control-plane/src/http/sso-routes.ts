@@ -2,6 +2,7 @@
 // session cookie is; /__berth/sso runs on the tenant host (Traefik routes that one path of the
 // tenant host to the control plane, never to the tenant), where the tenant cookie must be set.
 import type { FastifyInstance } from 'fastify';
+import { acceptInvitations } from '../auth/invitations.js';
 import { findRole } from '../auth/memberships.js';
 import { createSsoCode, redeemSsoCode } from '../auth/sso.js';
 import { isLocalPath, slugFromHost } from '../auth/tenant-host.js';
@@ -41,6 +42,8 @@ export function registerSsoRoutes(app: FastifyInstance, deps: AppDeps): void {
     if (tenantId === undefined) {
       return reply.status(404).type('text/html').send(renderMessagePage('No such instance', `There is no instance called ${slug}.`, { href: '/', text: 'Your instances' }, pageUser));
     }
+    // An invitation waiting for this address joins now, so its link works for someone signed in.
+    acceptInvitations(db, session.user, Date.now());
     if (!findRole(db, tenantId, session.user.id)) {
       return reply.status(403).type('text/html').send(renderMessagePage(
         'Not a member',

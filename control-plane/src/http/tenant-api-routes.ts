@@ -1,7 +1,7 @@
 // JSON API for instances and their members: everything the dashboard and instance pages do.
 import type { FastifyInstance } from 'fastify';
-import { addMember, listMembers, removeMember } from '../auth/memberships.js';
-import { normalizeEmail } from '../auth/account-rules.js';
+import { acceptInvitations } from '../auth/invitations.js';
+import { listMembers, removeMember } from '../auth/memberships.js';
 import { BerthError } from '../errors.js';
 import type { AppDeps } from './app-deps.js';
 import { errorResponses, memberSchema, slugParamsSchema, tenantSchema, toApiMember, toApiTenant } from './api-schemas.js';
@@ -20,6 +20,8 @@ export function registerTenantApiRoutes(app: FastifyInstance, deps: AppDeps): vo
     },
   }, async (req) => {
     const session = requireSession(deps, req);
+    // Someone already signed in joins what they were invited to without logging in again.
+    acceptInvitations(deps.db, session.user, Date.now());
     return { tenants: listTenantsForUser(deps.db, deps.config, session.user.id, Date.now()).map(toApiTenant) };
   });
 
@@ -69,23 +71,6 @@ export function registerTenantApiRoutes(app: FastifyInstance, deps: AppDeps): vo
     const session = requireSession(deps, req);
     const tenant = requireTenant(deps, session.user, req.params.slug);
     return { members: listMembers(deps.db, tenant.id).map(toApiMember) };
-  });
-
-  app.post<{ Params: { slug: string }; Body: { email: string } }>('/api/v1/tenants/:slug/members', {
-    schema: {
-      summary: 'Add a registered user as a member (owner only)',
-      tags,
-      params: slugParamsSchema,
-      body: { type: 'object', required: ['email'], additionalProperties: false, properties: { email: { type: 'string', maxLength: 320 } } },
-      response: { 201: memberSchema, ...errorResponses(400, 401, 403, 404, 409) },
-    },
-  }, async (req, reply) => {
-    const session = requireSession(deps, req);
-    verifyApiCsrf(deps, req, session);
-    const tenant = requireTenant(deps, session.user, req.params.slug);
-    requireOwner(tenant, 'invite members');
-    const member = addMember(deps.db, tenant, normalizeEmail(req.body.email), session.user.email, Date.now());
-    return reply.status(201).send(toApiMember(member));
   });
 
   app.delete<{ Params: { slug: string; userId: number } }>('/api/v1/tenants/:slug/members/:userId', {

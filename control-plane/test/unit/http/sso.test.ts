@@ -200,14 +200,14 @@ test('unknown host, the control-plane host, and calls through the public router 
 
 test('member removal: refused at the next request; logout: every tenant refuses', async () => {
   const member = new Browser(t);
+  assert.equal((await owner.api('POST', '/api/v1/tenants/acme/invitations', { email: 'member@example.com' })).statusCode, 201);
   await member.signUpWithForm('member@example.com');
-  const added = await owner.api('POST', '/api/v1/tenants/acme/members', { email: 'member@example.com' });
-  assert.equal(added.statusCode, 201);
+  const memberId = t.db.prepare("SELECT id FROM users WHERE email = 'member@example.com'").pluck().get() as number;
   const { tenantCookie } = await signInto(member, 'acme');
   const ok = await forward(ACME, { cookie: `__Host-berth_t=${tenantCookie}` });
   assert.equal(ok.statusCode, 200);
   assert.equal(ok.headers['x-berth-user-role'], 'member');
-  assert.equal((await owner.api('DELETE', `/api/v1/tenants/acme/members/${added.json().userId}`)).statusCode, 204);
+  assert.equal((await owner.api('DELETE', `/api/v1/tenants/acme/members/${memberId}`)).statusCode, 204);
   const after = await forward(ACME, { cookie: `__Host-berth_t=${tenantCookie}`, accept: 'application/json' });
   assert.equal(after.statusCode, 401);
 
