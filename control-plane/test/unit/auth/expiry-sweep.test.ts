@@ -37,7 +37,7 @@ function insertSessionTree(name: string, sessionExpiresAt: number, childExpiresA
 const ids = (table: string, column: string) => db.prepare(`SELECT ${column} FROM ${table} ORDER BY 1`).pluck().all();
 const clear = () => db.exec('DELETE FROM sso_codes; DELETE FROM tenant_sessions; DELETE FROM sessions; DELETE FROM login_failures;');
 
-test('sweepExpired deletes exactly the expired sessions, tenant sessions, SSO codes and out-of-window throttle rows', () => {
+test('sweepExpired deletes exactly the expired sessions, tenant sessions, SSO codes, lapsed invitations and out-of-window throttle rows', () => {
   clear();
   const now = 100 * HOUR;
   insertSessionTree('live', now + HOUR, now + 60_000);
@@ -48,13 +48,17 @@ test('sweepExpired deletes exactly the expired sessions, tenant sessions, SSO co
   failure.run('address:192.0.2.1', now - LOGIN_LIMITS.windowMs + 1000); // still inside it
   failure.run('signup-address:192.0.2.1', now - 30 * 60_000); // inside the hour
   failure.run('signup-address:192.0.2.2', now - HOUR - 1); // outside the hour
+  const invite = db.prepare("INSERT INTO invitations (tenant_id, email, role, invited_by, created_at, expires_at) VALUES (1, ?, 'member', 'o@example.com', 0, ?)");
+  invite.run('waiting@example.com', now + HOUR);
+  invite.run('lapsed@example.com', now);
 
-  assert.deepEqual(sweepExpired(db, limits, now), { sessions: 1, tenantSessions: 2, ssoCodes: 2, throttleRows: 2, apiTokens: 0 });
+  assert.deepEqual(sweepExpired(db, limits, now), { sessions: 1, tenantSessions: 2, ssoCodes: 2, throttleRows: 2, apiTokens: 0, invitations: 1 });
+  assert.deepEqual(ids('invitations', 'email'), ['waiting@example.com']);
   assert.deepEqual(ids('sessions', 'id_hash'), ['s-live', 's-live-parent']);
   assert.deepEqual(ids('tenant_sessions', 'id_hash'), ['t-live']);
   assert.deepEqual(ids('sso_codes', 'code_hash'), ['c-live']);
   assert.deepEqual(ids('login_failures', 'key'), ['address:192.0.2.1', 'signup-address:192.0.2.1']);
-  assert.deepEqual(sweepExpired(db, limits, now), { sessions: 0, tenantSessions: 0, ssoCodes: 0, throttleRows: 0, apiTokens: 0 });
+  assert.deepEqual(sweepExpired(db, limits, now), { sessions: 0, tenantSessions: 0, ssoCodes: 0, throttleRows: 0, apiTokens: 0, invitations: 0 });
 });
 
 test('runExpirySweep sweeps at once and every interval, logs only when it removed rows, and ends on abort', async () => {
