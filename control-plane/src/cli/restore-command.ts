@@ -12,7 +12,11 @@ export const RESTORE_USAGE = `usage: ./berth restore SLUG [--at TIME | --undo | 
   --adopt      start a new backup history from the current database (after its volume was replaced on purpose)`;
 
 export const BACKUPS_USAGE = `usage: ./berth backups [--json]
-  each running tenant's last replicated moment and replication lag`;
+  each running tenant's last replicated moment and replication lag
+usage: ./berth backups purge [--older-than HOURS] [--json]
+  remove backup histories that ended longer ago than the retention window (BERTH_BACKUP_RETENTION_HOURS,
+  or the longer HOURS): deleted tenants' backups and histories a restore superseded; each one is
+  recorded in the audit log`;
 
 interface RestoreResult { slug: string; mode: string; fromLineage: number | null; newLineage: number; kept: string | null; downtimeMs: number; totalMs: number }
 interface BackupStatus { ok: boolean; worstLagMs: number; detail: string; tenants: { slug: string; lineageId: number | null; lastReplicatedAt: number | null; lagMs: number; problem: string | null }[] }
@@ -36,6 +40,7 @@ export async function runRestoreCommand(client: ControlPlaneClient, argv: readon
 }
 
 export async function runBackupsCommand(client: ControlPlaneClient, argv: readonly string[], out: NodeJS.WritableStream): Promise<number> {
+  if (argv[0] === 'purge') return runPurge(client, argv.slice(1), out);
   const { values, positionals, help } = parseOptions(argv, { json: 'flag' }, BACKUPS_USAGE);
   if (help) {
     out.write(`${BACKUPS_USAGE}\n`);
@@ -53,4 +58,25 @@ export async function runBackupsCommand(client: ControlPlaneClient, argv: readon
     out.write(`${t.slug.padEnd(24)} lineage ${String(t.lineageId ?? '-').padEnd(5)} last replicated ${last}  lag ${t.lagMs} ms${t.problem ? `  (${t.problem})` : ''}\n`);
   }
   return s.ok ? 0 : 1;
+}
+
+interface PurgeResult { olderThanHours: number; purged: { lineageId: number; slug: string; endedAt: number; why: string }[] }
+
+async function runPurge(client: ControlPlaneClient, argv: readonly string[], out: NodeJS.WritableStream): Promise<number> {
+  const { values, positionals, help } = parseOptions(argv, { 'older-than': 'string', json: 'flag' }, BACKUPS_USAGE);
+  if (help) {
+    out.write(`${BACKUPS_USAGE}\n`);
+    return 0;
+  }
+  expectPositionals(positionals, 0, BACKUPS_USAGE);
+  const raw = values['older-than'];
+  const hours = raw === undefined ? undefined : Number(raw);
+  if (hours !== undefined && (!Number.isInteger(hours) || hours < 1)) throw new UsageError(`--older-than: "${String(raw)}" is not a whole number of hours\n${BACKUPS_USAGE}`);
+  const r = await client.json<PurgeResult>('POST', '/api/v1/backups/purge', hours === undefined ? {} : { olderThanHours: hours });
+  if (values.json) out.write(`${JSON.stringify(r)}\n`);
+  else {
+    out.write(`${r.purged.length} backup histor${r.purged.length === 1 ? 'y' : 'ies'} ended more than ${r.olderThanHours} h ago purged\n`);
+    for (const p of r.purged) out.write(`${p.slug.padEnd(24)} lineage ${String(p.lineageId).padEnd(5)} ${p.why}\n`);
+  }
+  return 0;
 }

@@ -2,10 +2,15 @@
 // tenant's replication, and the whole-database restore (./berth restore).
 import type { FastifyInstance } from 'fastify';
 import { BerthError } from '../errors.js';
+import { purgeBackups } from '../backup/backup-purge.js';
+import { createOwnerBackups } from '../backup/owner-backups.js';
 import type { RestoreRequest } from '../backup/restore.js';
+import { createDockerEngine } from '../docker/docker-engine.js';
 import { errorResponses } from './api-schemas.js';
 import type { AppDeps } from './app-deps.js';
 import { requireOperatorToken } from './operator-auth.js';
+import { registerOwnerBackupRoutes } from './owner-backup-routes.js';
+import { purgeSchema } from './owner-backup-schemas.js';
 
 const tags = ['backup'];
 const security = [{ operatorToken: [] }];
@@ -53,6 +58,20 @@ export function registerBackupRoutes(app: FastifyInstance, deps: AppDeps): void 
   const preHandler = requireOperatorToken(deps);
   const restores = deps.restores;
   const backupStatus = deps.backupStatus;
+  // The owner's side reads the replicas on this host and calls the tenant app: any web process can.
+  const ownerBackups = createOwnerBackups({ config: deps.config, db: deps.db, docker: createDockerEngine(deps.config.dockerSocket, deps.config.instance), log: deps.log });
+  registerOwnerBackupRoutes(app, deps, ownerBackups, restores);
+
+  app.post<{ Body: { olderThanHours?: number } }>('/api/v1/backups/purge', {
+    preHandler,
+    schema: {
+      summary: 'Remove the backups no restore can use any more: lineages ended longer ago than the retention window (or olderThanHours); each recorded in the audit log (operator token only)',
+      tags, security,
+      body: { type: 'object', additionalProperties: false, properties: { olderThanHours: { type: 'integer', minimum: 1 } } },
+      response: { 200: purgeSchema, ...errorResponses(401, 409, 422) },
+    },
+  }, async (req) => purgeBackups(deps, req.body?.olderThanHours ?? null, 'operator (CLI)'));
+
   if (!restores || !backupStatus) return;
 
   app.get('/api/v1/backups', {
