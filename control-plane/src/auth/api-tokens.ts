@@ -8,7 +8,7 @@ import { writeAudit } from '../audit/audit-log.js';
 import type { Db } from '../db/open-database.js';
 import { writeTx } from '../db/open-database.js';
 import { BerthError } from '../errors.js';
-import type { Role, TenantRef } from './memberships.js';
+import type { Role, TenantRef } from './roles.js';
 import { hashToken } from './tokens.js';
 
 export const TOKEN_SCOPES = ['read', 'write'] as const;

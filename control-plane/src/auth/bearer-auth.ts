@@ -6,7 +6,7 @@
 import type { Db } from '../db/open-database.js';
 import { writeTx } from '../db/open-database.js';
 import { API_TOKEN_PREFIX, effectiveRole, isApiTokenShaped, type TokenScope } from './api-tokens.js';
-import type { Role } from './memberships.js';
+import type { Role } from './roles.js';
 import { hashToken } from './tokens.js';
 
 export type BearerDecision =

@@ -7,7 +7,7 @@ import { PUBLIC_TENANT_PATHS } from '../tenants/route.js';
 import { createRunningTenantLookup } from '../tenants/tenant-store.js';
 import { createBearerCheck } from './bearer-auth.js';
 import { cookieCandidates } from './cookie-names.js';
-import type { Role } from './memberships.js';
+import type { Role } from './roles.js';
 import { isLocalPath, slugFromHost } from './tenant-host.js';
 import { hashToken, isTokenShaped } from './tokens.js';
 

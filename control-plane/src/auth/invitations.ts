@@ -12,7 +12,7 @@ import { writeTx } from '../db/open-database.js';
 import { BerthError } from '../errors.js';
 import { checkEmail, normalizeEmail } from './account-rules.js';
 import { recordAttempt, throttleRetryAfterS, type ThrottleRule } from './attempt-throttle.js';
-import { ASSIGNABLE_ROLES, type TenantRef } from './memberships.js';
+import { ASSIGNABLE_ROLES, type TenantRef } from './roles.js';
 
 export type InviteConfig = Pick<Config, 'inviteLimitPerInviter' | 'inviteLimitPerInstance' | 'inviteLimitWindowMinutes' | 'inviteTtlDays'>;
 export type InvitedRole = (typeof ASSIGNABLE_ROLES)[number];

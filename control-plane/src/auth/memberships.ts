@@ -6,22 +6,14 @@ import type { Db } from '../db/open-database.js';
 import { writeTx } from '../db/open-database.js';
 import { BerthError } from '../errors.js';
 import { deleteMemberTokens } from './api-tokens.js';
+import { ASSIGNABLE_ROLES, type Role, type TenantRef } from './roles.js';
 
-/** owner: everything; member: reads and writes data; viewer: reads only (the table is in SECURITY.md). */
-export type Role = 'owner' | 'member' | 'viewer';
-/** Roles an owner may give; there is one owner, made when the tenant is. */
-export const ASSIGNABLE_ROLES = ['member', 'viewer'] as const;
 
 export interface Member {
   readonly userId: number;
   readonly email: string;
   readonly role: Role;
   readonly addedAt: number;
-}
-
-export interface TenantRef {
-  readonly id: number;
-  readonly slug: string;
 }
 
 export function findRole(db: Db, tenantId: number, userId: number): Role | null {

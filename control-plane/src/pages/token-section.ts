@@ -2,7 +2,7 @@
 // see (an owner sees everyone's), revoke buttons, and the create form.
 import type { ApiToken } from '../auth/api-tokens.js';
 import { DEFAULT_TOKEN_DAYS } from '../auth/api-tokens.js';
-import type { Role } from '../auth/memberships.js';
+import type { Role } from '../auth/roles.js';
 import { html, type Html } from '@berth/common/html';
 
 export interface TokenSectionState {

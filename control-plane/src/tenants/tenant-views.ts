@@ -1,5 +1,5 @@
 // Tenants as people see them: desired state joined with what the reconciler last observed.
-import type { Role } from '../auth/memberships.js';
+import type { Role } from '../auth/roles.js';
 import { tenantUrl, type Config } from '../config.js';
 import type { Db } from '../db/open-database.js';
 
