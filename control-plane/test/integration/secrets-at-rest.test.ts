@@ -52,7 +52,7 @@ test('the heartbeat through Traefik says only ok or failing; on loopback it has 
   const pub = await request(`${stack.publicUrl}/__heartbeat__`, { agent: stack.agent });
   assert.deepEqual(Object.keys(JSON.parse(pub.body)), ['ok']);
   const local = await fetch(`${stack.cpUrl}/__heartbeat__`);
-  assert.deepEqual(Object.keys(((await local.json()) as { checks: object }).checks).sort(), ['database', 'docker', 'reconciler', 'traefik']);
+  assert.deepEqual(Object.keys(((await local.json()) as { checks: object }).checks).sort(), ['backup', 'database', 'disk', 'docker', 'lease', 'reconciler', 'traefik']);
 });
 
 test('state files are 0600 in 0700 directories', () => {
