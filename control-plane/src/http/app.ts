@@ -3,7 +3,7 @@
 // The app also owns the expiry sweep of its auth tables: it runs while the app is open.
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { REQUEST_ID_HEADER, requestIdOf, requestLine } from '@berth/common/logger';
 import { runExpirySweep } from '../auth/expiry-sweep.js';
 import { createTraefikApi } from '../edge/traefik-api.js';
@@ -55,9 +55,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // The id is the request's X-Request-Id if it has one, else new; every answer carries it, and
     // ForwardAuth's answer is how Traefik hands it on to the tenant (authResponseHeaders).
     loggerInstance: logger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
     genReqId: (req) => requestIdOf(req.headers),
-    requestIdLogLabel: 'reqId',
     trustProxy: '127.0.0.1',
     // Above Traefik's idleConnTimeout (30 s), so Traefik always closes idle connections first (F3).
     keepAliveTimeout: 65_000,

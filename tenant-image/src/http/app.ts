@@ -2,7 +2,7 @@
 // Routes are registered here by hand, in one place, each group a factory taking typed deps.
 // Three scopes: public health endpoints, control-plane-only /__berth/ endpoints, and
 // everything else behind identity (session headers or an API token) and CSRF checks.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import formBody from '@fastify/formbody';
 import type { AppDeps } from './app-deps.js';
 import { registerAuthHooks } from './auth-hooks.js';
@@ -32,9 +32,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // One line per request, written below in the shape of every other line (@berth/common/logger);
     // the id is the X-Request-Id Traefik copied in from the control plane's ForwardAuth answer.
     loggerInstance: logger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'reqId' }),
     genReqId: (req) => requestIdOf(req.headers),
-    requestIdLogLabel: 'reqId',
     // Above Traefik's idleConnTimeout (30 s), so Traefik always closes idle connections first (F3);
     // headersTimeout must exceed keepAliveTimeout or Node may cut a connection Traefik reuses.
     keepAliveTimeout: deps.config.keepAliveTimeoutMs,
