@@ -1,7 +1,7 @@
 // Import benchmark core: 1,000,000 rows × 8 columns (~86 MB) of deterministic mixed data, imported
 // with type detection through the same worker the app uses, against the sqlite3 CLI's `.import`
 // of the same file into a pre-typed table, in the same run. Prints figures, then one JSON line.
-//   node --import tsx tenant-image/bench/import-core.ts [rows]
+//   node --import tsx tenant-image/bench/import-core.ts [rows] [node flags, default --no-maglev as in the image]
 // The measured import runs in a child process so its peak RSS (VmHWM) is the import's alone, not
 // the generator's, and runs compiled JavaScript, as in the container: tsx's loader would add ~30 MiB
 // per thread that production never pays. generateBenchCsv() and runSqliteCliBaseline() are
@@ -170,14 +170,23 @@ function readPeakRssMiB(): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-/** Compiles this file and the import module with tsc into node_modules/.cache; returns the bench entry. */
+/**
+ * Compiles this file and the import module with tsc into tenant-image/node_modules/.cache; returns
+ * the bench entry. The output sits under tenant-image/ so that `@berth/common` (linked only in
+ * tenant-image/node_modules) resolves from it, to common's dist (built here first) through the
+ * berth-compiled condition the measurement runs with. import-worker.ts is listed because nothing
+ * imports it (it is a thread entry), so tsc would not emit it by following imports.
+ */
 function compileForMeasurement(): string {
   const tenantDir = fileURLToPath(new URL('..', import.meta.url));
-  const outDir = fileURLToPath(new URL('../../node_modules/.cache/berth-bench-import', import.meta.url));
+  const outDir = fileURLToPath(new URL('../node_modules/.cache/berth-bench-import', import.meta.url));
   rmSync(outDir, { recursive: true, force: true });
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const common = spawnSync(process.execPath, [tsc, '-p', fileURLToPath(new URL('../../common/tsconfig.json', import.meta.url))], { encoding: 'utf8' });
+  if (common.status !== 0) throw new Error(`tsc (common) failed:\n${common.stdout}${common.stderr}`);
   const args = [tsc, '--outDir', outDir, '--rootDir', tenantDir, '--module', 'NodeNext', '--moduleResolution', 'NodeNext'];
   args.push('--target', 'ES2022', '--strict', '--skipLibCheck', '--types', 'node', fileURLToPath(import.meta.url));
+  args.push(fileURLToPath(new URL('../src/csv-import/import-worker.ts', import.meta.url)));
   const res = spawnSync(process.execPath, args, { encoding: 'utf8' });
   if (res.status !== 0) throw new Error(`tsc failed:\n${res.stdout}${res.stderr}`);
   writeFileSync(join(outDir, 'package.json'), '{"type":"module"}\n');
@@ -216,6 +225,7 @@ async function main(): Promise<void> {
     console.log(
       `csv-parse only (read + decode + parse, no types or SQLite): ${parse.seconds.toFixed(2)} s, ${Math.round(parse.rows / parse.seconds)} rows/s, CPU ${parse.cpuSeconds.toFixed(2)} s, peak RSS ${parse.peakRssMiB.toFixed(1)} MiB`,
     );
+    console.log(`node ${process.version} ${BENCH_NODE_FLAGS.join(' ')}`);
     console.log(`load average (1 min): ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after, on ${availableParallelism()} CPUs`);
     const summary = {
       bench: 'import',
@@ -237,8 +247,14 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * V8 flags of the measured child: the image's CMD runs `node --no-maglev` (tenant-image/Dockerfile),
+ * so that is the default; flags after the row count replace it (e.g. `--maglev` to compare).
+ */
+const BENCH_NODE_FLAGS = process.argv.length > 3 && !process.argv[2]!.startsWith('--measure') ? process.argv.slice(3) : ['--no-maglev'];
+
 function runMeasurement<T>(entry: string, mode: string, csvPath: string): T {
-  const child = spawnSync(process.execPath, [entry, mode, csvPath], { encoding: 'utf8' });
+  const child = spawnSync(process.execPath, ['--conditions=berth-compiled', ...BENCH_NODE_FLAGS, entry, mode, csvPath], { encoding: 'utf8' });
   if (child.status !== 0) throw new Error(`${mode} failed: ${child.stderr}`);
   return JSON.parse(child.stdout) as T;
 }
