@@ -88,7 +88,7 @@ test('admin tenant list: every tenant with image version, state, health, memory'
   const tenants = res.json().tenants;
   assert.deepEqual(tenants.map((x: { slug: string }) => x.slug), ['alpha', 'bravo']);
   assert.deepEqual(Object.keys(tenants[0]).sort(), [
-    'desiredState', 'detail', 'generation', 'health', 'image', 'imageVersion', 'memoryBytes', 'owner', 'readyAt', 'rollout', 'runningImage', 'slug', 'state',
+    'desiredState', 'detail', 'generation', 'health', 'image', 'imageVersion', 'memoryBytes', 'owner', 'pinnedAwake', 'readyAt', 'rollout', 'runningImage', 'slug', 'state',
   ]);
   assert.equal(tenants[0].health, 'unknown');
 });
