@@ -13,12 +13,7 @@ import type { ContainerEvent, ContainerState, ManagedContainer, ManagedNetwork, 
 export interface DockerEngine {
   /** Fails after timeoutMs: a health check must not hang with a stuck engine. */
   ping(timeoutMs?: number): Promise<void>;
-  /**
-   * This installation's containers: all of them, only those not exited (what runs or is about
-   * to: a pass at 10,000 hibernated instances does not list their stopped containers), or one
-   * tenant's.
-   */
-  listContainers(filter?: ContainerFilter): Promise<ManagedContainer[]>;
+  listContainers(): Promise<ManagedContainer[]>;
   listVolumes(): Promise<ManagedVolume[]>;
   /**
    * A user-defined bridge with inter-container traffic disabled, labelled as ours. One bridge
@@ -41,11 +36,6 @@ export interface DockerEngine {
   events(signal: AbortSignal): AsyncIterable<ContainerEvent>;
 }
 
-export type ContainerFilter = { readonly notExited: true } | { readonly tenantId: number };
-
-/** Every state but exited, for Docker's status filter (its values are ORed). */
-const NOT_EXITED: readonly ContainerState[] = ['created', 'running', 'paused', 'restarting', 'removing', 'dead'];
-
 export function createDockerEngine(socketPath: string, instance: string): DockerEngine {
   const docker = new Docker({ socketPath });
   const ours = `${LABEL.instance}=${instance}`;
@@ -64,11 +54,8 @@ export function createDockerEngine(socketPath: string, instance: string): Docker
       const ping = docker.ping as unknown as (opts: { abortSignal: AbortSignal }) => Promise<unknown>;
       await call('ping', () => ping.call(docker, { abortSignal: AbortSignal.timeout(timeoutMs) }));
     },
-    async listContainers(filter) {
-      const filters: Record<string, string[]> = { label: [ours] };
-      if (filter && 'notExited' in filter) filters.status = [...NOT_EXITED];
-      if (filter && 'tenantId' in filter) filters.label!.push(`${LABEL.tenantId}=${filter.tenantId}`);
-      const list = (await call('list containers', () => docker.listContainers({ all: true, filters })))!;
+    async listContainers() {
+      const list = (await call('list containers', () => docker.listContainers({ all: true, filters: { label: [ours] } })))!;
       return list.map((c) => {
         const state = c.State as ContainerState;
         const nets = Object.values(c.NetworkSettings?.Networks ?? {});

@@ -27,8 +27,6 @@ const RUNS: ReadonlySet<ManagedContainer['state']> = new Set(['running', 'restar
 export function planSleepingTenant(tenant: Tenant, observed: SleeperObserved, config: SpecConfig): Action[] {
   const slug = tenant.slug;
   const mine = containersOf(tenant.id, observed.containers);
-  // Converged (the common case at scale): nothing to compute, not even the spec.
-  if (mine.length === 0 && !observed.routes.has(slug)) return [];
   const view = sortTenantContainers(containerSpecFor(tenant, config), mine, observed.readiness);
   const actions: Action[] = [];
   // Also with no file left but something still running: a crash may have come between the

@@ -11,7 +11,6 @@ import { backoffMs } from '../wait/backoff.js';
 import { createWaker } from '../wait/waker.js';
 import type { Lane } from './actions.js';
 import { applyAction, type ApplyDeps } from './apply-action.js';
-import { createDockerObserver } from './observe-docker.js';
 import { plan, type Observed, type PlanConfig } from './plan.js';
 import { statusFor, type LaneFailure, type TenantStatus } from './status.js';
 import type { StatusStore } from './status-store.js';
@@ -46,8 +45,6 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
   const finishedAt = new Map<string, number>();
   const failures = new Map<string, Failure>();
   let last: number | null = null;
-  // Full listings once per resync period; between them a pass costs what is active.
-  const dockerView = createDockerObserver(deps.docker, config.reconcileIntervalMs);
 
   const runLane = async (lane: Lane, signal: AbortSignal) => {
     try {
@@ -55,8 +52,6 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
         signal.throwIfAborted();
         const started = Date.now();
         await applyAction(deps, action, signal);
-        if (action.kind === 'ensure-volume') dockerView.volumeEnsured(action.name, action.labels);
-        if (action.kind === 'purge-volume') dockerView.volumeRemoved(action.name);
         log.debug('action done', { lane: lane.key, action: action.kind, ms: Date.now() - started });
       }
       failures.delete(lane.key);
@@ -79,8 +74,8 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
 
   const pass = async (signal: AbortSignal) => {
     const observedAt = Date.now();
+    const [containers, volumes, routes] = await Promise.all([deps.docker.listContainers(), deps.docker.listVolumes(), deps.routes.readAll()]);
     const tenants = readTenants(deps.db);
-    const [{ containers, volumes }, routes] = await Promise.all([dockerView.observe(tenants, observedAt), deps.routes.readAll()]);
     deps.prober.setTargets(
       containers.filter((c) => c.state === 'running' && c.ip && c.labels[LABEL.role] === 'tenant').map((c) => ({ id: c.id, ip: c.ip! })),
       observedAt,

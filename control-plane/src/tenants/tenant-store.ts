@@ -117,16 +117,13 @@ export interface AwakeTenant {
   readonly readyAt: number | null;
 }
 
-/**
- * Tenants desired running and awake, not pinned, and serving as the reconciler last recorded
- * (a tenant still starting or waking is not idle yet): the ones that may hibernate.
- */
+/** Tenants desired running and awake, not pinned: the ones that may hibernate. */
 export function listHibernationCandidates(db: Db): AwakeTenant[] {
   return db
     .prepare(
       `SELECT t.id, t.slug, t.created_at AS createdAt, t.last_request_at AS lastRequestAt, t.asleep_changed_at AS asleepChangedAt, s.ready_at AS readyAt
          FROM tenants t LEFT JOIN tenant_status s ON s.tenant_id = t.id
-        WHERE t.desired_state = 'running' AND t.asleep = 0 AND t.pinned_awake = 0 AND s.state = 'running' ORDER BY t.id`,
+        WHERE t.desired_state = 'running' AND t.asleep = 0 AND t.pinned_awake = 0 ORDER BY t.id`,
     )
     .all() as AwakeTenant[];
 }
