@@ -1,7 +1,7 @@
 // Invitations, as JSON API and as forms of the instance page (auth/invitations.ts holds the
 // rules). Inviting answers the same status and body shape whether or not an account uses the
 // address; only owners invite, list and revoke (SECURITY.md, roles table).
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { inviteByEmail, listInvitations, revokeInvitation, type Invitation } from '../auth/invitations.js';
 import type { Session } from '../auth/sessions.js';
 import { BerthError } from '../errors.js';
@@ -97,41 +97,39 @@ export function registerInvitationRoutes(app: FastifyInstance, deps: AppDeps): v
   const page = (reply: FastifyReply, s: Session, tenant: TenantView, status: number, extra: { error?: string; inviteEmail?: string } = {}) =>
     sendPage(reply, renderInstance({ user: { id: s.user.id, email: s.user.email, csrfToken: s.csrfToken }, tenant, ...instancePageParts(deps, s, tenant), ...extra }), status);
 
-  app.post<{ Params: { slug: string }; Body: { email?: string; role?: string; _csrf?: string } }>('/instances/:slug/invitations', {
-    config: PAGE_ROUTE,
-    schema: { params: slugParams, body: { type: 'object', properties: { email: { type: 'string', maxLength: 320 }, role: { type: 'string', maxLength: 20 }, ...csrfOnly } } },
-  }, async (req, reply) => {
+  /** An owner's form post: session, CSRF, owner check, then the action and back to the member
+   *  list; a refusal re-renders the page with its message (and Retry-After on a 429). */
+  const ownerForm = (req: FastifyRequest, reply: FastifyReply, slug: string, csrf: string | undefined, what: string,
+    extra: { inviteEmail?: string }, action: (s: Session, tenant: TenantView) => void) => {
     const s = readSession(deps, req);
     if (!s) return redirectToLogin(reply, req);
-    verifyCsrf(req, config.publicUrl, s.csrfToken, req.body?._csrf);
-    const tenant = requireTenant(deps, s.user, req.params.slug);
+    verifyCsrf(req, config.publicUrl, s.csrfToken, csrf);
+    const tenant = requireTenant(deps, s.user, slug);
     try {
-      requireOwner(tenant, 'invite members');
-      inviteByEmail(db, config, tenant, s.user, req.body?.email ?? '', req.body?.role, Date.now());
-      // The same redirect either way: the page lists the address under "Invited".
+      requireOwner(tenant, what);
+      action(s, tenant);
       return reply.redirect(`/instances/${tenant.slug}#members`, 303);
     } catch (err) {
       if (!(err instanceof BerthError)) throw err;
       if (err.status === 429) reply.header('retry-after', String(err.details?.retryAfterS ?? 60));
-      return page(reply, s, tenant, err.status, { error: err.message, inviteEmail: req.body?.email });
+      return page(reply, s, tenant, err.status, { error: err.message, ...extra });
     }
-  });
+  };
+
+  app.post<{ Params: { slug: string }; Body: { email?: string; role?: string; _csrf?: string } }>('/instances/:slug/invitations', {
+    config: PAGE_ROUTE,
+    schema: { params: slugParams, body: { type: 'object', properties: { email: { type: 'string', maxLength: 320 }, role: { type: 'string', maxLength: 20 }, ...csrfOnly } } },
+  }, async (req, reply) =>
+    // The same redirect either way: the page lists the address under "Invited".
+    ownerForm(req, reply, req.params.slug, req.body?._csrf, 'invite members', { inviteEmail: req.body?.email }, (s, tenant) => {
+      inviteByEmail(db, config, tenant, s.user, req.body?.email ?? '', req.body?.role, Date.now());
+    }));
 
   app.post<{ Params: { slug: string; id: number }; Body: { _csrf?: string } }>('/instances/:slug/invitations/:id/revoke', {
     config: PAGE_ROUTE,
     schema: { params: idParams, body: { type: 'object', properties: csrfOnly } },
-  }, async (req, reply) => {
-    const s = readSession(deps, req);
-    if (!s) return redirectToLogin(reply, req);
-    verifyCsrf(req, config.publicUrl, s.csrfToken, req.body?._csrf);
-    const tenant = requireTenant(deps, s.user, req.params.slug);
-    try {
-      requireOwner(tenant, 'revoke invitations');
+  }, async (req, reply) =>
+    ownerForm(req, reply, req.params.slug, req.body?._csrf, 'revoke invitations', {}, (s, tenant) => {
       revokeInvitation(db, tenant, req.params.id, s.user.email, Date.now());
-      return reply.redirect(`/instances/${tenant.slug}#members`, 303);
-    } catch (err) {
-      if (!(err instanceof BerthError)) throw err;
-      return page(reply, s, tenant, err.status, { error: err.message });
-    }
-  });
+    }));
 }
