@@ -24,7 +24,10 @@ image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
 
 # --- Traefik: a static Go binary needs no libraries.
 ca_bundle=/etc/ssl/certs/ca-certificates.crt
-traefik_hash="$(sha256sum "$TRAEFIK_BIN" "$ca_bundle" "$0" | sha256sum | cut -c1-12)"
+# Contents only (never the paths, which differ with how the script was called).
+content_hash() { cat "$@" | sha256sum | cut -c1-12; }
+self="$BERTH_ROOT/infra/scripts/build-platform-images.sh"
+traefik_hash="$(content_hash "$TRAEFIK_BIN" "$ca_bundle" "$self")"
 traefik_tag="berth/traefik:$TRAEFIK_VERSION-$traefik_hash"
 if ! image_exists "$traefik_tag"; then
   say "building $traefik_tag"
@@ -51,7 +54,7 @@ xt_dir=/usr/lib/x86_64-linux-gnu/xtables
 cp_content="$(tree_hash control-plane/package.json control-plane/Dockerfile infra/scripts/stage-control-plane.mjs infra/scripts/dependency-closure.mjs)"
 cp_content="$(printf '%s\n' "$cp_content" "$(cat "$BERTH_ROOT/control-plane/dist/.build-hash" 2>/dev/null)" \
   "$(cat "$BERTH_ROOT/control-plane/dist/COMMIT" 2>/dev/null)" "$BASE_IMAGE_TAG" "$(docker image inspect -f '{{.Id}}' "$BASE_IMAGE_TAG")" \
-  "$(sha256sum "$ipt_multi" "$ip6t_multi" "$litestream_bin" "$0")" "$(ls -l "$xt_dir" | sha256sum)" | sha256sum | cut -c1-12)"
+  "$(content_hash "$ipt_multi" "$ip6t_multi" "$litestream_bin" "$self")" "$(ls -l "$xt_dir" | sha256sum)" | sha256sum | cut -c1-12)"
 cp_tag="berth/control-plane:$cp_pkgver-$cp_content"
 if ! image_exists "$cp_tag"; then
   say "building $cp_tag"
