@@ -49,6 +49,8 @@ remove() {
 # the same; starts a stopped one; otherwise (re)creates it. Returns 0 when nothing changed.
 run_container() {
   local name="$1" stamp="$2"; shift 2
+  # A change of how it is run (a flag, a mount) replaces it too.
+  stamp="$(stamp "$stamp" "$@")"
   if [ "$(stamp_of "$name")" = "$stamp" ]; then
     case "$(state_of "$name")" in
       running|restarting) return 0 ;;
@@ -58,7 +60,7 @@ run_container() {
   remove "$name"
   docker run -d --name "$name" --network host --restart unless-stopped \
     --log-driver json-file --log-opt max-size=10m --log-opt max-file=3 \
-    --label "$PLATFORM_LABEL" --label "berth.stamp=$stamp" "$@" >/dev/null
+    --label "$PLATFORM_LABEL" --label "berth.state-dir=$BERTH_STATE_DIR" --label "berth.stamp=$stamp" "$@" >/dev/null
   return 1
 }
 # Same host path inside (configuration files name host paths); each path once.
@@ -232,14 +234,23 @@ stop_log_rotate() {
   rm -f "$run/log-rotate.pid" "$run/log-rotate.want"
 }
 
+# Only containers started for this state directory (another installation of the same
+# instance name, e.g. a test's, is not this one's).
 write_pids() {
-  local pid
-  pid="$(main_pid "$NAME.traefik")"
-  if [ "$pid" -gt 0 ]; then echo "$pid" > "$run/traefik.pid"; else rm -f "$run/traefik.pid"; fi
-  pid="$(main_pid "$NAME.web-1")"
-  if [ "$pid" -gt 0 ]; then echo "$pid" > "$run/control-plane.pid"; else rm -f "$run/control-plane.pid"; fi
+  local name file pid
+  for name in traefik web-1; do
+    file="$run/$([ "$name" = traefik ] && echo traefik || echo control-plane).pid"
+    pid=0
+    if [ "$(docker inspect -f '{{index .Config.Labels "berth.state-dir"}}' "$NAME.$name" 2>/dev/null)" = "$BERTH_STATE_DIR" ]; then
+      pid="$(main_pid "$NAME.$name")"
+    fi
+    if [ "$pid" -gt 0 ]; then echo "$pid" > "$file"; else rm -f "$file"; fi
+  done
 }
 
+case "${1:-up}" in
+  pids) [ -d "$run" ] && write_pids; exit 0 ;;
+esac
 mkdir -p "$run" "$BERTH_LOG_DIR"
 case "${1:-up}" in
   up)
@@ -282,6 +293,5 @@ case "${1:-up}" in
     "$scripts/egress.sh" remove "$INSTANCE"
     say "stopped (tenant containers keep running, without the egress rules until the next up; volumes are never removed by down)"
     ;;
-  pids) write_pids ;;
   *) die "usage: stack.sh up|down|restart control-plane|traefik|pids" ;;
 esac

@@ -15,13 +15,13 @@ const BENCHES = readdirSync(join(REPO_ROOT, 'e2e/bench'))
   .map((f) => f.replace(/\.ts$/, ''));
 
 const COMMANDS: string[][] = [
-  [], ['up'], ['down'], ['status'], ['test'], ['bench'], ...BENCHES.map((b) => ['bench', b]), ['image'], ['tenants'], ['logs'],
+  [], ['up'], ['down'], ['restart'], ['status'], ['test'], ['bench'], ...BENCHES.map((b) => ['bench', b]), ['image'], ['tenants'], ['logs'],
   ['rollout'], ['rollout', 'start'], ['rollout', 'status'], ['rollout', 'list'], ['rollout', 'follow'], ['rollout', 'cancel'],
   ['admin'], ['admin', 'add'], ['admin', 'remove'], ['admin', 'list'],
 ];
 
 test('the benchmarks are found', () => {
-  assert.deepEqual(BENCHES.sort(), ['density', 'import', 'provision', 'rollout']);
+  assert.deepEqual(BENCHES.sort(), ['density', 'import', 'platform', 'provision', 'rollout']);
 });
 
 test('--help on every command and subcommand prints its usage and exits 0', { timeout: 300_000 }, async () => {
@@ -36,7 +36,7 @@ test('--help on every command and subcommand prints its usage and exits 0', { ti
 });
 
 test('an unknown option exits 2 with a message naming it, before anything runs', { timeout: 300_000 }, async () => {
-  const cmds = [['up'], ['down'], ['status'], ['test'], ['image'], ['tenants'], ['logs'], ['rollout'], ['rollout', 'status'],
+  const cmds = [['up'], ['down'], ['restart'], ['status'], ['test'], ['image'], ['tenants'], ['logs'], ['rollout'], ['rollout', 'status'],
     ['rollout', 'list'], ['rollout', 'follow'], ['rollout', 'cancel'], ['admin', 'list'], ['--version']];
   for (const cmd of cmds) {
     const r = await runBerth([...cmd, '--no-such-option=1']);
