@@ -81,6 +81,7 @@ images() {
 }
 
 # --- Traefik (its own function: a handover can replace it)
+source "$scripts/traefik-slots.sh"
 traefik_ready() { curl -fsS "http://127.0.0.1:$API_PORT/ping" >/dev/null; }
 traefik_env() {
   # The DNS provider's credentials (lego reads them under its provider's names) are the
@@ -110,10 +111,10 @@ start_traefik() {
   local name="$NAME.traefik" args s
   mapfile -d '' args < <(mount_args)
   s="$(stamp "$TRAEFIK_IMAGE" "$(docker image inspect -f '{{.Id}}' "$TRAEFIK_IMAGE")" "$(cat "$run/traefik.yml" "$run/traefik.env")" "${mounts[@]}")"
-  [ -z "$force" ] || remove "$name"
-  run_container "$name" "$s" --label berth.component=traefik --stop-timeout "$TRAEFIK_STOP_S" \
-    --env-file "$run/traefik.env" --read-only --tmpfs /tmp "${args[@]}" \
-    "$TRAEFIK_IMAGE" --configFile="$run/traefik.yml" || say "started $name"
+  # run/traefik.yml (public ports) is what the stamp covers; each slot's Traefik listens on its
+  # own ports and a change is a handover, never a stop first (traefik-slots.sh).
+  traefik_converge "$force" "$s" --label berth.component=traefik --stop-timeout "$TRAEFIK_STOP_S" \
+    --env-file "$run/traefik.env" --read-only --tmpfs /tmp "${args[@]}" "$TRAEFIK_IMAGE"
   wait_until 30 traefik_ready || die "Traefik did not answer on 127.0.0.1:$API_PORT; see $BERTH_LOG_DIR/traefik.log and docker logs $name"
 }
 
@@ -185,24 +186,11 @@ web_ready() {
 # Web processes whose stamp differs (or all, forced) are replaced one at a time: stop (SIGTERM:
 # the process drains itself), start the new one, wait until Traefik reports it UP, next. The
 # others keep serving meanwhile.
-# Web process numbers in rolling order: the lease holder last, so the background work moves
-# once (not once per process) and the others are new before it moves to one of them.
-roll_order() {
-  local holder="" i p
-  for (( i = 1; i <= WEB_COUNT; i++ )); do
-    p="$(curl -sS --max-time 2 "http://127.0.0.1:$(web_port "$i")/__heartbeat__" 2>/dev/null || true)"
-    [ -n "$p" ] || continue
-    holder="$(node -e 'const b = JSON.parse(process.argv[1]); console.log((b.lease?.holder ?? "").split("/")[0])' "$p" 2>/dev/null || true)"
-    break
-  done
-  for (( i = 1; i <= WEB_COUNT; i++ )); do [ "$holder" = "web-$i" ] || echo "$i"; done
-  for (( i = 1; i <= WEB_COUNT; i++ )); do [ "$holder" != "web-$i" ] || echo "$i"; done
-}
 roll_web() {
   local force="${1:-}" i s
   cp_env
   cp_mounts
-  for i in $(roll_order); do
+  for (( i = 1; i <= WEB_COUNT; i++ )); do
     s="$(web_stamp "$i")"
     [ -z "$force" ] || remove "$NAME.web-$i"
     start_web "$i" "$s" || true
@@ -300,7 +288,7 @@ case "${1:-up}" in
     stop_host_process traefik
     stop_log_rotate
     for name in $(docker ps -a --filter "label=$PLATFORM_LABEL" --filter label=berth.component=control-plane --format '{{.Names}}'); do remove "$name"; done
-    remove "$NAME.traefik"
+    traefik_down   # both slots' Traefiks, the rules watcher, the public-port rules
     rm -f "$run/traefik.pid" "$run/control-plane.pid"
     # The control plane installs the tenant egress rules at start; they leave with it.
     "$scripts/egress.sh" remove "$INSTANCE"

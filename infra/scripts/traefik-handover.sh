@@ -75,7 +75,8 @@ edge_install() {
   node "$EDGE_NAT" install "$EDGE_FILE"
 }
 edge_remove() {
-  node "$EDGE_NAT" remove "$EDGE_INSTANCE"
+  # No Node yet (down before the first up): nothing can have installed rules.
+  ! command -v node >/dev/null || node "$EDGE_NAT" remove "$EDGE_INSTANCE"
   rm -f "$EDGE_FILE"
 }
 
