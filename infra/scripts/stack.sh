@@ -186,11 +186,24 @@ web_ready() {
 # Web processes whose stamp differs (or all, forced) are replaced one at a time: stop (SIGTERM:
 # the process drains itself), start the new one, wait until Traefik reports it UP, next. The
 # others keep serving meanwhile.
+# Web process numbers in rolling order: the lease holder last, so the background work moves
+# once (not once per process) and the others are new before it moves to one of them.
+roll_order() {
+  local holder="" i p
+  for (( i = 1; i <= WEB_COUNT; i++ )); do
+    p="$(curl -sS --max-time 2 "http://127.0.0.1:$(web_port "$i")/__heartbeat__" 2>/dev/null || true)"
+    [ -n "$p" ] || continue
+    holder="$(node -e 'const b = JSON.parse(process.argv[1]); console.log((b.lease?.holder ?? "").split("/")[0])' "$p" 2>/dev/null || true)"
+    break
+  done
+  for (( i = 1; i <= WEB_COUNT; i++ )); do [ "$holder" = "web-$i" ] || echo "$i"; done
+  for (( i = 1; i <= WEB_COUNT; i++ )); do [ "$holder" != "web-$i" ] || echo "$i"; done
+}
 roll_web() {
   local force="${1:-}" i s
   cp_env
   cp_mounts
-  for (( i = 1; i <= WEB_COUNT; i++ )); do
+  for i in $(roll_order); do
     s="$(web_stamp "$i")"
     [ -z "$force" ] || remove "$NAME.web-$i"
     start_web "$i" "$s" || true
