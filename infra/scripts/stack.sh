@@ -238,7 +238,7 @@ start_log_rotate() {
     [ "$(cat "$run/log-rotate.want" 2>/dev/null)" = "$want" ] && return 0
     kill -TERM "$(cat "$pidf")" 2>/dev/null || true
   fi
-  setsid nohup "$scripts/rotate-logs.sh" loop "$BERTH_LOG_DIR/access.log" "$NAME.traefik" \
+  setsid nohup "$scripts/rotate-logs.sh" loop "$BERTH_LOG_DIR/access.log" "$INSTANCE" \
     >>"$BERTH_LOG_DIR/log-rotate.stdout.log" 2>&1 </dev/null &
   echo $! > "$pidf"
   echo "$want" > "$run/log-rotate.want"
