@@ -2,7 +2,8 @@
 // containers: one table restored as it was at a moment, beside the current one and replacing it
 // (other tables untouched), the replace undone; the timeline of restorable points; a download
 // that is a valid SQLite file with the rows; a purge that leaves backups inside the window
-// alone; the backups page in Chromium (screenshots saved for a person to look at).
+// alone; the whole instance restored to a moment by its owner (API) and the restore undone
+// (the page's form); the backups page in Chromium (screenshots saved for a person to look at).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -211,4 +212,40 @@ test('the backups page in Chromium: timeline, restore a table through the form, 
   await page.screenshot({ path: join(SHOTS, 'backups-table-restored.png'), fullPage: true });
   assert.deepEqual(await ns(ob, 'other'), range(1, 4));
   await context.close();
+});
+
+test('the owner restores the whole instance to a moment (API) and undoes it (the page, in Chromium)', async () => {
+  const before = await ns(ob, 'notes');
+  const r = await api<{ mode: string; kept: string; newLineage: number }>('POST', '/api/v1/tenants/ob1/backups/restore', { at: new Date(moment).toISOString() });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.mode, 'at');
+  ob = await tenantTarget('ob1');
+  assert.deepEqual(await ns(ob, 'notes'), range(1, 11), "the instance serves that moment's rows");
+  const audit = (await run('sqlite3', [join(stateDir, 'berth.db'), "SELECT actor FROM audit_log WHERE action = 'tenant.restore' ORDER BY id DESC LIMIT 1"])).stdout.trim();
+  assert.equal(audit, 'owner owner@example.test');
+
+  const context = await chromium!.browser.newContext({ viewport: { width: 1000, height: 1400 } });
+  const cookieHeader = session.jar.header(`${stack.publicUrl}/`) ?? '';
+  await context.addCookies(cookieHeader.split('; ').filter(Boolean).map((kv) => {
+    const i = kv.indexOf('=');
+    return { name: kv.slice(0, i), value: kv.slice(i + 1), url: stack.publicUrl };
+  }));
+  const page = await context.newPage();
+  await gotoPage(page, `${stack.publicUrl}/instances/ob1/backups`);
+  // A wrong confirmation changes nothing and says why.
+  await submitAndWait(page, async () => {
+    await page.fill('#ri-confirm', 'ob2');
+    await page.click('[data-testid="restore-instance-form"] button[value="undo"]');
+  }, /\/backups\/restore$/);
+  assert.match((await page.getByTestId('form-error').textContent()) ?? '', /Type ob1 exactly/);
+  await page.screenshot({ path: join(SHOTS, 'backups-instance-refused.png'), fullPage: true });
+  await submitAndWait(page, async () => {
+    await page.fill('#ri-confirm', 'ob1');
+    await page.click('[data-testid="restore-instance-form"] button[value="undo"]');
+  }, /\/backups\/restore$/);
+  assert.match((await page.getByTestId('notice').textContent()) ?? '', /last restore is undone/);
+  await page.screenshot({ path: join(SHOTS, 'backups-instance-undone.png'), fullPage: true });
+  await context.close();
+  ob = await tenantTarget('ob1');
+  assert.deepEqual(await ns(ob, 'notes'), before, 'the database the restore replaced is back');
 });

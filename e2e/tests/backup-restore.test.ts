@@ -2,7 +2,9 @@
 // to real tenant containers. Acknowledged writes reach the replica; a restore to a past moment
 // shows exactly that moment's rows; a restore is undone; a destroyed volume (container and
 // volume removed) comes back with every write acknowledged before its loss that was
-// replicated; the heartbeat fails while Litestream is stopped; a deleted tenant's backups stay.
+// replicated; the heartbeat fails while Litestream is stopped (and the lag metric says so); the
+// lag is on /metrics and each tenant's last replicated moment on the admin page; a deleted
+// tenant's backups stay.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -122,6 +124,17 @@ test('acknowledged writes reach the replica, and the heartbeat reports the repli
   assert.equal(hb.status, 200);
   assert.equal(hb.backup?.ok, true, hb.backup?.detail);
   assert.match(hb.backup!.detail!, /worst replication lag \d+ ms/);
+
+  // The lag on /metrics, and each tenant's last replicated moment on the admin page.
+  const text = await (await fetch(`${stack.cpUrl}/metrics`)).text();
+  assert.match(text, /^berth_backup_replication_lag_seconds\{tenant="bk1"\} [0-9.e+-]+$/m);
+  assert.match(text, /^berth_backup_last_replicated_timestamp_seconds\{tenant="bk1"\} [0-9.e+-]+$/m);
+  assert.ok(metric(text, 'berth_backup_worst_replication_lag_seconds')! < 4, 'within the limit');
+  await cli(['admin', 'add', 'backup@example.test']);
+  const admin = await send(stack, session.jar, `${stack.publicUrl}/admin`, { headers: { accept: 'text/html' } });
+  assert.equal(admin.status, 200);
+  assert.match(admin.body, /<th>Last replicated<\/th>/);
+  assert.match(admin.body, /data-testid="replicated-bk1" title="\d{4}-\d\d-\d\dT[^"]+">\s*<span class="state" data-state="healthy">\d+ s ago<\/span>/);
 });
 
 test('a restore to a past moment shows exactly that moment, and can be undone', async () => {
@@ -170,6 +183,9 @@ test('the heartbeat fails while Litestream does not replicate, and recovers', as
     await waitFor(async () => (await heartbeat()).status === 500, { timeoutMs: 30_000, intervalMs: 250, what: 'heartbeat red' });
     const hb = await heartbeat();
     assert.equal(hb.backup?.ok, false);
+    // The metric shows the lag growing past the limit (4 s here) too.
+    await waitFor(async () => metric(await (await fetch(`${stack.cpUrl}/metrics`)).text(), 'berth_backup_worst_replication_lag_seconds')! > 4,
+      { timeoutMs: 30_000, intervalMs: 250, what: 'the worst-lag metric past the limit' });
   } finally {
     process.kill(info.pid, 'SIGCONT');
   }
@@ -185,6 +201,12 @@ test("a deleted tenant's backups survive", async () => {
   await waitFor(async () => !(await backups()).tenants.some((x) => x.slug === 'bk2'), { timeoutMs: 30_000, intervalMs: 200, what: 'bk2 no longer replicated' });
   assert.deepEqual(await rowsInReplica('bk2'), range(1, 6));
 });
+
+/** The value of an unlabelled series in a Prometheus text. */
+function metric(text: string, name: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line === undefined ? undefined : Number(line.slice(name.length + 1));
+}
 
 function socketGet(socketPath: string, path: string): Promise<unknown> {
   return new Promise((resolve, reject) => {

@@ -4,6 +4,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { BerthError } from '../errors.js';
 import { ADMIN_SCRIPT_HASH, ADMIN_STYLE_HASH } from '../pages/admin-assets.js';
 import { renderAdminPage, type AdminPageData } from '../pages/admin-page.js';
+import { replicationView } from '../pages/replication-column.js';
+import { backupStatusHere } from './metrics-routes.js';
 import { HISTORY_MS, historySince } from '../metrics/resource-history.js';
 import { listAdminTenants } from '../rollout/admin-tenant-list.js';
 import { listRollouts, requestCancel } from '../rollout/rollout-store.js';
@@ -89,6 +91,7 @@ function pageData(deps: AppDeps, op: Operator, form?: AdminPageData['form']): Ad
     defaults: { image: deps.config.tenantImage, parallel: deps.config.rolloutParallel },
     config: deps.config,
     resources: resourceWindow(deps, Date.now()),
+    replication: replicationView(backupStatusHere(deps), deps.config.backupLagLimitMs, Date.now()),
     ...(form ? { form } : {}),
   };
 }

@@ -6,6 +6,8 @@ import { CONTENT_TYPE } from '@berth/common/metrics';
 import { BerthError, toEnvelope } from '../errors.js';
 import { metrics } from '../metrics/registry.js';
 import { refreshStateMetrics } from '../metrics/state-metrics.js';
+import { refreshBackupMetrics } from '../metrics/backup-metrics.js';
+import type { BackupStatus } from '../backup/backup-supervisor.js';
 import type { AppDeps } from './app-deps.js';
 import { isLoopbackHost } from './forward-auth-routes.js';
 
@@ -19,10 +21,21 @@ export function registerMetricsRoutes(app: FastifyInstance, deps: AppDeps): void
     }
     // Two sampling periods: one sample may legitimately be late by one period.
     refreshStateMetrics(deps.db, Date.now(), { sampleMaxAgeMs: 2 * deps.config.resourceSampleIntervalMs });
+    refreshBackupMetrics(backupStatusHere(deps));
     return reply.type(CONTENT_TYPE).send(metrics.render());
   });
 }
 
 function isLoopbackAddress(address: string | undefined): boolean {
   return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}
+
+/** The backup supervisor's status where it runs (the lease holder), else null. */
+export function backupStatusHere(deps: Pick<AppDeps, 'backupStatus'>): BackupStatus | null {
+  try {
+    return deps.backupStatus?.() ?? null;
+  } catch (err) {
+    if (err instanceof BerthError && err.code === 'NOT_LEASE_HOLDER') return null;
+    throw err;
+  }
 }

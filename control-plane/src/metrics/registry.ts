@@ -25,6 +25,10 @@ export const wakes = metrics.counter('berth_wakes_total', 'Hibernated instances 
 export const wakeSeconds = metrics.histogram('berth_wake_duration_seconds', 'A wake: marked awake until Traefik lists the instance\'s route with a ready container.', { buckets: [0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30] });
 export const hibernations = metrics.counter('berth_hibernations_total', 'Idle instances put to sleep (their count now: berth_instances{state="hibernated"}).');
 
+export const backupLagSeconds = metrics.gauge<'tenant'>('berth_backup_replication_lag_seconds', 'Replication lag of each tenant database: time since Litestream last confirmed its replica up to date (or since it was first wanted, never yet). Only in the process holding the background-work lease.', { labels: ['tenant'] });
+export const backupLastReplicatedSeconds = metrics.gauge<'tenant'>('berth_backup_last_replicated_timestamp_seconds', 'Last moment Litestream confirmed each tenant database replicated (unix seconds).', { labels: ['tenant'] });
+export const backupWorstLagSeconds = metrics.gauge('berth_backup_worst_replication_lag_seconds', 'The worst replication lag of all tenant databases, which /__heartbeat__ compares with BERTH_BACKUP_LAG_LIMIT_S. Only in the lease holder.');
+
 export const leaseHeld = metrics.gauge('berth_lease_held', '1 while this process holds the background-work lease (runs the reconciler, rollouts, prober, sweeps), else 0.');
 export const leaseRenewals = metrics.counter<'outcome'>('berth_lease_renewals_total', 'Lease attempts of this process that changed or kept its hold: acquired, renewed, lost (refused, or a write fenced off), late (stopped: renewal later than TTL/2).', { labels: ['outcome'] });
 export const leaseHolder = metrics.gauge<'holder'>('berth_lease_holder', 'The lease holder as the database says at the scrape (value: its fencing epoch); no series while no process ever took it.', { labels: ['holder'] });

@@ -9,6 +9,7 @@ import { imageVersionOf } from '../tenants/tenant.js';
 import { ADMIN_SCRIPT, ADMIN_STYLE } from './admin-assets.js';
 import { html, type Html, trusted } from '@berth/common/html';
 import { renderLayout, type PageUser } from './layout.js';
+import { replicationCell, replicationHeader, type ReplicationView } from './replication-column.js';
 import { resourceCells, resourceHeaders, type ResourceWindow } from './resource-columns.js';
 
 export interface AdminPageData {
@@ -20,6 +21,8 @@ export interface AdminPageData {
   readonly config: Pick<Config, 'domain' | 'publicHttpsPort'>;
   /** CPU, memory and disk samples of the last 24 hours. */
   readonly resources: ResourceWindow;
+  /** Each tenant's last replicated moment (backups). */
+  readonly replication: ReplicationView;
 }
 
 export function renderAdminPage(d: AdminPageData): string {
@@ -78,7 +81,7 @@ function rolloutBlock(r: RolloutSummary, tenants: readonly RolloutTenantView[], 
 function tenantTable(d: AdminPageData): Html {
   return html`<section class="card" aria-labelledby="tenants-h"><h2 id="tenants-h">Tenants (${d.tenants.length})</h2>
   ${d.tenants.length === 0 ? html`<p class="muted">No tenant yet.</p>` : html`<table>
-    <thead><tr><th>Tenant</th><th>Image</th><th>State</th><th>Health</th>${resourceHeaders()}<th>Owner</th></tr></thead>
+    <thead><tr><th>Tenant</th><th>Image</th><th>State</th><th>Health</th>${resourceHeaders()}${replicationHeader()}<th>Owner</th></tr></thead>
     <tbody>${d.tenants.map((t) => html`<tr>
       <td>${t.desiredState === 'running' ? html`<a href="${tenantUrl(d.config, t.slug)}/">${t.slug}</a>` : t.slug}</td>
       <td><code>${t.imageVersion}</code>${t.runningImage && t.runningImage !== t.image ? html` <span class="muted small">(serving ${imageVersionOf(t.runningImage)})</span>` : ''}</td>
@@ -86,6 +89,7 @@ function tenantTable(d: AdminPageData): Html {
         ${t.desiredState === 'running' ? pinToggle(t.slug, t.pinnedAwake, d.user.csrfToken) : ''}</td>
       <td><span class="state" data-state="${t.health}">${t.health}</span>${t.detail ? html`<div class="small muted">${t.detail}</div>` : ''}</td>
       ${resourceCells(t.slug, d.resources, t.memoryBytes)}
+      ${replicationCell(t.slug, t.desiredState, d.replication)}
       <td class="small">${t.owner}</td></tr>`)}</tbody></table>`}
   </section>`;
 }

@@ -75,3 +75,24 @@ test('restore-table: beside and replace leave other tables alone; undo swaps bac
   assert.deepEqual(copy.prepare('SELECT name FROM fruit ORDER BY rowid').pluck().all(), ['apple', 'pear']);
   copy.close();
 });
+
+test('restore-table keeps rowids: 1..n (copied whole records) and with gaps (every rowid given)', async (t) => {
+  const ta = await startTestApp();
+  t.after(() => ta.close());
+  writeTx(ta.db, () => {
+    ta.db.exec('CREATE TABLE dense (name TEXT, n INTEGER); CREATE TABLE sparse (name TEXT, n INTEGER)');
+    for (let i = 1; i <= 50; i++) ta.db.prepare('INSERT INTO dense VALUES (?, ?)').run(`d${i}`, i);
+    ta.db.prepare('INSERT INTO sparse (rowid, name, n) VALUES (3, ?, 1), (7, ?, 2), (9, ?, 3)').run('a', 'b', 'c');
+  });
+  const snap = (await ta.app.inject({ method: 'POST', url: '/__berth/database-copy' })).json() as { file: string };
+  const at = Date.UTC(2026, 1, 1, 9, 30);
+  const rowsOf = (table: string) => ta.db.prepare(`SELECT rowid, name, n FROM "${table}" ORDER BY rowid`).raw().all();
+  for (const table of ['dense', 'sparse']) {
+    const file = `.berth-table-${table}.db`;
+    copyFileSync(join(ta.dir, snap.file), join(ta.dir, file));
+    const res = await ta.app.inject({ method: 'POST', url: '/__berth/restore-table', payload: { file, table, mode: 'beside', at, actor } });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual(rowsOf(res.json().restoredAs), rowsOf(table));
+  }
+  assert.deepEqual(rowsOf('sparse_restored_202602010930').map((r) => (r as unknown[])[0]), [3, 7, 9]);
+});
