@@ -17,7 +17,7 @@ import { volumesOnHost } from './volume-identity.js';
 import { createLitestreamProcess, type LitestreamProcess } from './litestream-process.js';
 import { litestreamConfig, planReplication, type ReplicaTarget, type ReplicationPlan } from './replication-plan.js';
 
-export type BackupConfig = Pick<Config, 'instance' | 'stateDir' | 'backupDir' | 'litestreamBin' | 'backupIntervalMs' | 'backupLagLimitMs' | 'backupRetentionHours' | 'backupS3'>;
+export type BackupConfig = Pick<Config, 'instance' | 'stateDir' | 'backupDir' | 'litestreamBin' | 'backupIntervalMs' | 'backupLagLimitMs' | 'backupSyncIntervalMs' | 'backupRetentionHours' | 'backupS3'>;
 
 export interface TenantReplication {
   readonly slug: string;
@@ -88,7 +88,7 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
       plan = planReplication(input());
     }
     lastPlan = plan;
-    const text = JSON.stringify(litestreamConfig(plan.databases, { ...target, socketPath, retentionHours: config.backupRetentionHours }), null, 2);
+    const text = JSON.stringify(litestreamConfig(plan.databases, { ...target, socketPath, retentionHours: config.backupRetentionHours, syncIntervalMs: config.backupSyncIntervalMs }), null, 2);
     if (text !== written || (!proc.running() && plan.databases.length > 0)) {
       await proc.stop();
       writeAtomically(configPath, text);

@@ -128,11 +128,15 @@ export function replicaFor(slug: string, lineageId: number, target: ReplicaTarge
 export interface LitestreamSettings extends ReplicaTarget {
   readonly socketPath: string;
   readonly retentionHours: number;
+  /** Litestream's monitor-interval (WAL → its local transaction files) and the replica's sync-interval. */
+  readonly syncIntervalMs: number;
 }
 
 /**
  * Litestream's configuration (JSON, which its YAML reader accepts). Snapshots daily and kept
- * for the retention window, so any moment within it can be restored.
+ * for the retention window, so any moment within it can be restored. Its default 1 s monitor and
+ * sync intervals put a write up to ~2 s from the replica; ./berth bench restore measured what a
+ * lost disk costs with the shorter ones (control-plane/src/backup/README.md).
  */
 export function litestreamConfig(databases: readonly ReplicatedDb[], s: LitestreamSettings): Record<string, unknown> {
   return {
@@ -141,6 +145,10 @@ export function litestreamConfig(databases: readonly ReplicatedDb[], s: Litestre
     snapshot: { interval: '24h', retention: `${s.retentionHours}h` },
     dbs: [...databases]
       .sort((a, b) => a.tenantId - b.tenantId)
-      .map((d) => ({ path: d.dbPath, replica: replicaFor(d.slug, d.lineageId, s) })),
+      .map((d) => ({
+        path: d.dbPath,
+        'monitor-interval': `${s.syncIntervalMs}ms`,
+        replica: { ...replicaFor(d.slug, d.lineageId, s), 'sync-interval': `${s.syncIntervalMs}ms` },
+      })),
   };
 }

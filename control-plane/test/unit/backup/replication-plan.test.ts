@@ -75,13 +75,13 @@ test('replicaFor: one path per lineage, in the directory or the bucket', () => {
 test('litestreamConfig: control socket, snapshots kept for the retention window, databases in tenant order', () => {
   const cfg = litestreamConfig(
     [{ tenantId: 2, slug: 'b', dbPath: '/v/b/tenant.db', lineageId: 5 }, { tenantId: 1, slug: 'a', dbPath: '/v/a/tenant.db', lineageId: 4 }],
-    { backupDir: '/b', s3: null, socketPath: '/s/control.sock', retentionHours: 168 },
+    { backupDir: '/b', s3: null, socketPath: '/s/control.sock', retentionHours: 168, syncIntervalMs: 250 },
   );
   assert.deepEqual(cfg.socket, { enabled: true, path: '/s/control.sock', permissions: 0o600 });
   assert.deepEqual(cfg.snapshot, { interval: '24h', retention: '168h' });
   assert.deepEqual(cfg.dbs, [
-    { path: '/v/a/tenant.db', replica: { type: 'file', path: '/b/a/4' } },
-    { path: '/v/b/tenant.db', replica: { type: 'file', path: '/b/b/5' } },
+    { path: '/v/a/tenant.db', 'monitor-interval': '250ms', replica: { type: 'file', path: '/b/a/4', 'sync-interval': '250ms' } },
+    { path: '/v/b/tenant.db', 'monitor-interval': '250ms', replica: { type: 'file', path: '/b/b/5', 'sync-interval': '250ms' } },
   ]);
 });
 
