@@ -139,7 +139,7 @@ edge_handover() {
   local routes="$1" skip_wait="${2:-}" live next
   live="$(edge_live)"; next="$(edge_other "$live")"
   local name port
-  for name in http https api; do
+  for name in $(edge_json 'for (const p of JSON.parse(require("fs").readFileSync(process.argv[1])).ports) console.log(p.name)'); do
     port="$(edge_port "$next" "$name")"
     ! ss -Hltn "sport = :$port" | grep -q . || die "slot $next's $name port $port is in use (ss -ltnp 'sport = :$port'); a handover needs it free"
   done
