@@ -154,7 +154,11 @@ edge_handover() {
     die "the new Traefik (slot $next) did not list every router within ${EDGE_READY_S}s (missing: $missing); slot $live stays live"
   fi
   edge_set_live "$next"
-  edge_install
+  if ! edge_install; then
+    edge_set_live "$live"
+    edge_slot_stop "$next"
+    die "installing the rules for slot $next failed (above); slot $live stays live"
+  fi
   wait_until 5 edge_queues_empty "$live" || say "slot $live's accept queue did not empty within 5 s"
   edge_slot_stop "$live"
   say "Traefik handover done: slot $next is live"

@@ -47,7 +47,12 @@ traefik_converge() {
   live="$(edge_live)"
   # An interrupted handover: finished when the new one was made live, dropped otherwise.
   if exists "$NAME.traefik.next"; then
-    if [ "$(slot_of "$NAME.traefik.next")" = "$live" ]; then edge_slot_stop "$(edge_other "$live")"; else remove "$NAME.traefik.next"; fi
+    if [ "$(slot_of "$NAME.traefik.next")" = "$live" ]; then
+      edge_install   # the swap may not have happened: the rules first, then the old one goes
+      edge_slot_stop "$(edge_other "$live")"
+    else
+      remove "$NAME.traefik.next"
+    fi
   fi
   if [ "$(state_of "$NAME.traefik")" = running ] && [ "$(slot_of "$NAME.traefik")" = "$live" ]; then
     edge_install
