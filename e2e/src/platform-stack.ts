@@ -55,7 +55,7 @@ async function freePortPair(): Promise<number> {
 export async function startPlatformStack(extraEnv: Record<string, string> = {}): Promise<PlatformStack> {
   const instance = `t${randomBytes(4).toString('hex')}`;
   const dir = mkdtempSync(join(tmpdir(), `berth-${instance}-`));
-  const [httpsPort, httpPort, apiPort, cpPort] = [await freePort(), await freePort(), await freePort(), await freePortPair()];
+  const [httpsPort, httpPort, apiPort, cpAuthPort, cpPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePortPair()];
   const env: Record<string, string> = {
     BERTH_INSTANCE: instance,
     BERTH_NETWORK: `berth-${instance}`,
@@ -70,6 +70,7 @@ export async function startPlatformStack(extraEnv: Record<string, string> = {}):
     BERTH_TRAEFIK_API_URL: `http://127.0.0.1:${apiPort}`,
     BERTH_TRAEFIK_BIND: '127.0.0.1',
     BERTH_HTTP_PORT: String(cpPort),
+    BERTH_CP_AUTH_PORT: String(cpAuthPort),
     BERTH_WEB_PROCESSES: '2',
     // Not the host's settings file: nothing of the host's installation leaks in.
     BERTH_ENV_FILE: join(dir, 'no-berth.env'),

@@ -21,6 +21,8 @@ HTTP_PORT="${BERTH_PUBLIC_HTTP_PORT:-80}"
 API_PORT="${BERTH_TRAEFIK_API_PORT:-8099}"
 BIND="${BERTH_TRAEFIK_BIND:-0.0.0.0}"
 CP_PORT="${BERTH_HTTP_PORT:-8088}"
+# Loopback port ForwardAuth calls: Traefik's cpauth entrypoint, balanced over every web process.
+CP_AUTH_PORT="${BERTH_CP_AUTH_PORT:-8098}"
 WEB_COUNT="${BERTH_WEB_PROCESSES:-2}"
 ROUTES="${BERTH_ROUTES_DIR:-$BERTH_STATE_DIR/routes}"
 TLS_DIR="${BERTH_TLS_DIR:-$BERTH_STATE_DIR/tls}"
@@ -127,7 +129,7 @@ cp_env() {
   for key in $(compgen -e | grep -E '^(BERTH_|AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)$)' | sort); do
     case "$key" in
       BERTH_ROOT|BERTH_CACHE_DIR|BERTH_NODE_*|BERTH_ENV_FILE|BERTH_KEEP_TEST_DIRS|BERTH_TLS_DIR|BERTH_TRAEFIK_*|BERTH_WEB_PROCESSES|BERTH_PUBLIC_HTTP_PORT|BERTH_ACME_*) continue ;;
-      BERTH_HTTP_PORT|BERTH_LOG_FILE|BERTH_PROCESS_ID|BERTH_LOG_DIR) continue ;;
+      BERTH_HTTP_PORT|BERTH_LOG_FILE|BERTH_PROCESS_ID|BERTH_LOG_DIR|BERTH_CP_AUTH_PORT) continue ;;
     esac
     [[ "${!key}" == *$'\n'* ]] && die "$key: a value with a line break cannot be passed to the control plane"
     printf '%s=%s\n' "$key" "${!key}" >> "$run/control-plane.env"
@@ -142,7 +144,15 @@ BERTH_INSTANCE=$INSTANCE
 BERTH_DOCKER_SOCKET=$DOCKER_SOCKET
 BERTH_LOG_MAX_MIB=${BERTH_LOG_MAX_MIB:-20}
 BERTH_LOG_FILES_KEPT=${BERTH_LOG_FILES_KEPT:-5}
+BERTH_CP_AUTH_PORT=$(cp_auth_port)
 EOF
+}
+# ForwardAuth goes through the cpauth entrypoint only when the live Traefik has it (its
+# configuration was rendered with it); otherwise to the lease holder's own port (0).
+cp_auth_port() {
+  local live_yml
+  live_yml="$run/traefik-$(edge_live 2>/dev/null || echo a).yml"
+  if grep -q '^  cpauth:' "$live_yml" 2>/dev/null; then echo "$CP_AUTH_PORT"; else echo 0; fi
 }
 cp_mounts() {
   mounts=()
@@ -169,19 +179,38 @@ start_web() {
 }
 # Traefik's view of one web process: "up" or "down" when a service of its API lists the
 # process's address, "absent" when none does (no balancer over the web processes).
+# Traefik's view of one web process in the control-plane pool (the service berth-cp, which the
+# lease holder writes from the process register, ARCHITECTURE.md "The web pool in Traefik"):
+# "up" once Traefik's health check passed, "down" while listed but not yet healthy, "unlisted".
 traefik_view() {
   node -e '
-    const [api, port] = process.argv.slice(1);
-    fetch(`${api}/api/http/services`).then((r) => r.json()).then((services) => {
-      const seen = services.flatMap((s) => Object.entries(s.serverStatus ?? {}))
-        .filter(([url]) => new URL(url).port === port).map(([, st]) => st);
-      console.log(seen.length === 0 ? "absent" : seen.every((st) => st === "UP") ? "up" : "down");
-    }).catch(() => console.log("down"));' "http://127.0.0.1:$API_PORT" "$1"
+    const [api, url] = process.argv.slice(1);
+    fetch(`${api}/api/http/services/berth-cp@file`).then(async (r) => {
+      const st = r.ok ? (await r.json()).serverStatus?.[url] : undefined;
+      console.log(st === undefined ? "unlisted" : st === "UP" ? "up" : "down");
+    }).catch(() => console.log("unlisted"));' "http://127.0.0.1:$API_PORT" "http://127.0.0.1:$1"
 }
+web_answers() { curl -fsS "http://127.0.0.1:$(web_port "$1")/__lbheartbeat__" >/dev/null; }
+# Ready: it answers, and Traefik reports it UP. The holder lists a new process within ~1 s of
+# its registration and Traefik checks it within another; a control plane without the pool
+# (berth-cp naming the holder's port only) never lists it, so after POOL_LIST_S unlisted it is
+# taken as ready on its answer alone.
+POOL_LIST_S=8
 web_ready() {
-  local port; port="$(web_port "$1")"
-  curl -fsS "http://127.0.0.1:$port/__lbheartbeat__" >/dev/null || return 1
-  [ "$(traefik_view "$port")" != down ]
+  local i="$1" port deadline view
+  port="$(web_port "$i")"
+  wait_until 60 web_answers "$i" || return 1
+  deadline=$(( $(date +%s) + POOL_LIST_S ))
+  while :; do
+    view="$(traefik_view "$port")"
+    [ "$view" != up ] || return 0
+    if [ "$view" = unlisted ] && [ "$(date +%s)" -ge "$deadline" ]; then
+      say "$NAME.web-$i answers; Traefik's berth-cp service does not list it (a control plane without the web pool)"
+      return 0
+    fi
+    [ "$(date +%s)" -lt $(( deadline + 60 )) ] || return 1
+    sleep 0.2
+  done
 }
 # Web processes whose stamp differs (or all, forced) are replaced one at a time: stop (SIGTERM:
 # the process drains itself), start the new one, wait until Traefik reports it UP, next. The
@@ -207,7 +236,7 @@ roll_web() {
     s="$(web_stamp "$i")"
     [ -z "$force" ] || remove "$NAME.web-$i"
     start_web "$i" "$s" || true
-    wait_until 60 web_ready "$i" || die "control-plane process $NAME.web-$i did not come up on 127.0.0.1:$(web_port "$i"); see $(web_log "$i") and docker logs $NAME.web-$i"
+    web_ready "$i" || die "control-plane process $NAME.web-$i did not come up on 127.0.0.1:$(web_port "$i"); see $(web_log "$i") and docker logs $NAME.web-$i"
   done
   # Fewer web processes than before: the extra ones go.
   for name in $(docker ps -a --filter "label=$PLATFORM_LABEL" --filter label=berth.component=control-plane --format '{{.Names}}'); do

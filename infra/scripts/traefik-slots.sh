@@ -23,7 +23,7 @@ edge_slot_start() {
   [ "$(state_of "$name")" != running ] || name="$NAME.traefik.next"
   "$scripts/render-traefik-config.sh" "$run/traefik-$slot.yml" "$ROUTES" "$BERTH_LOG_DIR" "$BIND" \
     "$(edge_port "$slot" http)" "$(edge_port "$slot" https)" "$(edge_port "$slot" api)" \
-    "$TLS_DIR/$BERTH_DOMAIN.pem" "$TLS_DIR/$BERTH_DOMAIN-key.pem"
+    "$TLS_DIR/$BERTH_DOMAIN.pem" "$TLS_DIR/$BERTH_DOMAIN-key.pem" "$(edge_port "$slot" cpauth)"
   remove "$name"
   run_container "$name" "$traefik_stamp" --label "berth.edge-slot=$slot" --label "berth.edge-stamp=$traefik_stamp" \
     "${traefik_args[@]}" --configFile="$run/traefik-$slot.yml" || say "started $name (slot $slot)"
@@ -43,7 +43,7 @@ traefik_converge() {
   local force="$1" live; shift
   traefik_stamp="$(stamp "$@")"; shift
   traefik_args=("$@")
-  edge_init http="$HTTP_PORT" https="$HTTPS_PORT" api="$API_PORT"
+  edge_init http="$HTTP_PORT" https="$HTTPS_PORT" api="$API_PORT" cpauth="$CP_AUTH_PORT"
   live="$(edge_live)"
   # An interrupted handover: finished when the new one was made live, dropped otherwise.
   if exists "$NAME.traefik.next"; then
