@@ -12,6 +12,8 @@ export const SETTINGS = [
   { name: 'BERTH_PUBLIC_HTTPS_PORT', kind: 'int', min: 1, default: '443', help: "Port of Traefik's websecure entrypoint, used to build public URLs." },
   { name: 'BERTH_HTTP_HOST', kind: 'string', default: '127.0.0.1', help: 'Address the control plane binds; keep it on loopback so tenants cannot reach it.' },
   { name: 'BERTH_HTTP_PORT', kind: 'int', default: '8088', help: 'Port the control plane listens on (Traefik forwards the control-plane host and ForwardAuth here).' },
+  { name: 'BERTH_CP_AUTH_PORT', kind: 'int', min: 0, default: '0', help: "Port of Traefik's loopback cpauth entrypoint (render-traefik-config.sh's last argument): ForwardAuth calls it, and Traefik balances it over every live control-plane web process. 0: ForwardAuth calls the lease holder's own port (a Traefik without that entrypoint)." },
+  { name: 'BERTH_DRAIN_MS', kind: 'int', min: 0, default: '1500', help: "On SIGTERM the process answers /__lbheartbeat__ 503 and leaves Traefik's control-plane service for this long before it stops accepting: longer than Traefik's 1 s health-check interval, so no new request reaches a closing process." },
   { name: 'BERTH_STATE_DIR', kind: 'path', default: '/var/lib/berth', help: "Directory for the control plane's SQLite database and other state." },
   { name: 'BERTH_ROUTES_DIR', kind: 'path', default: '', help: "Traefik's watched dynamic-configuration directory (default <state>/routes)." },
   { name: 'BERTH_TRAEFIK_API_URL', kind: 'url', default: 'http://127.0.0.1:8099', help: "Traefik's internal API entrypoint, used to confirm applied routes." },
@@ -75,6 +77,9 @@ export interface Config {
   readonly publicHttpsPort: number;
   readonly httpHost: string;
   readonly httpPort: number;
+  /** 0: no cpauth entrypoint; ForwardAuth goes to the lease holder's own port. */
+  readonly cpAuthPort: number;
+  readonly drainMs: number;
   readonly stateDir: string;
   /** 0: no limit. */
   readonly maxInstancesPerAccount: number;
@@ -159,6 +164,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicHttpsPort,
     httpHost: v.BERTH_HTTP_HOST,
     httpPort: v.BERTH_HTTP_PORT,
+    cpAuthPort: v.BERTH_CP_AUTH_PORT,
+    drainMs: v.BERTH_DRAIN_MS,
     stateDir,
     routesDir: v.BERTH_ROUTES_DIR ? resolve(v.BERTH_ROUTES_DIR) : resolve(stateDir, 'routes'),
     traefikApiUrl: v.BERTH_TRAEFIK_API_URL.replace(/\/$/, ''),

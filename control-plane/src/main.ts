@@ -5,9 +5,11 @@
 //   does): reconciler, prober, Docker event watcher, resource sampler, rollout runner, backup
 //   supervisor, expiry sweep (background/background-work.ts), started and stopped by the lease
 //   loop (lease/lease-loop.ts) on a connection of its own whose writes are fenced by the epoch.
-// Shutdown order: stop accepting → stop the lease loop (aborts and awaits the background work,
-// then releases the lease so another process takes over at once) → heartbeat row removed →
-// close the databases.
+// Shutdown order (drain): at once, /__lbheartbeat__ turns red, the row leaves the register (so
+// the holder drops this address from Traefik's service) and the lease loop stops (aborts and
+// awaits the background work, then releases the lease so another process takes over at once);
+// BERTH_DRAIN_MS later (longer than Traefik's health interval: no new request arrives any more)
+// the listener closes, finishing requests in flight → close the databases.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +29,8 @@ import { runLeaseLoop } from './lease/lease-loop.js';
 import { readLease } from './lease/lease-store.js';
 import { listProcesses, runHeartbeat, type ProcessIdentity } from './lease/process-register.js';
 import { writeOperatorToken } from './rollout/operator-token.js';
+import { controlPlaneOrigin } from './auth/forward-auth-spec.js';
+import { sleep } from '@berth/common/wait-for';
 import { readVersion } from './version.js';
 import type { Db } from './db/open-database.js';
 
@@ -49,7 +53,7 @@ async function main(): Promise<void> {
   const me: ProcessIdentity = {
     id: `${config.processId || hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`,
     pid: process.pid, version: `${version.version} (${version.commit})`, role: config.role,
-    url: `http://${config.httpHost}:${config.httpPort}`, startedAt: Date.now(),
+    url: controlPlaneOrigin(config), startedAt: Date.now(),
   };
   const log = createLogger({ component: 'control-plane', level: config.logLevel, destination: logFile }).child({ process: me.id });
   // Migrations run here, before this process serves anything (additive: an older process on the same file keeps working).
@@ -57,6 +61,8 @@ async function main(): Promise<void> {
   const workDb = openDatabase(join(config.stateDir, 'berth.db'));
   const fence = installFence(workDb);
   const shutdown = new AbortController();
+  // The register row: written once this process listens (Traefik is sent only to listeners).
+  const leaving = new AbortController();
   const bridge = createLeaderBridge(db, log);
   writeOperatorToken(config.stateDir);
 
@@ -68,7 +74,6 @@ async function main(): Promise<void> {
       work: (signal, epoch) => runBackgroundWork({ config, db: workDb, log, bridge }, signal, epoch),
     }, shutdown.signal)
     : Promise.resolve();
-  const heartbeat = runHeartbeat(db, me, config.leaseRenewMs, shutdown.signal, (err) => log.warn('process register write failed', { err }));
 
   // Web: every process.
   const docker = createDockerEngine(config.dockerSocket, config.instance);
@@ -84,6 +89,7 @@ async function main(): Promise<void> {
       lastReconcileAt: bridge.lastReconcileAt,
       backup: () => bridge.backupStatus(),
       lease: () => leaseView(db, config, bridge.current() !== null),
+      draining: () => leaving.signal.aborted,
     },
     version,
     wakeRollouts: bridge.wakeRollouts,
@@ -93,12 +99,16 @@ async function main(): Promise<void> {
   });
   await app.listen({ host: config.httpHost, port: config.httpPort });
   log.info('listening', { url: me.url, public: config.publicUrl, node: process.version, role: config.role });
+  const heartbeat = runHeartbeat(db, me, config.leaseRenewMs, leaving.signal, (err) => log.warn('process register write failed', { err }));
 
   const stop = async (signal: string) => {
-    if (shutdown.signal.aborted) return;
+    if (leaving.signal.aborted) return;
+    log.info('draining', { signal, drainMs: config.drainMs });
+    leaving.abort();
+    shutdown.abort();
+    await sleep(config.drainMs);
     log.info('shutting down', { signal });
     await app.close();
-    shutdown.abort();
     await Promise.all([leaseLoop, heartbeat]);
     workDb.close();
     db.close();

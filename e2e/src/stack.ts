@@ -30,6 +30,11 @@ export interface StackOptions {
    * BERTH_ACME_* settings and the DNS provider's own variables. ACME state goes to the stack's own directory.
    */
   traefikEnv?: Record<string, string>;
+  /**
+   * Traefik with the loopback cpauth entrypoint and BERTH_CP_AUTH_PORT set: ForwardAuth balanced
+   * over every control-plane process of the stack (ARCHITECTURE.md, "The web pool in Traefik").
+   */
+  webPool?: boolean;
 }
 
 export interface Stack {
@@ -40,6 +45,8 @@ export interface Stack {
   readonly httpPort: number;
   readonly apiPort: number;
   readonly cpPort: number;
+  /** Traefik's cpauth entrypoint (webPool), else 0. */
+  readonly cpAuthPort: number;
   readonly dir: string;
   readonly routesDir: string;
   readonly logDir: string;
@@ -54,8 +61,8 @@ export interface Stack {
   controlPlane: ControlPlaneProcess;
   /**
    * Another control-plane process on the same state directory and database (its own port and
-   * log file control-plane-<name>.log), started; stop() stops it too. Traefik still sends to
-   * the port the lease holder writes into the shared route file.
+   * log file control-plane-<name>.log), started; stop() stops it too. Traefik's control-plane
+   * service lists it once the lease holder sees it in the process register.
    */
   addControlPlane(name: string, env?: Record<string, string>): Promise<ExtraControlPlane>;
   stop(): Promise<void>;
@@ -82,6 +89,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const routesDir = join(dir, 'routes');
   const logDir = join(dir, 'logs');
   const [httpPort, httpsPort, apiPort, cpPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const cpAuthPort = opts.webPool ? await freePort() : 0;
   const cert = join(TLS_DIR, `${DOMAIN}.pem`);
   const key = join(TLS_DIR, `${DOMAIN}-key.pem`);
   const caPath = join(TLS_DIR, 'ca.pem');
@@ -92,6 +100,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const traefikEnv = { ...process.env, BERTH_STATE_DIR: join(dir, 'state'), BERTH_DOMAIN: DOMAIN, ...opts.traefikEnv };
   execFileSync(join(REPO_ROOT, 'infra/scripts/render-traefik-config.sh'), [
     join(dir, 'traefik.yml'), routesDir, logDir, '127.0.0.1', String(httpPort), String(httpsPort), String(apiPort), cert, key,
+    ...(cpAuthPort ? [String(cpAuthPort)] : []),
   ], { env: traefikEnv });
   const traefik = spawn(traefikBin, [`--configFile=${join(dir, 'traefik.yml')}`], { env: traefikEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   const tlog = createWriteStream(join(logDir, 'traefik.stdout.log'));
@@ -119,6 +128,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     BERTH_LOG_LEVEL: 'info',
     // Tests and benchmarks create many instances per account; the limit has its own unit test.
     BERTH_MAX_INSTANCES_PER_ACCOUNT: '0',
+    BERTH_CP_AUTH_PORT: String(cpAuthPort),
     ...opts.env,
   };
   const controlPlane = controlPlaneProcess(env, join(logDir, 'control-plane.log'), cpUrl);
@@ -126,7 +136,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const extras: ControlPlaneProcess[] = [];
 
   return {
-    instance, network, domain: DOMAIN, httpsPort, httpPort, apiPort, cpPort, dir, routesDir, logDir,
+    instance, network, domain: DOMAIN, httpsPort, httpPort, apiPort, cpPort, cpAuthPort, dir, routesDir, logDir,
     accessLog: join(logDir, 'access.log'), ca, caPath, agent, traefikApi, cpUrl,
     publicUrl: `https://${DOMAIN}${port}`,
     tenantUrl: (slug) => `https://${slug}.${DOMAIN}${port}`,

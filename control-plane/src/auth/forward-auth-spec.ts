@@ -27,15 +27,25 @@ export interface ForwardAuthMiddleware {
   readonly authResponseHeaders: readonly string[];
 }
 
-export function forwardAuthMiddleware(config: Pick<Config, 'httpHost' | 'httpPort'>): ForwardAuthMiddleware {
-  const host = ['0.0.0.0', '::', ''].includes(config.httpHost) ? '127.0.0.1' : config.httpHost;
-  const hostPart = host.includes(':') ? `[${host}]` : host;
+/**
+ * Where ForwardAuth calls: Traefik's own loopback cpauth entrypoint when there is one (balanced
+ * over every live web process), else this process's port (a single control plane).
+ */
+export function forwardAuthMiddleware(config: Pick<Config, 'httpHost' | 'httpPort'> & Partial<Pick<Config, 'cpAuthPort'>>): ForwardAuthMiddleware {
+  const origin = config.cpAuthPort ? `http://127.0.0.1:${config.cpAuthPort}` : controlPlaneOrigin(config);
   return {
-    address: `http://${hostPart}:${config.httpPort}${FORWARD_AUTH_PATH}`,
+    address: `${origin}${FORWARD_AUTH_PATH}`,
     // Traefik's entrypoint already replaced client-sent X-Forwarded-* (forwardedHeaders not
     // trusted), so the values it hands on here are its own.
     trustForwardHeader: true,
     authRequestHeaders: [...AUTH_REQUEST_HEADERS],
     authResponseHeaders: [...IDENTITY_HEADERS, REQUEST_ID_RESPONSE_HEADER],
   };
+}
+
+/** This process's listener as Traefik dials it (a wildcard bind is reached on 127.0.0.1). */
+export function controlPlaneOrigin(config: Pick<Config, 'httpHost' | 'httpPort'>): string {
+  const host = ['0.0.0.0', '::', ''].includes(config.httpHost) ? '127.0.0.1' : config.httpHost;
+  const hostPart = host.includes(':') ? `[${host}]` : host;
+  return `http://${hostPart}:${config.httpPort}`;
 }

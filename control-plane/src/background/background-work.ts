@@ -4,10 +4,13 @@
 // database and Docker say, as after a restart. Later background loops are added here.
 import type { Logger } from '@berth/common/logger';
 import { runExpirySweep } from '../auth/expiry-sweep.js';
+import { controlPlaneOrigin } from '../auth/forward-auth-spec.js';
 import { createBackupSupervisor } from '../backup/backup-supervisor.js';
 import { createRestores, heldWith } from '../backup/restore.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/open-database.js';
+import { createControlPlanePool } from '../edge/control-plane-pool.js';
+import { createRouteFiles } from '../edge/route-files.js';
 import { createWakeupWatcher } from '../lease/wakeups.js';
 import { createProvisioning } from '../reconcile/provisioning.js';
 import { createRollouts, heldByRollouts } from '../rollout/rollouts.js';
@@ -26,7 +29,8 @@ export interface BackgroundDeps {
 
 /**
  * Runs the reconciler (with its prober, Docker event watcher and resource sampler), the
- * rollout runner, the backup supervisor, the expiry sweep and the wake-up watcher until the
+ * rollout runner, the backup supervisor, the expiry sweep, the wake-up watcher and the
+ * control-plane pool writer until the
  * signal aborts. If one of them fails, the others are stopped too and the failure is thrown
  * once all have ended: the work runs whole or not at all.
  */
@@ -39,7 +43,9 @@ export async function runBackgroundWork(deps: BackgroundDeps, signal: AbortSigna
   if (signal.aborted) stop.abort();
 
   const holds = new Set<number>();
-  const provisioning = createProvisioning(config, db, log, { held: heldWith(heldByRollouts(db), holds) });
+  // Traefik's control-plane service: every live web process (the first write is provisioning's).
+  const pool = createControlPlanePool({ config, db, routes: createRouteFiles(config.routesDir), self: controlPlaneOrigin(config), log });
+  const provisioning = createProvisioning(config, db, log, { held: heldWith(heldByRollouts(db), holds), writeShared: pool.sync });
   const rollouts = createRollouts(config, db, log, provisioning);
   const backup = createBackupSupervisor({ config, db, docker: provisioning.docker, log });
   const restores = createRestores({ config, db, log, provisioning, backup, holds });
@@ -53,6 +59,7 @@ export async function runBackgroundWork(deps: BackgroundDeps, signal: AbortSigna
       rollouts.run(stop.signal),
       backup.run(stop.signal),
       wakeups.run(stop.signal),
+      pool.run(stop.signal),
       runExpirySweep({ db, log, config }, stop.signal),
     ].map((task) => task.catch((err: unknown) => {
       stop.abort();

@@ -1,6 +1,7 @@
 // The objects every tenant route refers to, defined exactly once (F5) in _shared.yml: the
 // identity-header strip, ForwardAuth to the control plane, the retry backstop, and the
-// control plane's own router and service.
+// control plane's own routers and its service: every live web process, health-checked
+// (edge/control-plane-pool.ts keeps the list).
 import { forwardAuthMiddleware, IDENTITY_HEADERS } from '../auth/forward-auth-spec.js';
 import type { Config } from '../config.js';
 import { SHARED } from '../tenants/route.js';
@@ -25,9 +26,20 @@ export interface SharedDocument {
   };
 }
 
-export function sharedDocument(config: Pick<Config, 'domain' | 'httpHost' | 'httpPort'>): SharedDocument {
+/**
+ * Traefik's health check of each control-plane web process (../shared PLATFORM.md: 1 s / 500 ms
+ * with a 1.5 s drain gave 0 errors across restarts). A process that stops answers 503 first
+ * (BERTH_DRAIN_MS, longer than the interval), so no new request reaches it while it closes.
+ */
+export const CONTROL_PLANE_HEALTH_CHECK = { path: '/__lbheartbeat__', interval: '1s', timeout: '500ms' } as const;
+
+/** Router of Traefik's loopback cpauth entrypoint: ForwardAuth's calls, balanced over the web processes. */
+export const CP_AUTH_ROUTER = 'berth-cp-auth';
+const CP_RETRY = 'berth-cp-retry';
+
+/** `servers`: the control-plane web processes' origins (never empty: see controlPlaneServers). */
+export function sharedDocument(config: Pick<Config, 'domain' | 'httpHost' | 'httpPort' | 'cpAuthPort'>, servers: readonly string[]): SharedDocument {
   const auth = forwardAuthMiddleware(config);
-  const cpUrl = new URL(auth.address).origin;
   const wake = wakeRouting(config);
   return {
     http: {
@@ -40,6 +52,9 @@ export function sharedDocument(config: Pick<Config, 'domain' | 'httpHost' | 'htt
         [SHARED.auth]: { forwardAuth: { ...auth, maxResponseBodySize: FORWARD_AUTH_MAX_BODY_BYTES } },
         // A backstop only: retries dial failures (nothing written to the backend yet).
         [SHARED.retry]: { retry: { attempts: 2, initialInterval: '50ms' } },
+        // The control plane's: a killed web process refuses connections for up to a health
+        // interval (1 s) and round-robin may pick it twice in a row, so more attempts.
+        [CP_RETRY]: { retry: { attempts: 4, initialInterval: '100ms' } },
         // On every router, so every answer through the public entrypoint carries them: tenant
         // pages, the control plane's, refusals and Traefik's own 503. The content security
         // policy and Referrer-Policy stay with each app (they differ per page: script hashes,
@@ -54,14 +69,27 @@ export function sharedDocument(config: Pick<Config, 'domain' | 'httpHost' | 'htt
           rule: `Host(\`${config.domain}\`)`,
           entryPoints: ['websecure'],
           tls: {},
-          middlewares: [`${SHARED.securityHeaders}@file`, `${SHARED.stripIdentity}@file`],
+          middlewares: [`${SHARED.securityHeaders}@file`, `${SHARED.stripIdentity}@file`, `${CP_RETRY}@file`],
           service: SHARED.controlPlaneService,
         },
+        // ForwardAuth's own calls (no ForwardAuth here). Not in the access log: one line per
+        // tenant request is already there.
+        ...(config.cpAuthPort ? {
+          [CP_AUTH_ROUTER]: {
+            rule: 'PathPrefix(`/`)',
+            entryPoints: ['cpauth'],
+            middlewares: [`${CP_RETRY}@file`],
+            service: SHARED.controlPlaneService,
+            observability: { accessLogs: false },
+          },
+        } : {}),
         // Hosts of hibernated tenants (no router of their own): see wake-routes.ts.
         ...wake.routers,
       },
       services: {
-        [SHARED.controlPlaneService]: { loadBalancer: { servers: [{ url: cpUrl }], passHostHeader: true } },
+        [SHARED.controlPlaneService]: {
+          loadBalancer: { servers: servers.map((url) => ({ url })), passHostHeader: true, healthCheck: CONTROL_PLANE_HEALTH_CHECK },
+        },
       },
     },
   };

@@ -36,6 +36,8 @@ export interface AppDeps {
     readonly backup?: () => DependencyCheck;
     /** Several processes on one database: who holds the lease. Without it the process runs everything itself. */
     readonly lease?: () => LeaseView;
+    /** True once the process is stopping: /__lbheartbeat__ answers 503 so Traefik's health check takes it out first. */
+    readonly draining?: () => boolean;
   };
   readonly version: { readonly version: string; readonly commit: string };
   /** Wake the rollout runner after a rollout was created or cancelled (it also polls). */

@@ -9,7 +9,12 @@ import type { AppDeps, DependencyCheck } from './app-deps.js';
 import { isLoopbackHost } from './forward-auth-routes.js';
 
 export function registerHealthRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.get('/__lbheartbeat__', async () => ({ ok: true }));
+  // Red while draining (BERTH_DRAIN_MS before the listener closes): Traefik's health check
+  // takes this process out of the control-plane service before it stops accepting.
+  app.get('/__lbheartbeat__', async (_req, reply) => {
+    if (deps.checks.draining?.()) return reply.status(503).send({ ok: false, draining: true });
+    return { ok: true };
+  });
 
   // The runtime is part of the version: berth pins it (infra/scripts/lib.sh), and an upgrade is checked here.
   app.get('/__version__', async () => ({ name: 'berth-control-plane', ...deps.version, node: process.version }));

@@ -7,6 +7,7 @@ import type { Db } from '../db/open-database.js';
 import { createDockerEngine, type DockerEngine } from '../docker/docker-engine.js';
 import { createEgressFirewall } from '../docker/egress-firewall.js';
 import { createRouteFiles, type RouteFiles } from '../edge/route-files.js';
+import { controlPlaneOrigin } from '../auth/forward-auth-spec.js';
 import { sharedDocument } from '../edge/shared-config.js';
 import { createTraefikApi, type TraefikApi } from '../edge/traefik-api.js';
 import type { Logger } from '@berth/common/logger';
@@ -36,6 +37,8 @@ export interface ProvisioningOptions {
   readonly held?: () => ReadonlySet<number>;
   /** How long Traefik may take to apply a written route. */
   readonly routeTimeoutMs?: number;
+  /** Writes _shared.yml (the lease holder: edge/control-plane-pool.ts); default: this process alone as the control plane. */
+  readonly writeShared?: () => Promise<unknown>;
 }
 
 export function createProvisioning(config: Config, db: Db, log: Logger, opts: ProvisioningOptions = {}): Provisioning {
@@ -69,7 +72,7 @@ export function createProvisioning(config: Config, db: Db, log: Logger, opts: Pr
       // Every lane, limiter wait and poll listens on this one signal: hundreds at density.
       setMaxListeners(0, signal);
       await routes.init();
-      await routes.writeShared(sharedDocument(config));
+      await (opts.writeShared ?? (() => routes.writeShared(sharedDocument(config, [controlPlaneOrigin(config)]))))();
       await Promise.all([
         reconciler.run(signal),
         prober.run(signal),

@@ -7,7 +7,7 @@ import { routeFor } from '../../../src/tenants/route.js';
 import { config, tenant } from '../tenants/fixtures.js';
 
 test('every router, shared and per tenant, applies berth-security-headers first', () => {
-  const shared = sharedDocument(config).http;
+  const shared = sharedDocument(config, ['http://127.0.0.1:8088']).http;
   const routers = { ...shared.routers, ...routeFor(tenant(), [], config).http.routers } as Record<string, { middlewares?: string[] }>;
   assert.ok(Object.keys(routers).length >= 4);
   for (const [name, r] of Object.entries(routers)) assert.equal(r.middlewares?.[0], 'berth-security-headers@file', name);
