@@ -284,7 +284,7 @@ try {
   const at = new Date().toISOString();
   const tTable = performance.now();
   const tr = await send(stack, session.jar, `${stack.publicUrl}/api/v1/tenants/${SLUG}/backups/restore-table`, {
-    json: { table: 'bench', at, mode: 'beside' }, headers: { 'x-csrf-token': session.csrfToken },
+    json: { table: 'bench', at, mode: 'beside' }, headers: { 'x-csrf-token': session.csrfToken }, timeoutMs: 600_000,
   });
   const tableS = (performance.now() - tTable) / 1000;
   if (tr.status !== 200) throw new Error(`restore-table: ${tr.status} ${tr.body.slice(0, 300)}`);

@@ -71,6 +71,8 @@ interface SendOptions {
   readonly json?: unknown;
   readonly headers?: Record<string, string>;
   readonly agent?: https.Agent;
+  /** Default 10 s; a restore answers once the instance serves again. */
+  readonly timeoutMs?: number;
 }
 
 /** One request with the jar's cookies; stores what comes back. Does not follow redirects. */
@@ -85,7 +87,7 @@ export async function send(stack: Stack, jar: CookieJar, url: string, opts: Send
   }
   const method = opts.method ?? (body !== undefined ? 'POST' : 'GET');
   if (method !== 'GET' && method !== 'HEAD') headers.origin ??= new URL(url).origin;
-  const res = await request(url, { agent: opts.agent ?? stack.agent, method, headers, body });
+  const res = await request(url, { agent: opts.agent ?? stack.agent, method, headers, body, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
   jar.store(url, res.headers['set-cookie']);
   return res;
 }

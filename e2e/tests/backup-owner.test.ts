@@ -79,7 +79,7 @@ async function replicaHolds(slug: string, want: number[]): Promise<void> {
 }
 
 async function api<T>(method: string, path: string, json?: unknown): Promise<{ status: number; body: T }> {
-  const res = await send(stack, session.jar, `${stack.publicUrl}${path}`, { method, ...(json !== undefined ? { json } : {}), headers: { 'x-csrf-token': session.csrfToken } });
+  const res = await send(stack, session.jar, `${stack.publicUrl}${path}`, { method, ...(json !== undefined ? { json } : {}), headers: { 'x-csrf-token': session.csrfToken }, timeoutMs: 180_000 });
   return { status: res.status, body: (res.body ? JSON.parse(res.body) : {}) as T };
 }
 
