@@ -64,7 +64,7 @@ export interface Stack {
    * log file control-plane-<name>.log), started; stop() stops it too. Traefik's control-plane
    * service lists it once the lease holder sees it in the process register.
    */
-  addControlPlane(name: string, env?: Record<string, string>): Promise<ExtraControlPlane>;
+  addControlPlane(name: string, env?: Record<string, string>, root?: string): Promise<ExtraControlPlane>;
   stop(): Promise<void>;
 }
 
@@ -141,11 +141,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     publicUrl: `https://${DOMAIN}${port}`,
     tenantUrl: (slug) => `https://${slug}.${DOMAIN}${port}`,
     controlPlane,
-    async addControlPlane(name, extraEnv = {}) {
+    async addControlPlane(name, extraEnv = {}, root = REPO_ROOT) {
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
       const logPath = join(logDir, `control-plane-${name}.log`);
-      const cp = controlPlaneProcess({ ...env, BERTH_HTTP_PORT: String(port), ...extraEnv }, logPath, url);
+      const cp = controlPlaneProcess({ ...env, BERTH_HTTP_PORT: String(port), ...extraEnv }, logPath, url, root);
       extras.push(cp);
       await cp.start();
       return Object.assign(cp, { url, logPath });
@@ -165,14 +165,15 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   };
 }
 
-function controlPlaneProcess(env: Record<string, string>, logPath: string, cpUrl: string): ControlPlaneProcess {
+/** `root`: the checkout whose control plane runs (another version's worktree, for the two-version test). */
+function controlPlaneProcess(env: Record<string, string>, logPath: string, cpUrl: string, root = REPO_ROOT): ControlPlaneProcess {
   let child: ChildProcess | null = null;
   const log = createWriteStream(logPath, { flags: 'a' });
   return {
     async start() {
       if (child) throw new Error('control plane already running');
-      child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'control-plane/src/main.ts')], {
-        cwd: REPO_ROOT,
+      child = spawn(process.execPath, ['--import', 'tsx', join(root, 'control-plane/src/main.ts')], {
+        cwd: root,
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
