@@ -1,117 +1,182 @@
-// ./berth bench density — 200 idle tenants through the control plane: host memory per idle
-// tenant, Traefik's memory, the idle CPU of berth + Traefik + dockerd + containerd + shims
-// (health probing included) over 30 s, and the time for one more provision at that size.
-// Last line: one JSON summary.
+// ./berth bench density — hibernation at scale: N registered instances of which M stay active
+// with light traffic and the rest hibernate. Reports host memory per hibernated and per active
+// idle instance, idle CPU of the control plane, Traefik, dockerd, containerd and the shims
+// (% of one core), a route change's apply time (file written → visible in Traefik's API)
+// p50/p95, wake time (a token client's first request → its 200 through Traefik) p50/p95 and
+// failures, and provision p50 at that size against a raw `docker run` in the same run.
+// Everything it creates is removed at the end. Last line: one JSON summary.
+//   --tenants N   instances registered (default 2000; 10000 documented in the README)
+//   --active M    of them kept active with light traffic (default 200)
+//   --wakes W     hibernated instances woken, one after the other (default 20)
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { SETTINGS } from '../../control-plane/src/config.js';
-import { createApiClient } from '../../control-plane/test/integration/api-client.js';
-import { docker } from '../src/docker-cli.js';
 import { request } from '../src/https-client.js';
-import { startStack, type Stack } from '../src/stack.js';
+import { createTenant, signUp } from '../src/session.js';
+import { startStack } from '../src/stack.js';
 import { waitFor } from '@berth/common/wait-for';
-import { assertImage, TENANT_IMAGE, untilServed } from './bench-tools.js';
-import { cgroupMemory, cgroupOf, cpuTicks, envOf, memAvailableKib, processes, rssKib } from './host-stats.js';
+import { assertImage, percentile, rawDockerRun, TENANT_IMAGE, untilServed } from './bench-tools.js';
+import { containerCounts, createToken, follow, lightTraffic, registerSleepers, routeApplyTimes, untilAsleep } from './density-steps.js';
+import { cpuWindow, memorySnapshot, perInstance } from './density-stats.js';
+import { wakeBreakdown } from './wake-breakdown.js';
 
-const TENANTS = Number(process.env.BENCH_TENANTS ?? 200);
-const BATCH = 20;
-const IDLE_WINDOW_S = 30;
-const MIB = 1024 * 1024;
-
-function countLogLines(stack: Stack, needle: string): number {
-  return readFileSync(`${stack.logDir}/control-plane.log`, 'utf8').split('\n').filter((l) => l.includes(needle)).length;
+function option(name: string, fallback: number): number {
+  const args = process.argv.slice(2);
+  const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i < 0) return fallback;
+  const raw = args[i]!.includes('=') ? args[i]!.split('=')[1] : args[i + 1];
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} needs a positive whole number, got ${raw}`);
+  return n;
 }
 
+const N = option('tenants', 2000);
+const WAKES = option('wakes', 20);
+const ACTIVE = Math.min(option('active', 200), N - WAKES);
+const PROVISIONS = 10;
+const SLEEPERS = N - ACTIVE - WAKES - PROVISIONS;
+if (SLEEPERS < 0) throw new Error(`--tenants ${N} is too few for ${ACTIVE} active, ${WAKES} woken and ${PROVISIONS} provisioned`);
+// Idle long enough that light traffic (one request per active tenant every 20 s) keeps them awake.
+const HIBERNATE_AFTER_S = 90;
+const TRAFFIC_PERIOD_MS = 20_000;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** MemAvailable averaged over a few samples (it moves with every page-cache change). */
-async function memAvailableMib(): Promise<number> {
-  let sum = 0;
-  for (let i = 0; i < 5; i++) {
-    sum += memAvailableKib();
-    await pause(200);
-  }
-  return sum / 5 / 1024;
-}
-
-async function ourContainerIds(stack: Stack): Promise<string[]> {
-  return (await docker('ps', '-q', '--no-trunc', '--filter', `label=berth.instance=${stack.instance}`, '--filter', 'label=berth.role=tenant')).split('\n').filter(Boolean);
-}
-
-function pidsOf(stack: Stack, containerIds: readonly string[]) {
-  const procs = processes();
-  const ids = new Set(containerIds);
-  const inOurContainer = (pid: number) => {
-    const cg = cgroupOf(pid);
-    return [...ids].some((id) => cg.includes(id));
-  };
-  return {
-    controlPlane: procs.filter((p) => p.cmdline.includes('control-plane/src/main.ts') && envOf(p.pid).includes(`BERTH_INSTANCE=${stack.instance}\0`)).map((p) => p.pid),
-    traefik: procs.filter((p) => p.cmdline.includes(`--configFile=${stack.dir}/traefik.yml`)).map((p) => p.pid),
-    dockerd: procs.filter((p) => p.comm === 'dockerd').map((p) => p.pid),
-    containerd: procs.filter((p) => p.comm === 'containerd').map((p) => p.pid),
-    shims: procs.filter((p) => p.comm.startsWith('containerd-shim') && [...ids].some((id) => p.cmdline.includes(id))).map((p) => p.pid),
-    tenants: procs.filter((p) => !p.comm.startsWith('containerd-shim') && inOurContainer(p.pid)).map((p) => p.pid),
-  };
-}
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const say = (line: string) => console.log(`${line}   [load ${load()}]`);
 
 assertImage();
-// Test stacks resync every 2 s to converge quickly; idle cost is measured at the shipped default.
 const productionResync = SETTINGS.find((s) => s.name === 'BERTH_RECONCILE_INTERVAL_MS')!.default;
-const stack = await startStack({ env: { BERTH_TENANT_IMAGE: TENANT_IMAGE, BERTH_LOG_LEVEL: 'info', BERTH_RECONCILE_INTERVAL_MS: productionResync } });
+const stack = await startStack({
+  env: {
+    BERTH_TENANT_IMAGE: TENANT_IMAGE, BERTH_RECONCILE_INTERVAL_MS: productionResync, BERTH_HIBERNATE_AFTER_S: String(HIBERNATE_AFTER_S),
+    BERTH_READY_TIMEOUT_MS: '60000', BERTH_STOP_GRACE_S: '5',
+  },
+});
+const stopTraffic = new AbortController();
+// Interrupted (Ctrl-C, a timeout's SIGTERM): everything created still goes.
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    stopTraffic.abort();
+    console.error(`${sig}: removing what the benchmark created`);
+    void stack.stop().finally(() => process.exit(130));
+  });
+}
 try {
   await waitFor(async () => (await request(`${stack.publicUrl}/__lbheartbeat__`, { agent: stack.agent })).status === 200, { timeoutMs: 20_000, what: 'control plane through Traefik' });
-  const api = createApiClient(stack.publicUrl, stack.agent);
-  await api.signUp('density@example.com', 'benchmark password 1');
-  console.log(`density benchmark: ${TENANTS} tenants of ${TENANT_IMAGE}, instance ${stack.instance}`);
-  const memBefore = await memAvailableMib();
+  const session = await signUp(stack, 'density@example.com', 'benchmark password 1');
+  say(`density benchmark: ${N} instances (${SLEEPERS} registered asleep, ${ACTIVE} active, ${WAKES} to wake, ${PROVISIONS} provisioned at size) of ${TENANT_IMAGE}, instance ${stack.instance}`);
 
-  const started = performance.now();
-  for (let i = 0; i < TENANTS; i += BATCH) {
-    const slugs = Array.from({ length: Math.min(BATCH, TENANTS - i) }, (_, j) => `dense-${i + j}`);
-    const t0 = performance.now();
-    await Promise.all(slugs.map((slug) => api.createTenant(slug)));
-    // Polled gently: 20 pollers at 10 ms would themselves load Traefik and the CPU.
-    await Promise.all(slugs.map((slug) => untilServed(stack, slug, t0, 300_000, 250)));
-    console.log(`  ${i + slugs.length} tenants serving (batch of ${slugs.length} in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  // 1. Sleepers: registered, their volumes and stopped containers created by the reconciler.
+  const m0 = await memorySnapshot(stack);
+  const r0 = performance.now();
+  registerSleepers(stack, session.userId, session.email, TENANT_IMAGE, Array.from({ length: SLEEPERS }, (_, i) => `sleep-${i}`));
+  // Nothing nudges the reconciler here: its periodic resync (30 s) finds the new rows.
+  for (let last = -1; ;) {
+    const { all } = await containerCounts(stack);
+    if (all >= SLEEPERS) break;
+    if (all !== last && Math.floor(all / 500) !== Math.floor(last / 500)) say(`  ${all} sleepers' containers created (${((performance.now() - r0) / 1000).toFixed(0)} s)`);
+    if (performance.now() - r0 > 60_000 + SLEEPERS * 500) throw new Error(`only ${all} of ${SLEEPERS} sleepers' containers after ${((performance.now() - r0) / 1000).toFixed(0)} s`);
+    last = all;
+    await pause(3000);
   }
-  console.log(`  all ${TENANTS} serving after ${((performance.now() - started) / 1000).toFixed(0)} s; letting them settle`);
+  say(`  ${SLEEPERS} sleepers registered, each with its volume and a stopped container, in ${((performance.now() - r0) / 1000).toFixed(0)} s; settling 20 s`);
   await pause(20_000);
+  const m1 = await memorySnapshot(stack);
+  const hib = perInstance(m0, m1, SLEEPERS);
+  say(`memory per hibernated instance: ${hib.attributedKib.toFixed(0)} KiB attributed (${hib.detail}); MemAvailable view ${hib.memAvailableKib.toFixed(0)} KiB`);
 
-  const ids = await ourContainerIds(stack);
-  const memAfter = await memAvailableMib();
-  const hostMibPerTenant = (memBefore - memAfter) / TENANTS;
-  const cg = ids.map(cgroupMemory).filter((m) => m !== null);
-  const cgRss = cg.reduce((s, m) => s + m.rssBytes, 0) / MIB / cg.length;
-  const cgUsage = cg.reduce((s, m) => s + m.usageBytes, 0) / MIB / cg.length;
-  const pids = pidsOf(stack, ids);
-  const shimMib = pids.shims.reduce((s, p) => s + rssKib(p), 0) / 1024 / Math.max(1, pids.shims.length);
-  const traefikMib = pids.traefik.reduce((s, p) => s + rssKib(p), 0) / 1024;
-  const cpMib = pids.controlPlane.reduce((s, p) => s + rssKib(p), 0) / 1024;
-  console.log(`memory: MemAvailable ${memBefore.toFixed(0)} → ${memAfter.toFixed(0)} MiB = ${hostMibPerTenant.toFixed(1)} MiB per tenant (host view: app, shim, kernel, page cache growth)`);
-  console.log(`        per container cgroup: rss+mapped ${cgRss.toFixed(1)} MiB, usage incl. cache ${cgUsage.toFixed(1)} MiB; containerd-shim RSS ${shimMib.toFixed(1)} MiB each (${pids.shims.length} shims)`);
-  console.log(`        Traefik RSS ${traefikMib.toFixed(1)} MiB; control plane RSS ${cpMib.toFixed(1)} MiB`);
+  // 2. Active instances (and the ones to wake later) through the API, in batches of 10.
+  const tokens = new Map<string, string>();
+  const traffic = lightTraffic(stack, tokens, TRAFFIC_PERIOD_MS, stopTraffic.signal);
+  const wakeSlugs = Array.from({ length: WAKES }, (_, i) => `wake-${i}`);
+  const activeSlugs = Array.from({ length: ACTIVE }, (_, i) => `active-${i}`);
+  const wakeTokens = new Map<string, string>();
+  const a0 = performance.now();
+  const created = [...activeSlugs, ...wakeSlugs];
+  for (let i = 0; i < created.length; i += 10) {
+    const batch = created.slice(i, i + 10);
+    const t0 = performance.now();
+    await Promise.all(batch.map((slug) => createTenant(stack, session, slug)));
+    await Promise.all(batch.map((slug) => untilServed(stack, slug, t0, 300_000, 250)));
+    for (const slug of batch) (slug.startsWith('wake-') ? wakeTokens : tokens).set(slug, await createToken(stack, session, slug));
+    if ((i / 10) % 5 === 4 || i + 10 >= created.length) say(`  ${i + batch.length} instances serving (${((performance.now() - a0) / 1000).toFixed(0)} s)`);
+  }
+  say(`  waiting for the ${WAKES} instances without traffic to hibernate (after ${HIBERNATE_AFTER_S} s idle)`);
+  await untilAsleep(stack, wakeSlugs, (HIBERNATE_AFTER_S + 180) * 1000);
+  await pause(10_000);
+  const m2 = await memorySnapshot(stack);
+  const act = perInstance(m1, m2, ACTIVE);
+  say(`memory per active idle instance: ${(act.attributedKib / 1024).toFixed(1)} MiB attributed (${act.detail}); MemAvailable view ${(act.memAvailableKib / 1024).toFixed(1)} MiB`);
+  const counts = await containerCounts(stack);
+  say(`containers: ${counts.all} (${counts.running} running); hibernated instances have no process: ${counts.running === ACTIVE ? 'yes' : `NO (${counts.running} running, ${ACTIVE} active)`}`);
 
-  const groups = { berth: pids.controlPlane, traefik: pids.traefik, dockerd: pids.dockerd, containerd: pids.containerd, shims: pids.shims, tenants: pids.tenants };
-  const routeWritesBefore = countLogLines(stack, '"route written"');
-  const readinessBefore = countLogLines(stack, '"readiness changed"');
-  const ticksBefore = Object.fromEntries(Object.entries(groups).map(([k, ps]) => [k, ps.reduce((s, p) => s + cpuTicks(p), 0)]));
-  const w0 = performance.now();
-  await pause(IDLE_WINDOW_S * 1000);
-  const seconds = (performance.now() - w0) / 1000;
-  const pct = Object.fromEntries(Object.entries(groups).map(([k, ps]) => [k, (ps.reduce((s, p) => s + cpuTicks(p), 0) - ticksBefore[k]!) / seconds]));
-  const idleCpu = pct.berth! + pct.traefik! + pct.dockerd! + pct.containerd! + pct.shims!;
-  console.log(`idle CPU over ${seconds.toFixed(0)} s (% of one core): ${Object.entries(pct).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
-  console.log(`        berth + Traefik + dockerd + containerd + shims = ${idleCpu.toFixed(2)}% (dockerd/containerd are shared with anything else on the host)`);
-  console.log(`        during the window: ${countLogLines(stack, '"route written"') - routeWritesBefore} route writes, ${countLogLines(stack, '"readiness changed"') - readinessBefore} readiness changes (each route change rebuilds Traefik's whole config)`);
+  // 3. Idle CPU with the light traffic on.
+  const cpu = await cpuWindow(stack, 30);
+  say(`idle CPU over ${cpu.seconds.toFixed(0)} s with ${ACTIVE} active (light traffic) and ${N - ACTIVE} hibernated (% of one core): ${cpu.detail}`);
+  say(`        control plane + Traefik + dockerd + containerd + shims = ${cpu.platformPct.toFixed(2)}% (target ≤ 12); with the ${ACTIVE} tenant apps ${cpu.withAppsPct.toFixed(2)}%`);
 
-  const t0 = performance.now();
-  await api.createTenant('dense-one-more');
-  const oneMore = await untilServed(stack, 'dense-one-more', t0);
-  console.log(`one more provision at ${TENANTS} tenants: ${oneMore.toFixed(0)} ms`);
+  // 4. Route apply time at this size.
+  const apply = await routeApplyTimes(stack, 10);
+  say(`route change → visible in Traefik's API (${apply.length} changes): p50 ${percentile(apply, 50).toFixed(0)} ms, p95 ${percentile(apply, 95).toFixed(0)} ms`);
+
+  // 5. Wakes: a token client's GET, 307s followed, until its 200.
+  const wakeMs: number[] = [];
+  const marks: { slug: string; at: number; ms: number }[] = [];
+  let wakeFailed = 0;
+  for (const slug of wakeSlugs) {
+    const at = Date.now();
+    const t0 = performance.now();
+    try {
+      const { res, hops } = await follow(stack, `${stack.tenantUrl(slug)}/api/tables`, { authorization: `Bearer ${wakeTokens.get(slug)}`, accept: 'application/json' });
+      const ms = performance.now() - t0;
+      if (res.status !== 200) throw new Error(`HTTP ${res.status} ${res.body.slice(0, 200)}`);
+      wakeMs.push(ms);
+      marks.push({ slug, at, ms });
+      console.log(`  ${slug}: 200 after ${ms.toFixed(0)} ms (${hops} redirect${hops === 1 ? '' : 's'})`);
+    } catch (err) {
+      wakeFailed++;
+      console.log(`  ${slug}: FAILED ${(err as Error).message}`);
+    }
+    await pause(1000);
+  }
+  const wakeP50 = wakeMs.length ? percentile(wakeMs, 50) : NaN;
+  const wakeP95 = wakeMs.length ? percentile(wakeMs, 95) : NaN;
+  say(`wake (first request → 200 through Traefik): p50 ${wakeP50.toFixed(0)} ms, p95 ${wakeP95.toFixed(0)} ms, ${wakeFailed} failed of ${WAKES}`);
+  console.log(`  where it went (median): ${wakeBreakdown(readFileSync(`${stack.logDir}/control-plane.log`, 'utf8'), marks)}`);
+
+  // 6. Provisioning at this size, alternating with the raw `docker run` baseline.
+  const prov: number[] = [];
+  const raw: number[] = [];
+  for (let i = 0; i < PROVISIONS; i++) {
+    const slug = `more-${i}`;
+    const t0 = performance.now();
+    await createTenant(stack, session, slug);
+    prov.push(await untilServed(stack, slug, t0, 120_000));
+    raw.push(await rawDockerRun(stack.network, `berth.instance=${stack.instance}`));
+  }
+  const provP50 = percentile(prov, 50);
+  const rawP50 = percentile(raw, 50);
+  say(`provision at ${N} registered: p50 ${provP50.toFixed(0)} ms against raw docker run p50 ${rawP50.toFixed(0)} ms (×${(provP50 / rawP50).toFixed(2)}, target ≤ 1.2)`);
+  say(`light traffic: ${traffic.sent()} requests, ${traffic.failed()} not 200`);
+  stopTraffic.abort();
+  await traffic.done;
+
   console.log(JSON.stringify({
-    bench: 'density', tenants: TENANTS, mib_per_tenant: Number(hostMibPerTenant.toFixed(1)), traefik_mib: Number(traefikMib.toFixed(1)),
-    idle_cpu_pct: Number(idleCpu.toFixed(2)), provision_ms_at_size: Math.round(oneMore),
+    bench: 'density', tenants: N, active: ACTIVE, hibernated: N - ACTIVE - PROVISIONS, load: load(),
+    hibernated_kib: Math.round(hib.attributedKib), hibernated_kib_memavailable: Math.round(hib.memAvailableKib),
+    active_idle_mib: round1(act.attributedKib / 1024), active_idle_mib_memavailable: round1(act.memAvailableKib / 1024),
+    hibernated_processes: counts.running - ACTIVE, idle_cpu_pct: round1(cpu.platformPct), idle_cpu_pct_with_apps: round1(cpu.withAppsPct),
+    route_apply_p50_ms: Math.round(percentile(apply, 50)), route_apply_p95_ms: Math.round(percentile(apply, 95)),
+    wake_p50_ms: Math.round(wakeP50), wake_p95_ms: Math.round(wakeP95), wake_failed: wakeFailed,
+    provision_p50_ms: Math.round(provP50), raw_docker_run_p50_ms: Math.round(rawP50), provision_ratio: Number((provP50 / rawP50).toFixed(2)),
+    traffic_requests: traffic.sent(), traffic_failed: traffic.failed(),
   }));
 } finally {
+  stopTraffic.abort();
+  const s0 = performance.now();
   await stack.stop();
+  console.error(`cleaned up (containers, volumes, network of ${stack.instance}) in ${((performance.now() - s0) / 1000).toFixed(0)} s`);
+}
+
+function round1(n: number): number {
+  return Number(n.toFixed(1));
 }

@@ -25,6 +25,8 @@ export interface DockerEngine {
   removeVolume(name: string): Promise<void>;
   /** Creates and starts; returns the id and the address on the spec's network. */
   runContainer(spec: ContainerSpec, name: string): Promise<{ id: string; ip: string | null }>;
+  /** Creates without starting (a sleeper's container, so that its wake is only a start); returns the id. */
+  createContainer(spec: ContainerSpec, name: string): Promise<string>;
   startContainer(id: string): Promise<void>;
   containerIp(id: string, network: string): Promise<string | null>;
   /** Stops with the grace (SIGTERM, then SIGKILL after graceS), then removes. Never the volume. */
@@ -100,6 +102,10 @@ export function createDockerEngine(socketPath: string, instance: string): Docker
       if (!info) return;
       if (!isOurs(info.Labels)) throw new BerthError('NOT_OWNED', `volume ${name} is not managed by berth instance ${instance}`);
       await call(`remove volume ${name}`, () => docker.getVolume(name).remove(), [404]);
+    },
+    async createContainer(spec, name) {
+      if (!isOurs(spec.labels)) throw new BerthError('NOT_OWNED', `spec for ${name} lacks this installation's labels`);
+      return (await call(`create container ${name}`, () => docker.createContainer(createOptionsFor(spec, name))))!.id;
     },
     async runContainer(spec, name) {
       if (!isOurs(spec.labels)) throw new BerthError('NOT_OWNED', `spec for ${name} lacks this installation's labels`);

@@ -7,6 +7,11 @@ export type Action =
   | { readonly kind: 'ensure-volume'; readonly slug: string; readonly name: string; readonly labels: Labels }
   | { readonly kind: 'run-container'; readonly slug: string; readonly spec: ContainerSpec }
   | { readonly kind: 'start-container'; readonly slug: string; readonly containerId: string }
+  /**
+   * A sleeper's container of the desired spec, created and left stopped: its wake is then a
+   * start. With `volume`, that volume is ensured first, in the same bounded step.
+   */
+  | { readonly kind: 'create-container'; readonly slug: string; readonly spec: ContainerSpec; readonly volume?: { readonly name: string; readonly labels: Labels } }
   /** confirm: wait until Traefik's API shows exactly these servers (required before a server's container is removed). */
   | { readonly kind: 'write-route'; readonly slug: string; readonly doc: RouteDocument; readonly text: string; readonly servers: readonly string[] }
   | { readonly kind: 'confirm-route'; readonly slug: string; readonly text: string; readonly servers: readonly string[] }

@@ -27,6 +27,11 @@ export interface ApplyDeps {
   readonly routeTimeoutMs: number;
   /** Bounds concurrent container starts. */
   readonly starts: Limiter;
+  /**
+   * Bounds concurrent creations of sleepers' stopped containers: after a rollout over thousands
+   * of sleepers they must not queue in front of (or starve the CPU of) starts and wakes.
+   */
+  readonly prepares: Limiter;
 }
 
 export async function applyAction(deps: ApplyDeps, action: Action, signal: AbortSignal): Promise<void> {
@@ -42,6 +47,16 @@ export async function applyAction(deps: ApplyDeps, action: Action, signal: Abort
       // Probe only once the start call returned: earlier, the address may not route yet.
       if (ip) deps.prober.watch({ id, ip });
       log.info('container started', { tenant: action.slug, container: name, id: id.slice(0, 12), ip, ms: Date.now() - started });
+      return;
+    }
+    case 'create-container': {
+      const name = newContainerName(action.spec);
+      const { volume } = action;
+      const id = await deps.prepares.run(async () => {
+        if (volume) await docker.ensureVolume(volume.name, volume.labels);
+        return docker.createContainer(action.spec, name);
+      }, signal);
+      log.info('container created for a sleeper', { tenant: action.slug, container: name, id: id.slice(0, 12) });
       return;
     }
     case 'start-container': {

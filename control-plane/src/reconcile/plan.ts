@@ -60,7 +60,7 @@ export function plan(input: PlanInput): Lane[] {
   // Hibernated tenants: no start, no route (plan-hibernation.ts).
   for (const tenant of tenants) {
     if (tenant.desiredState !== 'running' || !tenant.asleep || held.has(tenant.id)) continue;
-    const actions = planSleepingTenant(tenant, observed, config);
+    const actions = planSleepingTenant(tenant, observed, config, volumes);
     if (actions.length > 0) lanes.push({ key: `tenant:${tenant.id}`, tenantId: tenant.id, actions });
   }
 

@@ -22,6 +22,8 @@ import { watchDockerEvents } from './watch-events.js';
 
 /** Container starts at once; measured on 2 cores, more than this only lengthens every start. */
 const MAX_CONCURRENT_STARTS = 6;
+/** Sleepers' containers created (not started) at once: background work, kept out of the starts' way. */
+const MAX_CONCURRENT_PREPARES = 4;
 
 export interface Provisioning {
   readonly docker: DockerEngine;
@@ -62,6 +64,7 @@ export function createProvisioning(config: Config, db: Db, log: Logger, opts: Pr
     confirmedRoutes: new Map(),
     routeTimeoutMs: opts.routeTimeoutMs ?? 10_000,
     starts: createLimiter(MAX_CONCURRENT_STARTS),
+    prepares: createLimiter(MAX_CONCURRENT_PREPARES),
     held: opts.held,
   });
   nudge = reconciler.nudge;

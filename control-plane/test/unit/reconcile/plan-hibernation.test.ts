@@ -1,6 +1,7 @@
 // Table tests of plan() for hibernation: a sleeping tenant gets no start and no route (its
-// route leaves Traefik before its container stops, and the container is kept); a woken one
-// is started, probed, then routed, like any stopped container of the desired spec.
+// route leaves Traefik before its container stops, and the container is kept, or created
+// stopped when it has none); a woken one is started, probed, then routed, like any stopped
+// container of the desired spec.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ManagedContainer, ManagedVolume } from '../../../src/docker/types.js';
@@ -67,8 +68,18 @@ test('an idle tenant made asleep: its route leaves Traefik (confirmed), then its
 test('a hibernated tenant plans nothing: no start, no route', () => {
   const stopped = containerOf(awake, { id: 'c-exited', state: 'exited', ip: null });
   assert.deepEqual(run({ tenants: [asleep], containers: [stopped] }), {});
-  // Also with no container at all (it never ran, or a rollout replaced it): nothing is created.
-  assert.deepEqual(run({ tenants: [asleep] }), {});
+});
+
+test('a sleeper with no container of its spec gets one created, not started (its wake is a start); its volume first if missing', () => {
+  assert.deepEqual(run({ tenants: [asleep] }), { 'tenant:1': ['create-container'] });
+  const created = containerOf(awake, { id: 'c-created', state: 'created', ip: null });
+  assert.deepEqual(run({ tenants: [asleep], containers: [created] }), {});
+  const lanes = plan({ tenants: [asleep], observed: { ...observe({ tenants: [asleep] }), volumes: [] }, held: new Set(), now: 1, config: { ...config, rolloutParallel: 2 } });
+  assert.deepEqual(lanes.map((l) => l.actions.map((a) => a.kind === 'create-container' ? `create-container with volume ${a.volume?.name}` : a.kind)),
+    [[`create-container with volume ${volumeNameFor(asleep, config)}`]]);
+  // Another tenant's volume under its name is never adopted: nothing is created.
+  const foreign: ManagedVolume = { name: volumeNameFor(asleep, config), labels: { [LABEL.instance]: 'unit', [LABEL.tenantId]: '99', [LABEL.role]: 'data' } };
+  assert.deepEqual(plan({ tenants: [asleep], observed: { ...observe({ tenants: [asleep] }), volumes: [foreign] }, held: new Set(), now: 1, config: { ...config, rolloutParallel: 2 } }), []);
 });
 
 test('a crash between the unlink and the stop: the route removal is confirmed again before the stop', () => {
@@ -79,10 +90,10 @@ test('a crash between the unlink and the stop: the route removal is confirmed ag
   assert.deepEqual(run({ tenants: [asleep], containers: [stopped], routes: { acme: [] } }), { 'tenant:1': ['unroute+confirm'] });
 });
 
-test('a sleeper whose desired image changed (a rollout while asleep): the old container is removed, nothing started', () => {
+test('a sleeper whose desired image changed (a rollout while asleep): the old container is removed, the new one created, nothing started', () => {
   const old = containerOf(awake, { id: 'c-old', state: 'exited', ip: null, specHash: 'oldspec' });
   const rolled = tenant({ asleep: true, asleepChangedAt: 5, image: 'berth/tenant:2.0.0', generation: 2 });
-  assert.deepEqual(run({ tenants: [rolled], containers: [old] }), { 'tenant:1': ['remove c-old'] });
+  assert.deepEqual(run({ tenants: [rolled], containers: [old] }), { 'tenant:1': ['remove c-old', 'create-container'] });
 });
 
 test('wake: the stopped container is started, probed, then routed', () => {

@@ -1,0 +1,37 @@
+// Where a wake's time goes, from the control plane's log lines (hibernate/wake.ts,
+// reconcile/apply-action.ts, the prober) and the client's own clock: median of each step.
+import { percentile } from './bench-tools.js';
+
+interface Line { time: string; msg: string; tenant?: string; id?: string; state?: string; servers?: string[] }
+
+export function wakeBreakdown(log: string, marks: readonly { slug: string; at: number; ms: number }[]): string {
+  const lines = log.split('\n').filter(Boolean).map((l) => {
+    try {
+      return JSON.parse(l) as Line;
+    } catch {
+      return null;
+    }
+  }).filter((l) => l !== null);
+  const at = (l: Line) => Date.parse(l.time);
+  const steps: Record<string, number[]> = {
+    'request → marked awake': [], 'docker start': [], 'app start → ready': [], 'ready → route written': [],
+    'route written → Traefik serves it (waker sees it)': [], '307 → the 200': [],
+  };
+  for (const m of marks) {
+    const after = (from: number, pred: (l: Line) => boolean) => lines.find((l) => at(l) >= from && pred(l));
+    const marked = after(m.at - 50, (l) => l.msg === 'waking a hibernated tenant' && l.tenant === m.slug);
+    const started = marked && after(at(marked), (l) => l.msg === 'container restarted' && l.tenant === m.slug);
+    const ready = started && after(at(started), (l) => l.msg === 'readiness changed' && l.state === 'ready' && l.id === started.id);
+    const routed = ready && after(at(ready), (l) => l.msg === 'route written' && l.tenant === m.slug && (l.servers?.length ?? 0) > 0);
+    const woken = routed && after(at(routed), (l) => l.msg === 'tenant woken' && l.tenant === m.slug);
+    if (!marked || !started || !ready || !routed || !woken) continue;
+    steps['request → marked awake']!.push(at(marked) - m.at);
+    steps['docker start']!.push(at(started) - at(marked));
+    steps['app start → ready']!.push(at(ready) - at(started));
+    steps['ready → route written']!.push(at(routed) - at(ready));
+    steps['route written → Traefik serves it (waker sees it)']!.push(at(woken) - at(routed));
+    steps['307 → the 200']!.push(m.at + m.ms - at(woken));
+  }
+  const n = steps['docker start']!.length;
+  return `${Object.entries(steps).map(([k, v]) => `${k} ${v.length ? percentile(v, 50).toFixed(0) : '?'} ms`).join('; ')} (${n} of ${marks.length} wakes traced)`;
+}
