@@ -92,8 +92,14 @@ function pageData(deps: AppDeps, op: Operator, form?: AdminPageData['form']): Ad
     config: deps.config,
     resources: resourceWindow(deps, Date.now()),
     replication: replicationView(backupStatusHere(deps), deps.config.backupLagLimitMs, Date.now()),
+    ...processesOf(deps),
     ...(form ? { form } : {}),
   };
+}
+
+function processesOf(deps: AppDeps): Pick<AdminPageData, 'processes'> {
+  const view = deps.checks.lease?.();
+  return view ? { processes: { lease: view.lease, processes: view.processes, now: Date.now() } } : {};
 }
 
 function resourceWindow(deps: AppDeps, now: number): AdminPageData['resources'] {

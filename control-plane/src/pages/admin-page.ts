@@ -9,6 +9,7 @@ import { imageVersionOf } from '../tenants/tenant.js';
 import { ADMIN_SCRIPT, ADMIN_STYLE } from './admin-assets.js';
 import { html, type Html, trusted } from '@berth/common/html';
 import { renderLayout, type PageUser } from './layout.js';
+import { processTable, type ProcessesView } from './process-table.js';
 import { replicationCell, replicationHeader, type ReplicationView } from './replication-column.js';
 import { resourceCells, resourceHeaders, type ResourceWindow } from './resource-columns.js';
 
@@ -23,6 +24,8 @@ export interface AdminPageData {
   readonly resources: ResourceWindow;
   /** Each tenant's last replicated moment (backups). */
   readonly replication: ReplicationView;
+  /** The control-plane processes and the lease (absent: a process without the register). */
+  readonly processes?: ProcessesView;
 }
 
 export function renderAdminPage(d: AdminPageData): string {
@@ -35,6 +38,7 @@ export function renderAdminPage(d: AdminPageData): string {
   </section>
 </div>
 ${tenantTable(d)}
+${d.processes ? processTable(d.processes) : ''}
 <script>${trusted(ADMIN_SCRIPT)}</script>`;
   return renderLayout({ title: 'Operations', user: d.user, body });
 }
