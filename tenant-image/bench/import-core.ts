@@ -1,7 +1,7 @@
 // Import benchmark core: 1,000,000 rows × 8 columns (~86 MB) of deterministic mixed data, imported
 // with type detection through the same worker the app uses, against the sqlite3 CLI's `.import`
 // of the same file into a pre-typed table, in the same run. Prints figures, then one JSON line.
-//   node --import tsx tenant-image/bench/import-core.ts [rows] [node flags, default --no-maglev as in the image]
+//   node --import tsx tenant-image/bench/import-core.ts [rows] [node flags, default --max-opt=2 as in the image]
 // The measured import runs in a child process so its peak RSS (VmHWM) is the import's alone, not
 // the generator's, and runs compiled JavaScript, as in the container: tsx's loader would add ~30 MiB
 // per thread that production never pays. generateBenchCsv() and runSqliteCliBaseline() are
@@ -248,10 +248,10 @@ async function main(): Promise<void> {
 }
 
 /**
- * V8 flags of the measured child: the image's CMD runs `node --no-maglev` (tenant-image/Dockerfile),
+ * V8 flags of the measured child: the image's CMD runs `node --max-opt=2` (tenant-image/Dockerfile),
  * so that is the default; flags after the row count replace it (e.g. `--maglev` to compare).
  */
-const BENCH_NODE_FLAGS = process.argv.length > 3 && !process.argv[2]!.startsWith('--measure') ? process.argv.slice(3) : ['--no-maglev'];
+const BENCH_NODE_FLAGS = process.argv.length > 3 && !process.argv[2]!.startsWith('--measure') ? process.argv.slice(3) : ['--max-opt=2'];
 
 function runMeasurement<T>(entry: string, mode: string, csvPath: string): T {
   const child = spawnSync(process.execPath, ['--conditions=berth-compiled', ...BENCH_NODE_FLAGS, entry, mode, csvPath], { encoding: 'utf8' });

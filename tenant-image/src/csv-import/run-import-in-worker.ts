@@ -22,8 +22,12 @@ export interface WorkerImportHandle {
 }
 
 // A small young generation keeps the worker's footprint flat: the import makes short-lived
-// garbage only. The old-generation cap is a backstop, far above what an import needs.
-const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 256 };
+// garbage only. 2 MiB, as the helper's (was 4): V8 commits the whole young generation while the
+// import runs, and 2 took the 1M-row peak down ~4 MiB on the host (106.9-107.6 -> 102.5-103.5
+// MiB) and 114.4 -> 108.7 MiB in the container bench, for the same CPU within the host's spread
+// (12.3-14.6 s vs 12.4-12.6, alternating, 2026-12-04). The old-generation cap is a backstop,
+// far above what an import needs.
+const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 256 };
 
 export function runImportInWorker(dbPath: string, path: string, plan: ImportPlan, ctx: WorkerImportContext): WorkerImportHandle {
   const { onProgress, signal, rebuildSearchIndex = true, ...rest } = ctx;
