@@ -6,8 +6,10 @@
 // flight at that instant failing; the lease moves both times. Real processes, Docker, Traefik.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { waitFor } from '@berth/common/wait-for';
-import { startStack, type ExtraControlPlane, type Stack } from '../src/stack.js';
+import { REPO_ROOT, startStack, type ExtraControlPlane, type Stack } from '../src/stack.js';
 import { createTenant, send, signUp, waitUntilServing, type Session } from '../src/session.js';
 import { request } from '../src/https-client.js';
 
@@ -79,6 +81,15 @@ test('Traefik lists both web processes, health-checked, and ForwardAuth goes thr
   const r = await load(new Promise((resolve) => setTimeout(resolve, 1_000)));
   assert.ok(r.requests > 0);
   assert.deepEqual(r.failed, []);
+  // ./berth status lists both processes with their pid, address and last sign of life.
+  const status = await promisify(execFile)(`${REPO_ROOT}/berth`, ['status', '--json'], {
+    env: { ...process.env, BERTH_HTTP_PORT: String(stack.cpPort), BERTH_STATE_DIR: `${stack.dir}/state`, BERTH_TRAEFIK_API_URL: stack.traefikApi },
+  }).catch((err: { stdout: string }) => ({ stdout: err.stdout }));
+  const procs = (JSON.parse(status.stdout) as { processes: { id: string; pid: number; url: string; state: string; holdsLease: boolean; lastSeenMsAgo: number }[] }).processes;
+  assert.deepEqual(procs.map((p) => [p.id.split('/')[0], p.url, p.state]).sort(), [['cp-a', stack.cpUrl, 'serving'], ['cp-b', b.url, 'serving']]);
+  assert.deepEqual(procs.map((p) => p.pid).sort(), [stack.controlPlane.pid(), b.pid()].sort());
+  assert.equal(procs.filter((p) => p.holdsLease).length, 1);
+  assert.ok(procs.every((p) => p.lastSeenMsAgo >= 0 && p.lastSeenMsAgo < 10_000));
 });
 
 test('a graceful stop of one web process (the lease holder) fails no request; the lease moves at once', async () => {

@@ -55,6 +55,9 @@ export interface ProcessLine {
   readonly url: string;
   readonly state: string;
   readonly holdsLease: boolean;
+  readonly pid: number;
+  /** Milliseconds since it last wrote its row. */
+  readonly lastSeenMsAgo: number;
 }
 
 type StatusConfig = Pick<Config, 'stateDir' | 'httpPort' | 'traefikApiUrl' | 'domain' | 'publicHttpsPort'>;
@@ -120,7 +123,7 @@ export async function collectStatus(config: StatusConfig, client: ControlPlaneCl
 interface HeartbeatDetails {
   checks?: { lease?: { ok: boolean; detail?: string } };
   lease?: { holder: string; epoch: number; renewedAt: number } | null;
-  processes?: { id: string; role: string; version: string; url: string; state: string }[];
+  processes?: { id: string; role: string; version: string; url: string; state: string; pid: number; lastSeen: number }[];
 }
 
 /** The process register and lease from /__heartbeat__ (its details answer on loopback, 200 or 500 alike). */
@@ -130,7 +133,8 @@ async function readRegister(cpUrl: string): Promise<Pick<StatusReport, 'processe
     const row = body.lease ?? null;
     const check = body.checks?.lease;
     return {
-      processes: body.processes?.map((p) => ({ id: p.id, role: p.role, version: p.version, url: p.url, state: p.state, holdsLease: row?.holder === p.id })) ?? null,
+      processes: body.processes?.map((p) => ({ id: p.id, role: p.role, version: p.version, url: p.url, state: p.state, holdsLease: row?.holder === p.id,
+        pid: p.pid, lastSeenMsAgo: Date.now() - p.lastSeen })) ?? null,
       lease: row && check ? { holder: row.holder, epoch: row.epoch, renewedMsAgo: Date.now() - row.renewedAt, ok: check.ok, detail: check.detail ?? '' } : null,
     };
   } catch {
@@ -161,7 +165,7 @@ function formatProcesses(r: StatusReport): string {
   if (r.processes === null) return '';
   const lease = r.lease ? `lease: ${r.lease.ok ? '' : 'FAILING, '}${r.lease.detail}` : 'lease: never taken';
   const head = `${'processes'.padEnd(14)} ${r.processes.length} (${lease})\n`;
-  return head + r.processes.map((p) => `  ${p.id.padEnd(34)} ${p.role.padEnd(4)} ${p.state.padEnd(8)} ${(p.holdsLease ? 'lease holder' : '').padEnd(13)}${p.version.padEnd(24)} ${p.url}\n`).join('');
+  return head + r.processes.map((p) => `  ${p.id.padEnd(34)} ${p.role.padEnd(4)} ${p.state.padEnd(8)} ${(p.holdsLease ? 'lease holder' : '').padEnd(13)}${p.version.padEnd(24)} pid ${String(p.pid).padEnd(8)}${p.url.padEnd(24)} seen ${Math.round(p.lastSeenMsAgo / 100) / 10} s ago\n`).join('');
 }
 
 function pidStatus(stateDir: string, name: string): { pid: number | null; pidAlive: boolean } {
