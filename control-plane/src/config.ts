@@ -63,9 +63,9 @@ export const SETTINGS = [
   { name: 'BERTH_BACKUP_DIR', kind: 'path', default: '', help: "Directory the tenant databases are replicated into by Litestream, one folder per tenant and backup lineage (default <state>/backups). Keep it off the tenant volumes' disk in production." },
   { name: 'BERTH_LITESTREAM_BIN', kind: 'path', default: '/var/cache/berth/litestream/v0.5.18/litestream', help: 'The Litestream binary (built by infra/scripts/build-litestream.sh).' },
   { name: 'BERTH_BACKUP_INTERVAL_MS', kind: 'int', min: 100, default: '2000', help: "Period of the backup supervisor's pass: tenants and volumes re-read, Litestream's configuration rewritten if it changed, replication lag read." },
+  { name: 'BERTH_BACKUP_SYNC_INTERVAL_MS', kind: 'int', min: 50, default: '250', help: "How often Litestream reads each tenant database's new WAL frames and ships them to the replica (its monitor-interval and the replica's sync-interval). A write acknowledged just before a disk is lost reaches the replica within about twice this; each database costs Litestream a little CPU per period." },
   { name: 'BERTH_BACKUP_LAG_LIMIT_S', kind: 'int', min: 1, default: '10', help: "Replication lag past which /__heartbeat__'s backup check fails (a running tenant's database not confirmed replicated for that long)." },
   { name: 'BERTH_BACKUP_RETENTION_HOURS', kind: 'int', min: 1, default: '168', help: "How far back a tenant's database can be restored (Litestream keeps snapshots this long); a deleted tenant's backups are kept at least this long and removed only by ./berth backups purge." },
-  { name: 'BERTH_BACKUP_SYNC_INTERVAL_MS', kind: 'int', min: 50, default: '250', help: "How often Litestream reads each tenant database's new WAL frames and ships them to the replica (its monitor-interval and the replica's sync-interval). A write acknowledged just before a disk is lost reaches the replica within about twice this; each database costs Litestream a little CPU per period." },
   { name: 'BERTH_BACKUP_S3_BUCKET', kind: 'string', default: '', help: 'S3-compatible bucket to replicate into instead of BERTH_BACKUP_DIR (credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment, read by Litestream itself). Not exercised by the tests.' },
   { name: 'BERTH_BACKUP_S3_PATH', kind: 'string', default: 'berth', help: 'Key prefix inside BERTH_BACKUP_S3_BUCKET.' },
   { name: 'BERTH_BACKUP_S3_ENDPOINT', kind: 'string', default: '', help: 'Endpoint URL of an S3-compatible service (path-style requests); empty for AWS S3.' },
@@ -137,12 +137,12 @@ export interface Config {
   readonly litestreamBin: string;
   readonly backupIntervalMs: number;
   readonly backupLagLimitMs: number;
+  readonly backupSyncIntervalMs: number;
   readonly backupRetentionHours: number;
   /** null: file replicas in backupDir. */
   readonly backupS3: { readonly bucket: string; readonly path: string; readonly endpoint: string; readonly region: string } | null;
   /** https://<domain>[:port] — where people reach the control plane. */
   readonly publicUrl: string;
-  readonly backupSyncIntervalMs: number;
 }
 
 /** Reads and validates every setting at once, listing every problem found. */
@@ -216,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     litestreamBin: v.BERTH_LITESTREAM_BIN,
     backupIntervalMs: v.BERTH_BACKUP_INTERVAL_MS,
     backupLagLimitMs: v.BERTH_BACKUP_LAG_LIMIT_S * 1000,
+    backupSyncIntervalMs: v.BERTH_BACKUP_SYNC_INTERVAL_MS,
     backupRetentionHours: v.BERTH_BACKUP_RETENTION_HOURS,
     backupS3: v.BERTH_BACKUP_S3_BUCKET
       ? { bucket: v.BERTH_BACKUP_S3_BUCKET, path: v.BERTH_BACKUP_S3_PATH, endpoint: v.BERTH_BACKUP_S3_ENDPOINT, region: v.BERTH_BACKUP_S3_REGION }
@@ -223,7 +224,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: `https://${domain}${publicHttpsPort === 443 ? '' : `:${publicHttpsPort}`}`,
   };
   if (config.leaseRenewMs * 2 >= config.leaseTtlMs) problems.push(`BERTH_LEASE_RENEW_MS: ${config.leaseRenewMs} must be under half of BERTH_LEASE_TTL_MS (${config.leaseTtlMs})`);
-    backupSyncIntervalMs: v.BERTH_BACKUP_SYNC_INTERVAL_MS,
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
 }
