@@ -53,8 +53,12 @@ const stack = await startStack({
 });
 const stopTraffic = new AbortController();
 // Interrupted (Ctrl-C, a timeout's SIGTERM): everything created still goes.
+let stopping = false;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(sig, () => {
+  // `on`, not `once`: a second signal (timeout(1) and a shell both forward one) must not cut the clean-up short.
+  process.on(sig, () => {
+    if (stopping) return;
+    stopping = true;
     stopTraffic.abort();
     console.error(`${sig}: removing what the benchmark created`);
     void stack.stop().finally(() => process.exit(130));
