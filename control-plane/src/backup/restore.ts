@@ -7,7 +7,7 @@
 // the reconciler starts its container and routes it once ready.
 import { execFile } from 'node:child_process';
 import { chownSync, chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Logger } from '@berth/common/logger';
 import { writeAudit } from '../audit/audit-log.js';
 import type { Config } from '../config.js';
@@ -112,7 +112,8 @@ export function createRestores(deps: { config: RestoreConfig; db: Db; log: Logge
 
       const kept = join(keptRoot, stamp);
       swapIn(mount, incoming, kept);
-      const reason = source.keptDir ? `undo: put back ${source.keptDir}` : `restored from lineage ${source.lineage!.id}${req.mode === 'at' ? ` at ${new Date(req.at).toISOString()}` : ' (latest)'}`;
+      // The reason is shown to the owner (the backups page): the kept copy's name, never a host path.
+      const reason = source.keptDir ? `undo: put back the database kept at ${basename(source.keptDir)}` : `restored from lineage ${source.lineage!.id}${req.mode === 'at' ? ` at ${new Date(req.at).toISOString()}` : ' (latest)'}`;
       const newLineage = startLineage(db, { tenantId: tenant.id, slug: tenant.slug, volumeIdentity: volume.identity, reason }, Date.now());
       writeAudit(db, Date.now(), actor, 'tenant.restore', tenant.slug, { mode: req.mode, ...(req.mode === 'at' ? { at: req.at } : {}), fromLineage: source.lineage?.id ?? null, undoOf: source.keptDir, kept, newLineage });
       log.info('database restored', { tenant: tenant.slug, mode: req.mode, kept, newLineage });
