@@ -9,6 +9,11 @@
 # changed one gets a new tag (stack.sh replaces containers whose image changed). Prints the two
 # tags, one a line: traefik first.
 source "$(dirname "$0")/lib.sh"
+# One build at a time per cache: two concurrent builds (a bench and a test starting together)
+# share the staging directory and trip over each other's files.
+mkdir -p "$BERTH_CACHE_DIR"
+exec 9>"$BERTH_CACHE_DIR/platform-images.lock"
+flock 9
 "$(dirname "$0")/build-base-image.sh"
 cp_pkgver="$(sed -n 's/^  "version": "\(.*\)",$/\1/p' "$BERTH_ROOT/control-plane/package.json")"
 litestream_bin="${BERTH_LITESTREAM_BIN:-$BERTH_CACHE_DIR/litestream/v0.5.18/litestream}"
