@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { writeAudit } from '../../control-plane/src/audit/audit-log.js';
 import { addOwner } from '../../control-plane/src/auth/memberships.js';
 import { openDatabase, writeTx } from '../../control-plane/src/db/open-database.js';
-import { insertTenant } from '../../control-plane/src/tenants/tenant-store.js';
+import { insertTenant, markAsleep } from '../../control-plane/src/tenants/tenant-store.js';
 import { docker } from '../src/docker-cli.js';
 import { request, type HttpsResponse } from '../src/https-client.js';
 import { send, type Session } from '../src/session.js';
@@ -29,7 +29,8 @@ export function registerSleepers(stack: Stack, ownerId: number, ownerEmail: stri
         for (const slug of slugs.slice(i, i + 500)) {
           const id = insertTenant(db, { slug, ownerId, image }, now);
           addOwner(db, id, ownerId, now);
-          db.prepare('UPDATE tenants SET asleep = 1, asleep_changed_at = ? WHERE id = ?').run(now, id);
+          // The hibernator's own transition (a savepoint inside this batch's transaction).
+          if (!markAsleep(db, id, null, now, now)) throw new Error(`${slug}: could not be marked asleep`);
           writeAudit(db, now, ownerEmail, 'tenant.create', slug, { image, bench: 'density: registered asleep' });
         }
       });

@@ -21,7 +21,7 @@ const COMMANDS: string[][] = [
 ];
 
 test('the benchmarks are found', () => {
-  assert.deepEqual(BENCHES.sort(), ['density', 'import', 'platform', 'provision', 'rollout']);
+  assert.deepEqual(BENCHES.sort(), ['density', 'import', 'platform', 'provision', 'restore', 'rollout']);
 });
 
 test('--help on every command and subcommand prints its usage and exits 0', { timeout: 300_000 }, async () => {
