@@ -64,7 +64,12 @@ test(`SIGKILL at ${ROUNDS} moments during creations and deletions, then converge
   const moments: string[] = [];
   let next = 0;
   for (let round = 0; round < ROUNDS; round++) {
-    if (!s.controlPlane.running()) await s.controlPlane.start();
+    if (!s.controlPlane.running()) {
+      await s.controlPlane.start();
+      // Traefik balances over the control plane with a health check (1 s interval): the restarted
+      // process is back in the pool once a check has seen it, not when it starts listening.
+      await waitFor(async () => (await request(`${s.publicUrl}/__lbheartbeat__`, { agent: s.agent })).status === 200, { timeoutMs: 20_000, what: 'the restarted control plane through Traefik' });
+    }
     const creates = [`crash${next++}`, `crash${next++}`];
     const victim = round % 2 === 1 && live.length > 2 ? live.shift()! : null;
     if (victim && (await volumeExists(`berth-${s.instance}-${victim}`))) hadVolume.add(victim);
