@@ -207,7 +207,9 @@ test('the backups page in Chromium: timeline, restore a table through the form, 
     await page.click('[data-testid="restore-table-form"] button[type="submit"]');
   }, /\/backups\/restore-table$/);
   const notice = await page.getByTestId('notice').textContent();
-  assert.match(notice ?? '', /kept as “other_replaced_\d{12}”/);
+  // A submission aborted by a host network change but carried out, then made again, replaced
+  // the table twice: the second copy kept gets a numbered suffix.
+  assert.match(notice ?? '', /kept as “other_replaced_\d{12}(_\d+)?”/);
   assert.ok(await page.getByTestId('undo-table').isVisible());
   await page.screenshot({ path: join(SHOTS, 'backups-table-restored.png'), fullPage: true });
   assert.deepEqual(await ns(ob, 'other'), range(1, 4));
@@ -244,23 +246,33 @@ test('the owner restores the whole instance to a moment and undoes it (API), and
   assert.match((await page.getByTestId('form-error').textContent()) ?? '', /Type ob1 exactly/);
   await page.screenshot({ path: join(SHOTS, 'backups-instance-refused.png'), fullPage: true });
   assert.deepEqual(await ns(ob, 'notes'), before);
-  // From the page again, so the wait below is for this submission's answer. (Containers starting
-  // change the host's networks, which may abort Chromium's navigation and make the helper submit
-  // once more: a restore to a moment gives the same rows either way.)
+  // From the page again, and one submission only: the restore starts a container, and the host
+  // network change that brings can abort Chromium's wait for the answer while the restore goes on
+  // in the control plane. Submitting again would start a second restore (refused as already
+  // under way, and aborted the same way: three in a row failed a CI run), so an aborted answer
+  // is followed by the outcome itself, on the instance and on the page loaded again.
   await gotoPage(page, `${stack.publicUrl}/instances/ob1/backups`);
-  await submitAndWait(page, async () => {
-    await page.fill('#ri-at', at);
-    await page.fill('#ri-confirm', 'ob1');
-    await page.click('[data-testid="restore-instance-form"] button[value="restore"]');
-  }, /\/backups\/restore$/);
-  // The answer, or (submitted once more while the first ran) the refusal of a second restore at once.
-  const answer = page.locator('[data-testid="notice"], [data-testid="form-error"]');
-  await answer.first().waitFor({ timeout: 180_000 });
-  assert.match((await answer.first().textContent()) ?? '', /serves its database as of|already under way/);
-  await page.screenshot({ path: join(SHOTS, 'backups-instance-restored.png'), fullPage: true });
-  await context.close();
+  let aborted = false;
+  page.on('requestfailed', (req) => {
+    if (req.isNavigationRequest() && req.failure()?.errorText.includes('ERR_NETWORK_CHANGED')) aborted = true;
+  });
+  await page.fill('#ri-at', at);
+  await page.fill('#ri-confirm', 'ob1');
+  await page.click('[data-testid="restore-instance-form"] button[value="restore"]');
+  const outcome = await waitFor(() => (/\/backups\/restore$/.test(page.url()) ? 'answered' : aborted ? 'aborted' : undefined),
+    { timeoutMs: 180_000, intervalMs: 100, what: "the restore form's answer" });
+  if (outcome === 'answered') {
+    const answer = page.getByTestId('notice');
+    await answer.waitFor({ timeout: 180_000 });
+    assert.match((await answer.textContent()) ?? '', /serves its database as of/);
+  } else {
+    process.stderr.write('warning: the restore form\'s answer was aborted by a host network change (Docker); checking the outcome instead\n');
+  }
   await waitFor(async () => {
     ob = await tenantTarget('ob1');
     return JSON.stringify(await ns(ob, 'notes')) === JSON.stringify(range(1, 11));
   }, { timeoutMs: 120_000, intervalMs: 500, what: "ob1 serving the moment's rows after the page's restore" });
+  if (outcome === 'aborted') await gotoPage(page, `${stack.publicUrl}/instances/ob1/backups`);
+  await page.screenshot({ path: join(SHOTS, 'backups-instance-restored.png'), fullPage: true });
+  await context.close();
 });
