@@ -59,7 +59,8 @@ test('restart traefik under load: a handover to a new container, no request fail
 });
 
 test('rules gone (a reboot): the watcher container installs them again and the stack serves', { timeout: 120_000 }, async () => {
+  // Not asserted empty in between: the watcher may put them back before the next line runs
+  // (a CI run saw them back within the same few milliseconds).
   execFileSync(join(REPO_ROOT, 'infra/scripts/edge-nat.mjs'), ['remove', stack.instance]);
-  assert.deepEqual(rulesOf(stack.instance), []);
   await waitFor(async () => rulesOf(stack.instance).length > 0 && (await serves()), { timeoutMs: 30_000, what: 'the rules back and the stack serving' });
 });
