@@ -1,9 +1,8 @@
 // What ./berth bench density measures on the host: memory attributed to the platform's
 // processes, the kernel and the containers, before and after a step, and CPU over a window.
-import { readFileSync } from 'node:fs';
 import { docker } from '../src/docker-cli.js';
 import type { Stack } from '../src/stack.js';
-import { cgroupMemory, cgroupOf, cpuTicks, memAvailableKib, processes, rssKib } from './host-stats.js';
+import { cgroupMemory, cgroupOf, cpuTicks, memAvailableKib, meminfoKib, parentPid, processes, pssKib, rssKib } from './host-stats.js';
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -30,37 +29,13 @@ function groupsOf(stack: Stack, ids: readonly string[]): Groups {
   const cp = stack.controlPlane.pid();
   return {
     // The control plane from source: its node process and the tsx loader's children, if any.
-    controlPlane: procs.filter((p) => p.pid === cp || readPpid(p.pid) === cp).map((p) => p.pid),
+    controlPlane: procs.filter((p) => p.pid === cp || parentPid(p.pid) === cp).map((p) => p.pid),
     traefik: procs.filter((p) => p.cmdline.includes(`--configFile=${stack.dir}/traefik.yml`)).map((p) => p.pid),
     dockerd: procs.filter((p) => p.comm === 'dockerd').map((p) => p.pid),
     containerd: procs.filter((p) => p.comm === 'containerd').map((p) => p.pid),
     shims: procs.filter((p) => p.comm.startsWith('containerd-shim') && ids.some((id) => p.cmdline.includes(id))).map((p) => p.pid),
     tenants: procs.filter((p) => !p.comm.startsWith('containerd-shim') && inOurs(p.pid)).map((p) => p.pid),
   };
-}
-
-function readPpid(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return -1;
-  }
-}
-
-/** Proportional set size (shared pages split among their users): a fair share per shim. */
-function pssKib(pid: number): number {
-  try {
-    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-    return m ? Number(m[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
-function meminfoKib(field: string): number {
-  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/meminfo', 'utf8'));
-  return Number(m![1]);
 }
 
 export interface MemorySnapshot {

@@ -1,15 +1,40 @@
 // Host-side measurements for the density benchmark, read from /proc and the cgroup v1
-// memory controller: MemAvailable, a process's RSS and CPU ticks, processes by command line.
+// memory controller: meminfo fields, a process's RSS, PSS, parent and CPU ticks, processes by command line.
 import { readdirSync, readFileSync } from 'node:fs';
 
-export function memAvailableKib(): number {
-  const m = /MemAvailable:\s+(\d+) kB/.exec(readFileSync('/proc/meminfo', 'utf8'));
+/** A /proc/meminfo field in KiB. */
+export function meminfoKib(field: string): number {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/meminfo', 'utf8'));
   return Number(m![1]);
+}
+
+export function memAvailableKib(): number {
+  return meminfoKib('MemAvailable');
 }
 
 export function rssKib(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) : 0;
+}
+
+/** Proportional set size (shared pages split among their users): a fair share per shim. */
+export function pssKib(pid: number): number {
+  try {
+    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The parent's pid, or -1 when the process is gone. */
+export function parentPid(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return -1;
+  }
 }
 
 /** utime + stime in clock ticks (USER_HZ = 100 on Linux). */

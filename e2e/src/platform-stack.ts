@@ -113,6 +113,9 @@ export async function startPlatformStack(extraEnv: Record<string, string> = {}):
         // control plane created for the instance (its tenant network).
         await removeLabelled(`berth.platform=${instance}`);
         await removeLabelled(`berth.instance=${instance}`);
+        // And its iptables chains (down removes them too; both removals are idempotent).
+        await run(join(REPO_ROOT, 'infra/scripts/edge-nat.mjs'), ['remove', instance]).catch(() => {});
+        await run(join(REPO_ROOT, 'infra/scripts/egress.sh'), ['remove', instance]).catch(() => {});
         agent.destroy();
         if (!process.env.BERTH_KEEP_TEST_DIRS) rmSync(dir, { recursive: true, force: true });
       }

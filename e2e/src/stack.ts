@@ -153,13 +153,17 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     async stop() {
       // SIGCONT first: a stopped process cannot act on SIGTERM.
       for (const cp of [controlPlane, ...extras]) cp.signal('SIGCONT');
-      await Promise.all(extras.filter((cp) => cp.running()).map((cp) => cp.kill('SIGTERM')));
-      if (controlPlane.running()) await controlPlane.kill('SIGTERM');
-      await stopProcess(traefik, 'SIGTERM');
-      agent.destroy();
-      await removeLabelled(`berth.instance=${instance}`);
-      // The control plane installed this instance's egress chains; its containers are gone now.
-      execFileSync(join(REPO_ROOT, 'infra/scripts/egress.sh'), ['remove', instance]);
+      try {
+        await Promise.all(extras.filter((cp) => cp.running()).map((cp) => cp.kill('SIGTERM')));
+        if (controlPlane.running()) await controlPlane.kill('SIGTERM');
+        await stopProcess(traefik, 'SIGTERM');
+        agent.destroy();
+        await removeLabelled(`berth.instance=${instance}`);
+      } finally {
+        // The control plane installed this instance's egress chains: they go even when a step
+        // above failed (an interrupted bench left two instances' chains behind).
+        execFileSync(join(REPO_ROOT, 'infra/scripts/egress.sh'), ['remove', instance]);
+      }
       if (!process.env.BERTH_KEEP_TEST_DIRS) rmSync(dir, { recursive: true, force: true });
     },
   };

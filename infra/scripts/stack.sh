@@ -38,11 +38,14 @@ CP_STOP_S=60 TRAEFIK_STOP_S=40
 
 # --- containers
 PLATFORM_LABEL="berth.platform=$INSTANCE"
-state_of() { docker inspect -f '{{.State.Status}}' "$1" 2>/dev/null || echo absent; }
+# A missing container: `docker inspect -f` prints an empty line (and fails), so only its exit
+# status says so.
+exists() { docker container inspect "$1" >/dev/null 2>&1; }
+state_of() { if exists "$1"; then docker container inspect -f '{{.State.Status}}' "$1"; else echo absent; fi; }
 stamp_of() { docker inspect -f '{{index .Config.Labels "berth.stamp"}}' "$1" 2>/dev/null || true; }
-main_pid() { docker inspect -f '{{.State.Pid}}' "$1" 2>/dev/null || echo 0; }
+main_pid() { if exists "$1"; then docker container inspect -f '{{.State.Pid}}' "$1"; else echo 0; fi; }
 remove() {
-  [ "$(state_of "$1")" = absent ] && return 0
+  exists "$1" || return 0
   # docker stop sends SIGTERM and waits (the stop timeout set at run), then SIGKILL.
   docker stop "$1" >/dev/null 2>&1 || true
   docker rm -f "$1" >/dev/null 2>&1 || true
@@ -177,8 +180,6 @@ start_web() {
     -e "BERTH_HTTP_PORT=$(web_port "$i")" -e "BERTH_PROCESS_ID=web-$i" -e "BERTH_LOG_FILE=$(web_log "$i")" \
     "${args[@]}" "$CP_IMAGE" || say "started $NAME.web-$i (127.0.0.1:$(web_port "$i"))"
 }
-# Traefik's view of one web process: "up" or "down" when a service of its API lists the
-# process's address, "absent" when none does (no balancer over the web processes).
 # Traefik's view of one web process in the control-plane pool (the service berth-cp, which the
 # lease holder writes from the process register, ARCHITECTURE.md "The web pool in Traefik"):
 # "up" once Traefik's health check passed, "down" while listed but not yet healthy, "unlisted".
@@ -212,9 +213,6 @@ web_ready() {
     sleep 0.2
   done
 }
-# Web processes whose stamp differs (or all, forced) are replaced one at a time: stop (SIGTERM:
-# the process drains itself), start the new one, wait until Traefik reports it UP, next. The
-# others keep serving meanwhile.
 # Web process numbers in rolling order: the lease holder last, so the background work moves
 # once (not once per process) and the others are new before it moves to one of them.
 roll_order() {
@@ -228,6 +226,9 @@ roll_order() {
   for (( i = 1; i <= WEB_COUNT; i++ )); do [ "$holder" = "web-$i" ] || echo "$i"; done
   for (( i = 1; i <= WEB_COUNT; i++ )); do [ "$holder" != "web-$i" ] || echo "$i"; done
 }
+# Web processes whose stamp differs (or all, forced) are replaced one at a time: stop (SIGTERM:
+# the process drains itself), start the new one, wait until Traefik reports it UP, next. The
+# others keep serving meanwhile.
 roll_web() {
   local force="${1:-}" i s
   cp_env

@@ -1,5 +1,5 @@
 # Traefik as stack.sh runs it: one container per slot of traefik-handover.sh. Sourced by
-# stack.sh after its container helpers (run_container, remove, state_of, stamp_of, stamp) and
+# stack.sh after its container helpers (run_container, remove, exists, state_of, stamp_of, stamp) and
 # settings; never executed.
 # The live Traefik is always <name>.traefik (what ./berth status, the log rotation and people
 # look for); a handover starts the new one as <name>.traefik.next on the idle slot's ports, and
@@ -8,8 +8,6 @@
 # and Docker brings Traefik back by itself, with nothing else of berth running yet.
 source "$(dirname "${BASH_SOURCE[0]}")/traefik-handover.sh"
 
-# (Not state_of: `docker inspect -f` prints an empty line for a missing container.)
-exists() { docker inspect "$1" >/dev/null 2>&1; }
 slot_of() { docker inspect -f '{{index .Config.Labels "berth.edge-slot"}}' "$1" 2>/dev/null || true; }
 traefik_slot_container() {
   local c

@@ -5,7 +5,7 @@ import { BerthError } from '../errors.js';
 import { ADMIN_SCRIPT_HASH, ADMIN_STYLE_HASH } from '../pages/admin-assets.js';
 import { renderAdminPage, type AdminPageData } from '../pages/admin-page.js';
 import { replicationView } from '../pages/replication-column.js';
-import { backupStatusHere } from './metrics-routes.js';
+import { backupStatusHere } from './backup-status-here.js';
 import { HISTORY_MS, historySince } from '../metrics/resource-history.js';
 import { listAdminTenants } from '../rollout/admin-tenant-list.js';
 import { listRollouts, requestCancel } from '../rollout/rollout-store.js';

@@ -7,7 +7,7 @@ import { BerthError, toEnvelope } from '../errors.js';
 import { metrics } from '../metrics/registry.js';
 import { refreshStateMetrics } from '../metrics/state-metrics.js';
 import { refreshBackupMetrics } from '../metrics/backup-metrics.js';
-import type { BackupStatus } from '../backup/backup-supervisor.js';
+import { backupStatusHere } from './backup-status-here.js';
 import type { AppDeps } from './app-deps.js';
 import { isLoopbackHost } from './forward-auth-routes.js';
 
@@ -28,14 +28,4 @@ export function registerMetricsRoutes(app: FastifyInstance, deps: AppDeps): void
 
 function isLoopbackAddress(address: string | undefined): boolean {
   return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
-}
-
-/** The backup supervisor's status where it runs (the lease holder), else null. */
-export function backupStatusHere(deps: Pick<AppDeps, 'backupStatus'>): BackupStatus | null {
-  try {
-    return deps.backupStatus?.() ?? null;
-  } catch (err) {
-    if (err instanceof BerthError && err.code === 'NOT_LEASE_HOLDER') return null;
-    throw err;
-  }
 }

@@ -3,8 +3,8 @@
 // live at that instant), half reusing keep-alive connections (which stay on the Traefik they
 // were made to). Every request counts; one that does not answer 200 with the backend's body is
 // a failure, whatever the reason. Bounded in count and in time; stops by itself.
-import https from 'node:https';
 import { createAgent } from '../https-client.js';
+import { call } from './http-call.js';
 
 export interface EdgeLoadOptions {
   readonly url: string;
@@ -33,20 +33,6 @@ export interface RunningEdgeLoad {
   stop(): Promise<EdgeLoadSummary>;
 }
 
-function once(url: string, agent: https.Agent): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = https.get(url, { agent, timeout: 10_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => { body += c; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout after 10 s')));
-    req.on('error', reject);
-  });
-}
-
 export function startEdgeLoad(opts: EdgeLoadOptions): RunningEdgeLoad {
   const fresh = createAgent(opts.ca, { keepAlive: false });
   const kept = createAgent(opts.ca, { keepAlive: true, maxSockets: opts.keepAliveWorkers });
@@ -60,13 +46,9 @@ export function startEdgeLoad(opts: EdgeLoadOptions): RunningEdgeLoad {
     const agent = kind === 'new' ? fresh : kept;
     while (!stopping && total < opts.maxRequests && Date.now() < deadline) {
       total += 1;
-      let failure: string | null = null;
-      try {
-        const r = await once(opts.url, agent);
-        if (r.status !== 200 || (opts.expectBody !== undefined && r.body !== opts.expectBody)) failure = `HTTP ${r.status} ${r.body.slice(0, 80)}`;
-      } catch (err) {
-        failure = (err as Error).message;
-      }
+      const r = await call(opts.url, { agent, timeoutMs: 10_000 });
+      const failure = r.error
+        ?? (r.status !== 200 || (opts.expectBody !== undefined && r.body !== opts.expectBody) ? `HTTP ${r.status} ${r.body.slice(0, 80)}` : null);
       stats[kind].requests += 1;
       if (failure) {
         stats[kind].failed += 1;
