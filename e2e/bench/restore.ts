@@ -22,9 +22,9 @@ import { waitFor } from '@berth/common/wait-for';
 import { generateBenchCsv } from '../../tenant-image/bench/import-core.js';
 import { startStack, type Stack } from '../src/stack.js';
 import { docker } from '../src/docker-cli.js';
-import { createTenant, openTenant, send, signUp, waitUntilServing, type Session } from '../src/session.js';
+import { createTenant, send, signUp, waitUntilServing, type Session } from '../src/session.js';
 import { appendRows, importCsv, runSql, startImport, waitForImport, waitForIndexing, TenantCallError } from '../src/load/tenant-api.js';
-import { callTenant, type TenantTarget } from '../src/load/tenant-target.js';
+import { callTenant, signedInTarget, type TenantTarget } from '../src/load/tenant-target.js';
 import { epochNow, isOk } from '../src/load/http-call.js';
 import { percentile } from './bench-tools.js';
 
@@ -134,9 +134,8 @@ function sampleLag(slug: string, dbPath: string, signal: AbortSignal): LagSample
 
 // ---- the tenant and its load ----
 
-async function tenantTarget(slug: string): Promise<TenantTarget> {
-  const cookie = await openTenant(stack, session, slug);
-  return { slug, baseUrl: stack.tenantUrl(slug), agent: stack.agent as unknown as http.Agent, headers: { cookie } };
+function tenantTarget(slug: string): Promise<TenantTarget> {
+  return signedInTarget(stack, session, slug);
 }
 
 interface Ack { readonly n: number; readonly at: number }

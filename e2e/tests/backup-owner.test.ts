@@ -8,17 +8,16 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import http from 'node:http';
 import https from 'node:https';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { waitFor } from '@berth/common/wait-for';
 import { startStack, type Stack } from '../src/stack.js';
-import { createTenant, openTenant, signUp, waitUntilServing, send, type Session } from '../src/session.js';
+import { createTenant, signUp, waitUntilServing, send, type Session } from '../src/session.js';
 import { appendRows, importCsv, runSql } from '../src/load/tenant-api.js';
 import { isOk } from '../src/load/http-call.js';
-import type { TenantTarget } from '../src/load/tenant-target.js';
+import { signedInTarget, type TenantTarget } from '../src/load/tenant-target.js';
 import { gotoPage, launchBrowser, submitAndWait, type TestBrowser } from '../src/browser.js';
 
 const run = promisify(execFile);
@@ -43,9 +42,8 @@ after(async () => {
   process.stderr.write(`backup page screenshots: ${SHOTS}\n`);
 });
 
-async function tenantTarget(slug: string): Promise<TenantTarget> {
-  const cookie = await openTenant(stack, session, slug);
-  return { slug, baseUrl: stack.tenantUrl(slug), agent: stack.agent as unknown as http.Agent, headers: { cookie } };
+function tenantTarget(slug: string): Promise<TenantTarget> {
+  return signedInTarget(stack, session, slug);
 }
 
 async function write(t: TenantTarget, table: string, from: number, to: number): Promise<void> {

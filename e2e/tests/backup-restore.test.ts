@@ -16,10 +16,10 @@ import { promisify } from 'node:util';
 import { waitFor } from '@berth/common/wait-for';
 import { startStack, REPO_ROOT, type Stack } from '../src/stack.js';
 import { docker } from '../src/docker-cli.js';
-import { createTenant, openTenant, signUp, waitUntilServing, send, type Session } from '../src/session.js';
+import { createTenant, signUp, waitUntilServing, send, type Session } from '../src/session.js';
 import { appendRows, importCsv, runSql } from '../src/load/tenant-api.js';
 import { isOk } from '../src/load/http-call.js';
-import type { TenantTarget } from '../src/load/tenant-target.js';
+import { signedInTarget, type TenantTarget } from '../src/load/tenant-target.js';
 
 const run = promisify(execFile);
 const LITESTREAM = join(process.env.BERTH_CACHE_DIR ?? '/var/cache/berth', 'litestream', 'v0.5.18', 'litestream');
@@ -39,9 +39,8 @@ after(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-async function tenantTarget(slug: string): Promise<TenantTarget> {
-  const cookie = await openTenant(stack, session, slug);
-  return { slug, baseUrl: stack.tenantUrl(slug), agent: stack.agent as unknown as http.Agent, headers: { cookie } };
+function tenantTarget(slug: string): Promise<TenantTarget> {
+  return signedInTarget(stack, session, slug);
 }
 
 async function newTenant(slug: string): Promise<TenantTarget> {

@@ -2,10 +2,10 @@
 // signs up, creates the tenants through the control plane's API, waits until each serves
 // through Traefik, opens each through single sign-on, and creates the ledger table by
 // importing a one-row CSV.
-import { openTenant, createTenant, signUp, waitUntilServing, type Session } from '../session.js';
+import { createTenant, signUp, waitUntilServing, type Session } from '../session.js';
 import type { Stack } from '../stack.js';
 import { importCsv } from './tenant-api.js';
-import type { TenantTarget } from './tenant-target.js';
+import { signedInTarget, type TenantTarget } from './tenant-target.js';
 
 export interface ProofTenant {
   readonly slug: string;
@@ -21,8 +21,7 @@ export async function provisionTenants(stack: Stack, slugs: readonly string[]): 
   for (const slug of slugs) await createTenant(stack, session, slug);
   const tenants = await Promise.all(slugs.map(async (slug) => {
     await waitUntilServing(stack, session, slug, 120_000);
-    const cookie = await openTenant(stack, session, slug);
-    const target: TenantTarget = { slug, baseUrl: stack.tenantUrl(slug), agent: stack.agent, headers: { cookie } };
+    const target = await signedInTarget(stack, session, slug);
     await importCsv(target, LEDGER_TABLE, 'client,seq,payload\nseed,0,seed\n', 'ledger.csv');
     return { slug, target, volume: `berth-${stack.instance}-${slug}` };
   }));

@@ -3,6 +3,8 @@
 // tenant network (with the identity headers ForwardAuth would have added). Unsafe methods
 // carry the tenant's own Origin, as a browser would (the tenant checks it for CSRF).
 import type http from 'node:http';
+import { openTenant, type Session } from '../session.js';
+import type { Stack } from '../stack.js';
 import { call, type CallOptions, type CallResult } from './http-call.js';
 
 export interface TenantTarget {
@@ -12,6 +14,12 @@ export interface TenantTarget {
   readonly agent: http.Agent;
   /** Credentials sent with every request (Cookie, or X-Berth-* identity headers). */
   readonly headers: Readonly<Record<string, string>>;
+}
+
+/** A tenant through Traefik as the session's user, signed in to it by single sign-on. */
+export async function signedInTarget(stack: Stack, session: Session, slug: string): Promise<TenantTarget> {
+  const cookie = await openTenant(stack, session, slug);
+  return { slug, baseUrl: stack.tenantUrl(slug), agent: stack.agent, headers: { cookie } };
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
