@@ -72,9 +72,17 @@ function immediateWithoutWaiting<T>(db: Database.Database, fn: () => T): { ran: 
       .immediate();
     return { ran: true, value };
   } catch (err) {
-    if (ran || (err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+    // better-sqlite3 reports extended codes: a BEGIN that meets another connection recovering
+    // the WAL index fails with SQLITE_BUSY_RECOVERY, which is the same "lock taken, try later"
+    // (a CI run saw it when two connections opened one new database at the same moment).
+    if (ran || !isBusy(err)) throw err;
     return { ran: false };
   } finally {
     db.pragma(`busy_timeout = ${timeout}`);
   }
+}
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_'));
 }
