@@ -31,6 +31,8 @@ export interface PlatformStack {
   readonly prefix: string;
   /** Runs infra/scripts/stack.sh with this stack's environment; resolves to its output. */
   stackSh(...args: string[]): Promise<string>;
+  /** The same with some variables changed for this one run (TRAEFIK_VERSION for an upgrade). */
+  stackShWith(env: Record<string, string>, ...args: string[]): Promise<string>;
   /** Host pid of a container's main process (0 when it is not running). */
   mainPid(container: string): Promise<number>;
   containerIds(): Promise<string[]>;
@@ -79,10 +81,10 @@ export async function startPlatformStack(extraEnv: Record<string, string> = {}):
   };
   const prefix = `berth-${instance}`;
   const agent = createAgent(readFileSync(join(TLS_DIR, 'ca.pem'), 'utf8'), { keepAlive: false });
-  const stackSh = async (...args: string[]) => {
+  const stackShWith = async (extra: Record<string, string>, ...args: string[]) => {
     try {
       const { stdout, stderr } = await run(join(REPO_ROOT, 'infra/scripts/stack.sh'), args, {
-        env: { ...process.env, ...env }, maxBuffer: 16 << 20, timeout: 300_000,
+        env: { ...process.env, ...env, ...extra }, maxBuffer: 16 << 20, timeout: 300_000,
       });
       return stdout + stderr;
     } catch (err) {
@@ -90,10 +92,12 @@ export async function startPlatformStack(extraEnv: Record<string, string> = {}):
       throw new Error(`stack.sh ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`);
     }
   };
+  const stackSh = (...args: string[]) => stackShWith({}, ...args);
   const stack: PlatformStack = {
     instance, dir, env, httpsPort, apiPort, webPorts: [cpPort, cpPort + 1], agent, prefix,
     publicUrl: `https://${DOMAIN}:${httpsPort}`,
     stackSh,
+    stackShWith,
     async mainPid(container) {
       try {
         return Number(await docker('inspect', '-f', '{{.State.Pid}}', container));

@@ -55,7 +55,9 @@ traefik_converge() {
   if [ "$(state_of "$NAME.traefik")" = running ] && [ "$(slot_of "$NAME.traefik")" = "$live" ]; then
     edge_install
     if [ -n "$force" ] || [ "$(docker inspect -f '{{index .Config.Labels "berth.edge-stamp"}}' "$NAME.traefik")" != "$traefik_stamp" ]; then
-      edge_handover "$ROUTES"
+      # BERTH_TRAEFIK_HANDOVER_NO_ROUTE_WAIT=1: TEST-ONLY negative control of ./berth bench
+      # platform (swap before the new Traefik lists the routes); never set in production.
+      edge_handover "$ROUTES" ${BERTH_TRAEFIK_HANDOVER_NO_ROUTE_WAIT:+--no-route-wait}
     fi
   else
     # Nothing serves (first start, after down; or a Traefik from before the slots, bound to the

@@ -15,6 +15,14 @@ export interface CallOptions {
   readonly timeoutMs?: number;
   /** Bodies beyond this are counted but not kept (bounded memory under load). */
   readonly maxBodyBytes?: number;
+  /**
+   * Send a GET or HEAD once more, on a new connection, when a reused keep-alive connection was
+   * reset before any answer: the server closed it as idle while this request was on its way (a
+   * proxy shutting down gracefully does that to idle connections). Go's HTTP client, curl and
+   * browsers do the same (RFC 9112 9.3.1); Node's agent leaves it to the caller (its docs show
+   * this check). The result says so (staleConnectionRetried), so a report can count them.
+   */
+  readonly retryStaleKeepAlive?: boolean;
 }
 
 export interface CallResult {
@@ -29,14 +37,27 @@ export interface CallResult {
   readonly ms: number;
   /** X-Berth-Container of the answer: which container served it. */
   readonly container?: string;
+  /** Sent a second time after a reused connection was reset before any answer (retryStaleKeepAlive). */
+  readonly staleConnectionRetried?: boolean;
 }
 
 export function epochNow(): number {
   return performance.timeOrigin + performance.now();
 }
 
-export function call(url: string, opts: CallOptions): Promise<CallResult> {
+const IDEMPOTENT = new Set(['GET', 'HEAD']);
+
+export async function call(url: string, opts: CallOptions): Promise<CallResult> {
   const startedAt = epochNow();
+  const first = await callOnce(url, opts, startedAt);
+  if (!first.staleConnectionRetried) return first;
+  const again = await callOnce(url, { ...opts, retryStaleKeepAlive: false }, startedAt);
+  return { ...again, staleConnectionRetried: true };
+}
+
+/** One attempt; `staleConnectionRetried` set on the result means: retry it (see retryStaleKeepAlive). */
+function callOnce(url: string, opts: CallOptions, startedAt: number): Promise<CallResult> {
+  const method = (opts.method ?? 'GET').toUpperCase();
   const maxBody = opts.maxBodyBytes ?? 4 * 1024 * 1024;
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const mod = url.startsWith('https:') ? https : http;
@@ -48,7 +69,7 @@ export function call(url: string, opts: CallOptions): Promise<CallResult> {
       const endedAt = epochNow();
       resolve({ ...r, startedAt, endedAt, ms: endedAt - startedAt });
     };
-    const req = mod.request(url, { method: opts.method ?? 'GET', agent: opts.agent, headers: opts.headers, timeout: timeoutMs }, (res) => {
+    const req = mod.request(url, { method, agent: opts.agent, headers: opts.headers, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       let kept = 0;
       res.on('data', (c: Buffer) => {
@@ -64,7 +85,12 @@ export function call(url: string, opts: CallOptions): Promise<CallResult> {
       res.on('error', (err) => finish({ status: 0, headers: res.headers, body: '', error: describe(err) }));
     });
     req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'CLIENT_TIMEOUT' })));
-    req.on('error', (err) => finish({ status: 0, headers: {}, body: '', error: describe(err) }));
+    req.on('error', (err) => {
+      const code = (err as { code?: string }).code;
+      const stale = opts.retryStaleKeepAlive === true && req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE')
+        && IDEMPOTENT.has(method) && !opts.bodyStream;
+      finish({ status: 0, headers: {}, body: '', error: describe(err), ...(stale ? { staleConnectionRetried: true } : {}) });
+    });
     if (opts.bodyStream) {
       opts.bodyStream.on('error', (err: Error) => req.destroy(err));
       opts.bodyStream.pipe(req);

@@ -28,6 +28,8 @@ export interface RequestRecord {
   readonly busy: boolean;
   /** First bytes of a failed answer, for the report. */
   readonly failure?: string;
+  /** A read sent again after its reused connection was reset (LoadOptions.retryStaleKeepAlive). */
+  readonly staleConnectionRetried?: boolean;
 }
 
 export interface LoadOptions {
@@ -44,6 +46,8 @@ export interface LoadOptions {
   readonly clientsPerTarget?: number;
   /** The ledger table's name (columns client, seq, payload). */
   readonly table?: string;
+  /** Reads are sent again when a reused keep-alive connection was reset before any answer (http-call.ts). */
+  readonly retryStaleKeepAlive?: boolean;
   /** A request that stays in flight a few hundred milliseconds (see slow-requests.ts). */
   readonly slowRequest: (target: TenantTarget) => Promise<CallResult>;
   /** More slow requests than this in flight to one tenant become reads (bounds the generator's own pressure). */
@@ -126,7 +130,7 @@ export function startLoad(opts: LoadOptions): RunningLoad {
       state.slowInflight++;
       p = opts.slowRequest(target);
     } else {
-      p = callTenant(target, readPath(n, table), { timeoutMs: opts.timeoutMs, maxBodyBytes: 64 * 1024 });
+      p = callTenant(target, readPath(n, table), { timeoutMs: opts.timeoutMs, maxBodyBytes: 64 * 1024, retryStaleKeepAlive: opts.retryStaleKeepAlive });
     }
     const done = p.then((r) => {
       if (kind === 'slow') state.slowInflight--;
@@ -136,6 +140,7 @@ export function startLoad(opts: LoadOptions): RunningLoad {
         slug: target.slug, kind, startedAt: r.startedAt, endedAt: r.endedAt, ms: r.ms, status: r.status,
         container: r.container, ok, busy: !ok && isBusyAnswer(r.body),
         ...(r.error ? { error: r.error } : {}),
+        ...(r.staleConnectionRetried ? { staleConnectionRetried: true } : {}),
         ...(!ok ? { errorCode: errorCodeOf(r.body), failure: (r.error ?? r.body).slice(0, 300) } : {}),
       });
     });
