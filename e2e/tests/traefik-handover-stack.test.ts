@@ -54,7 +54,7 @@ test('restart traefik under load: a handover to a new container, no request fail
   assert.notEqual(afterIds[1], before[1], 'on the other slot');
   await more(150);
   const s = await load.stop();
-  t.diagnostic(`${s.requests} requests, ${s.failed} failed ${JSON.stringify(s.byConnection)}; ${s.failures.join(' | ')}`);
+  t.diagnostic(`${s.requests} requests, ${s.failed} failed ${JSON.stringify(s.byConnection)}, ${s.staleConnectionRetries} sent again after a stale keep-alive reset; ${s.failures.join(' | ')}`);
   assert.equal(s.failed, 0, s.failures.join(' | '));
 });
 

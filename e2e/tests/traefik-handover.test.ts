@@ -67,7 +67,7 @@ async function moreRequests(l: ReturnType<typeof load>, n: number): Promise<void
   const from = l.count();
   await waitFor(() => l.count() >= from + n, { timeoutMs: 60_000, what: `${n} more requests` });
 }
-const describe = (s: EdgeLoadSummary) => `${s.requests} requests, ${s.failed} failed ${JSON.stringify(s.byConnection)}; ${s.failures.join(' | ')}`;
+const describe = (s: EdgeLoadSummary) => `${s.requests} requests, ${s.failed} failed ${JSON.stringify(s.byConnection)}, ${s.staleConnectionRetries} sent again after a stale keep-alive reset; ${s.failures.join(' | ')}`;
 
 /** A POST whose body keeps streaming until finish() is called: in flight across the handover. */
 function startUpload() {

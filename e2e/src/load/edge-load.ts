@@ -2,7 +2,10 @@
 // half opening a new connection for every request (each is redirected to whichever Traefik is
 // live at that instant), half reusing keep-alive connections (which stay on the Traefik they
 // were made to). Every request counts; one that does not answer 200 with the backend's body is
-// a failure, whatever the reason. Bounded in count and in time; stops by itself.
+// a failure, whatever the reason, except that a GET whose reused keep-alive connection was
+// reset before any answer is sent once more on a new connection, as Go's client, curl and
+// browsers do (http-call.ts, retryStaleKeepAlive): a Traefik stopping gracefully closes its
+// idle connections, and a request can be on its way on one at that instant (counted apart). Bounded in count and in time; stops by itself.
 import { createAgent } from '../https-client.js';
 import { call } from './http-call.js';
 
@@ -23,6 +26,8 @@ export interface EdgeLoadSummary {
   readonly requests: number;
   readonly failed: number;
   readonly byConnection: Record<EdgeConnection, { requests: number; failed: number }>;
+  /** GETs sent again after their reused connection was reset before any answer. */
+  readonly staleConnectionRetries: number;
   /** The first failures, with their reason (status and body start, or the transport error). */
   readonly failures: readonly string[];
 }
@@ -40,13 +45,15 @@ export function startEdgeLoad(opts: EdgeLoadOptions): RunningEdgeLoad {
   const failures: string[] = [];
   const deadline = Date.now() + opts.maxDurationMs;
   let total = 0;
+  let staleConnectionRetries = 0;
   let stopping = false;
 
   async function worker(kind: EdgeConnection): Promise<void> {
     const agent = kind === 'new' ? fresh : kept;
     while (!stopping && total < opts.maxRequests && Date.now() < deadline) {
       total += 1;
-      const r = await call(opts.url, { agent, timeoutMs: 10_000 });
+      const r = await call(opts.url, { agent, timeoutMs: 10_000, retryStaleKeepAlive: true });
+      if (r.staleConnectionRetried) staleConnectionRetries += 1;
       const failure = r.error
         ?? (r.status !== 200 || (opts.expectBody !== undefined && r.body !== opts.expectBody) ? `HTTP ${r.status} ${r.body.slice(0, 80)}` : null);
       stats[kind].requests += 1;
@@ -72,6 +79,7 @@ export function startEdgeLoad(opts: EdgeLoadOptions): RunningEdgeLoad {
         requests: stats.new.requests + stats['keep-alive'].requests,
         failed: stats.new.failed + stats['keep-alive'].failed,
         byConnection: stats,
+        staleConnectionRetries,
         failures,
       };
     },
