@@ -7,6 +7,7 @@ import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node
 import https from 'node:https';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
+import { stopProcess } from './stop-process.js';
 import { waitFor } from '@berth/common/wait-for';
 
 const CACHE_DIR = process.env.BERTH_CACHE_DIR ?? '/var/cache/berth';
@@ -101,15 +102,6 @@ function run(bin: string, args: string[], env: Record<string, string>, logPath: 
   child.stdout!.pipe(log, { end: false });
   child.stderr!.pipe(log, { end: false });
   return child;
-}
-
-async function stopProcess(p: ChildProcess): Promise<void> {
-  if (p.exitCode !== null || p.signalCode !== null) return;
-  const exited = new Promise<void>((r) => p.once('exit', () => r()));
-  p.kill('SIGTERM');
-  const timer = setTimeout(() => p.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 function get(url: string, ca: Buffer): Promise<{ status: number; body: string }> {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type https from 'node:https';
 import { freePort } from './free-port.js';
+import { stopProcess } from './stop-process.js';
 import { waitFor } from '@berth/common/wait-for';
 import { createAgent, request } from './https-client.js';
 import { removeLabelled } from './docker-cli.js';
@@ -156,7 +157,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       try {
         await Promise.all(extras.filter((cp) => cp.running()).map((cp) => cp.kill('SIGTERM')));
         if (controlPlane.running()) await controlPlane.kill('SIGTERM');
-        await stopProcess(traefik, 'SIGTERM');
+        await stopProcess(traefik, 'SIGTERM', 30_000);
         agent.destroy();
         await removeLabelled(`berth.instance=${instance}`);
       } finally {
@@ -193,7 +194,7 @@ function controlPlaneProcess(env: Record<string, string>, logPath: string, cpUrl
     async kill(signal: NodeJS.Signals = 'SIGTERM') {
       if (!child) return;
       const c = child;
-      await stopProcess(c, signal);
+      await stopProcess(c, signal, 30_000);
       child = null;
     },
     running: () => child !== null,
@@ -202,15 +203,6 @@ function controlPlaneProcess(env: Record<string, string>, logPath: string, cpUrl
     },
     pid: () => child?.pid ?? null,
   };
-}
-
-async function stopProcess(p: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (p.exitCode !== null || p.signalCode !== null) return;
-  const exited = new Promise<void>((r) => p.once('exit', () => r()));
-  p.kill(signal);
-  const timer = setTimeout(() => p.kill('SIGKILL'), 30_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /** GET through Traefik with TLS verification against the project's CA. */

@@ -4,11 +4,12 @@
 // sidecar directory, not extended attributes, so it runs on any file system (a tmpfs /tmp on
 // an older kernel has no user xattrs). Built by infra/scripts/build-versitygw.sh into the cache
 // (never committed).
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './free-port.js';
+import { stopProcess } from './stop-process.js';
 import { waitFor } from '@berth/common/wait-for';
 
 const CACHE_DIR = process.env.BERTH_CACHE_DIR ?? '/var/cache/berth';
@@ -74,13 +75,4 @@ export async function startVersitygw(opts: { dir: string; accessKey: string; sec
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : e.isFile() ? [join(dir, e.name)] : []));
-}
-
-async function stopProcess(p: ChildProcess): Promise<void> {
-  if (p.exitCode !== null || p.signalCode !== null) return;
-  const exited = new Promise<void>((r) => p.once('exit', () => r()));
-  p.kill('SIGTERM');
-  const timer = setTimeout(() => p.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
