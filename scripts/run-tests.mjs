@@ -33,7 +33,11 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files], {
+// A test or hook stuck for 15 minutes fails, and --test-force-exit ends a file once its tests
+// and after-hooks are done even when a hung hook left handles open: one hang costs one file, not
+// the whole run (a hung before-hook once held every file after it until CI's limit).
+const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1',
+  '--test-timeout=900000', '--test-force-exit', ...files], {
   cwd: root,
   stdio: 'inherit',
 });

@@ -112,6 +112,48 @@ export async function submitAndWait(page: Page, submit: () => Promise<void>, url
   }
 }
 
+/**
+ * Submits a form whose action must not run twice (starting a rollout, a restore) and waits until
+ * the browser has committed the navigation to `url`. When a host network change aborts that
+ * navigation (see gotoPage), the POST may or may not have reached the server, so it is not simply
+ * sent again: `recover.url` is loaded and `recover.carriedOut()` looks there for the action's
+ * effect; only when it is absent is the form loaded and submitted again. Returns whether the
+ * browser arrived at `url` (false: the effect was found at `recover.url`, where the page now is).
+ */
+export async function submitOnce(
+  page: Page,
+  submit: () => Promise<void>,
+  url: string | RegExp | ((u: URL) => boolean),
+  recover: { url: string; carriedOut: () => Promise<boolean> },
+): Promise<boolean> {
+  const formUrl = page.url();
+  let aborted = false;
+  const onFailed = (req: Request) => {
+    if (req.isNavigationRequest() && req.failure()?.errorText.includes('ERR_NETWORK_CHANGED')) aborted = true;
+  };
+  page.on('requestfailed', onFailed);
+  try {
+    for (let attempt = 1; ; attempt++) {
+      aborted = false;
+      await submit();
+      const deadline = Date.now() + 30_000;
+      let arrived = false;
+      while (!arrived && !aborted && Date.now() < deadline) {
+        arrived = await page.waitForURL(url, { timeout: 250, waitUntil: 'commit' }).then(() => true, () => false);
+      }
+      if (!arrived && aborted) arrived = await page.waitForURL(url, { timeout: 1000, waitUntil: 'commit' }).then(() => true, () => false);
+      if (arrived) return true;
+      if (!aborted || attempt >= 3) throw new Error(`form submission from ${formUrl} did not navigate (attempt ${attempt})`);
+      process.stderr.write(`warning: the answer to a form submission from ${formUrl} was aborted by a host network change (Docker); looking at ${recover.url} for its effect\n`);
+      await gotoPage(page, recover.url);
+      if (await recover.carriedOut()) return false;
+      await gotoPage(page, formUrl);
+    }
+  } finally {
+    page.off('requestfailed', onFailed);
+  }
+}
+
 /** The test page.waitForURL applies, for the forms used here: a full URL, a RegExp or a predicate. */
 function urlMatches(current: string, url: string | RegExp | ((u: URL) => boolean)): boolean {
   if (typeof url === 'string') return current === url;

@@ -20,6 +20,8 @@ const CACHE_DIR = process.env.BERTH_CACHE_DIR ?? '/var/cache/berth';
 const TRAEFIK_VERSION = process.env.TRAEFIK_VERSION ?? 'v3.6.12';
 export const DOMAIN = 'berth.localhost';
 export const TLS_DIR = join(STATE_DIR, 'tls');
+/** The control plane's service and router in _shared.yml (control-plane/src/edge/shared-config.ts). */
+const CONTROL_PLANE_SERVICE = 'berth-cp';
 
 export interface StackOptions {
   /** Start the control plane too (default true). */
@@ -133,7 +135,19 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     ...opts.env,
   };
   const controlPlane = controlPlaneProcess(env, join(logDir, 'control-plane.log'), cpUrl);
-  if (opts.controlPlane !== false) await controlPlane.start();
+  if (opts.controlPlane !== false) {
+    await controlPlane.start();
+    // The control plane answers before Traefik has loaded its router (the file provider applies
+    // changes after a throttle): a request at once got Traefik's 404 (a CI run's sign-up did).
+    // Asked of Traefik's API, so it holds for stacks serving another CA's certificate (ACME).
+    await waitFor(async () => {
+      const r = await fetch(`${traefikApi}/api/http/services/${CONTROL_PLANE_SERVICE}@file`);
+      if (!r.ok) return false;
+      const body = await r.json() as { serverStatus?: Record<string, string> };
+      return Object.values(body.serverStatus ?? {}).includes('UP')
+        && (await fetch(`${traefikApi}/api/http/routers/${CONTROL_PLANE_SERVICE}@file`)).ok;
+    }, { timeoutMs: 30_000, what: "Traefik serving the control plane's router" });
+  }
   const extras: ControlPlaneProcess[] = [];
 
   return {

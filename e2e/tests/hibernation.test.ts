@@ -3,11 +3,15 @@
 // and its route leaves Traefik —; anonymous requests do not wake it; a member's first request
 // (browser or API client, GET or POST with a body) wakes it and gets its answer after one 307;
 // concurrent first requests wake it once; a rollout over sleepers does not start them and they
-// wake into the new image; an import in progress keeps an instance awake.
+// wake into the new image; an import in progress keeps an instance awake; a sleeper's database
+// is parked in Litestream (closed after its last write reached the replica) and opened again on
+// its wake.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { waitFor } from '@berth/common/wait-for';
@@ -17,6 +21,9 @@ import { startStack, type Stack } from '../src/stack.js';
 import { createTenant, getTenant, send, signUp, waitUntilServing, type Session } from '../src/session.js';
 import { request, type HttpsResponse } from '../src/https-client.js';
 import { docker } from '../src/docker-cli.js';
+import { appendRows, importCsv } from '../src/load/tenant-api.js';
+import { isOk } from '../src/load/http-call.js';
+import { signedInTarget } from '../src/load/tenant-target.js';
 
 let stack: Stack;
 let session: Session;
@@ -26,6 +33,8 @@ const PASSWORD = 'correct horse battery staple';
 const HIBERNATE_AFTER_S = 3;
 const TENANT_IMAGE = process.env.BERTH_TEST_TENANT_IMAGE ?? 'berth/tenant:current';
 let imageB = '';
+const scratch = mkdtempSync(join(tmpdir(), 'berth-hibernation-test-'));
+const LITESTREAM = join(process.env.BERTH_CACHE_DIR ?? '/var/cache/berth', 'litestream', 'v0.5.18', 'litestream');
 
 before(async () => {
   // A few seconds of idleness is enough to sleep; a loaded host may take long to start Node.
@@ -37,6 +46,7 @@ before(async () => {
 
 after(async () => {
   await chromium?.close();
+  rmSync(scratch, { recursive: true, force: true });
   await stack?.stop();
   if (imageB) await promisify(execFile)('docker', ['rmi', '--no-prune', imageB]).catch(() => {});
 });
@@ -330,4 +340,80 @@ test('an import in progress keeps an instance awake; it sleeps once the import i
   }
   assert.ok(busyMs > (HIBERNATE_AFTER_S + 2) * 1000, `the last import took ${busyMs} ms: too short to show anything`);
   await waitHibernated(slug);
+});
+
+interface Replication { slug: string; lagMs: number; lastReplicatedAt: number | null; parked: boolean }
+
+/** The operator's view of replication (./berth backups), from the API. */
+async function replicationOf(slug: string): Promise<Replication | undefined> {
+  const token = readFileSync(join(stack.dir, 'state', 'operator.token'), 'utf8').trim();
+  const res = await fetch(`${stack.cpUrl}/api/v1/backups`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(res.status, 200);
+  return ((await res.json()) as { tenants: Replication[] }).tenants.find((t) => t.slug === slug);
+}
+
+/** Litestream's own status of the tenant's database ('replicating', 'stopped'), from its control socket. */
+function litestreamStatus(slug: string): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    http.get({ socketPath: join(stack.dir, 'state', 'litestream', 'control.sock'), path: '/list', timeout: 2000 }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => {
+        const dbs = (JSON.parse(text) as { databases: { path: string; status: string }[] }).databases;
+        // The volume's mountpoint carries the tenant's slug (berth-<instance>-<slug>).
+        resolve(dbs.find((d) => d.path.includes(`-${slug}/`))?.status);
+      });
+    }).on('error', reject);
+  });
+}
+
+/** Rows of notes in a copy restored from the tenant's newest lineage by Litestream's own CLI. */
+async function rowsInReplica(slug: string): Promise<number[]> {
+  const dir = join(stack.dir, 'state', 'backups', slug);
+  const lineage = readdirSync(dir).filter((n) => /^\d+$/.test(n)).sort((a, b) => Number(a) - Number(b)).at(-1)!;
+  const out = join(scratch, `${slug}-${Date.now()}.db`);
+  await promisify(execFile)(LITESTREAM, ['restore', '-o', out, `file://${join(dir, lineage)}`]);
+  const { stdout } = await promisify(execFile)('sqlite3', [out, 'SELECT n FROM notes WHERE n > 0 ORDER BY n']);
+  return stdout.split('\n').filter(Boolean).map(Number);
+}
+
+async function waitParked(slug: string): Promise<void> {
+  await waitHibernated(slug);
+  await waitFor(async () => (await replicationOf(slug))?.parked === true, { timeoutMs: 30_000, intervalMs: 250, what: `${slug} parked in Litestream` });
+}
+
+test('a sleeper costs Litestream nothing and loses nothing: closed once its last write is replicated, opened again when it wakes', async () => {
+  const slug = 'parked';
+  const cookie = await provision(slug);
+  const target = await signedInTarget(stack, session, slug);
+  await importCsv(target, 'notes', 'n,tag\n0,seed\n');
+  for (let n = 1; n <= 5; n++) assert.ok(isOk(await appendRows(target, 'notes', [{ n, tag: 'awake' }])), `append ${n}`);
+
+  await waitParked(slug);
+  const asleep = await replicationOf(slug);
+  assert.equal(asleep?.lagMs, 0);
+  assert.equal(await litestreamStatus(slug), 'stopped', 'closed in Litestream');
+  const hb = (await (await fetch(`${stack.cpUrl}/__heartbeat__`)).json()) as { checks?: { backup?: { ok: boolean; detail?: string } } };
+  assert.equal(hb.checks?.backup?.ok, true, hb.checks?.backup?.detail);
+  assert.deepEqual(await rowsInReplica(slug), [1, 2, 3, 4, 5], 'every write made before it slept is in the replica');
+
+  // Woken by a write (after the 307), which reaches the replica: Litestream has it open again.
+  const origin = stack.tenantUrl(slug);
+  const [woken] = await follow(`${origin}/api/tables/notes/rows`, {
+    method: 'POST', headers: { cookie, origin, 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ rows: [{ n: 6, tag: 'woken' }] }),
+  });
+  assert.equal(woken!.status, 201, woken!.body);
+  await waitFor(async () => (await litestreamStatus(slug)) === 'replicating', { timeoutMs: 30_000, intervalMs: 250, what: `${slug} open in Litestream again` });
+  let seen: number[] = [];
+  await waitFor(async () => {
+    seen = await rowsInReplica(slug).catch(() => []);
+    return seen.length === 6;
+  }, { timeoutMs: 30_000, intervalMs: 500, what: `${slug}'s replica holding the write that woke it` }).catch((err: Error) => {
+    throw new Error(`${err.message}; replica has ${JSON.stringify(seen)}`);
+  });
+  assert.deepEqual(seen, [1, 2, 3, 4, 5, 6]);
+
+  // Asleep again: parked again.
+  await waitParked(slug);
+  assert.equal(await litestreamStatus(slug), 'stopped');
 });

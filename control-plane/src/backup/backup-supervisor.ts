@@ -3,18 +3,21 @@
 // database. Each pass re-reads tenants, volumes and lineages, plans (replication-plan.ts),
 // records lineage changes, rewrites Litestream's configuration when it changed and restarts
 // Litestream on it, then reads from Litestream when each database was last replicated.
-import { mkdirSync, renameSync, writeFileSync, chmodSync } from 'node:fs';
+// Hibernated tenants' databases are parked: closed in Litestream after a final sync, and left
+// out of its configuration when it next restarts, so sleepers cost it nothing (parking.ts).
+import { mkdirSync, renameSync, writeFileSync, chmodSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Logger } from '@berth/common/logger';
 import type { Config } from '../config.js';
 import type { Db } from '../db/open-database.js';
 import type { DockerEngine } from '../docker/docker-engine.js';
-import { readTenants } from '../tenants/tenant-store.js';
+import { listHibernatedTenants, readTenants } from '../tenants/tenant-store.js';
 import { backoffMs } from '../wait/backoff.js';
 import { createWaker } from '../wait/waker.js';
 import { endLineage, readLineages, startLineage } from './lineage-store.js';
 import { volumesOnHost } from './volume-identity.js';
 import { createLitestreamProcess, type LitestreamProcess } from './litestream-process.js';
+import { planParking, replicationKey, type FileStamp, type ParkedDb } from './parking.js';
 import { litestreamConfig, planReplication, type ReplicaTarget, type ReplicationPlan } from './replication-plan.js';
 
 export type BackupConfig = Pick<Config, 'instance' | 'stateDir' | 'backupDir' | 'litestreamBin' | 'backupIntervalMs' | 'backupLagLimitMs' | 'backupSyncIntervalMs' | 'backupRetentionHours' | 'backupS3'>;
@@ -27,6 +30,8 @@ export interface TenantReplication {
   readonly lagMs: number;
   /** Why it is not replicated, when it is not. */
   readonly problem: string | null;
+  /** Asleep and closed in Litestream after a final sync: its replica is complete (lag 0). */
+  readonly parked: boolean;
 }
 
 export interface BackupStatus {
@@ -67,6 +72,72 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
   const lastSync = new Map<string, number>();
   const firstSeen = new Map<string, number>();
   let passWaiters: (() => void)[] = [];
+  /** Parked databases by replicationKey (in memory: after a restart every sleeper is opened once and parked again). */
+  const parked = new Map<string, ParkedDb>();
+  /** Parked databases left out of the running Litestream's configuration: taking one back needs a restart. */
+  let leftOut = new Set<string>();
+
+  /** Takes parked databases back and forgets those no longer replicated; true if Litestream must restart. */
+  async function unparkWhereNeeded(plan: ReplicationPlan, hibernated: ReadonlyMap<number, number | null>): Promise<boolean> {
+    const parking = planParking({ databases: plan.databases, hibernated, parked, stampOf, maxParks: MAX_PARKS_PER_PASS });
+    for (const key of parking.forget) parked.delete(key);
+    let restart = false;
+    for (const { db: d, reason } of parking.unpark) {
+      const key = replicationKey(d);
+      parked.delete(key);
+      if (leftOut.has(key) || !proc.running()) {
+        restart = true;
+      } else {
+        try {
+          await proc.openDb(d.dbPath);
+        } catch (err) {
+          // A restart opens every database of the configuration.
+          log.warn('litestream could not open a parked database again; restarting it', { tenant: d.slug, err: err as Error });
+          restart = true;
+        }
+      }
+      log.info('backup unparked', { tenant: d.slug, reason });
+    }
+    return restart;
+  }
+
+  /** Closes sleepers' databases in Litestream, a few per pass, within PARK_BUDGET_MS. */
+  async function parkSleepers(plan: ReplicationPlan, hibernated: ReadonlyMap<number, number | null>): Promise<void> {
+    const { park } = planParking({ databases: plan.databases, hibernated, parked, stampOf, maxParks: MAX_PARKS_PER_PASS });
+    const deadline = Date.now() + PARK_BUDGET_MS;
+    for (const d of park) {
+      if (Date.now() > deadline) break;
+      const key = replicationKey(d);
+      if (leftOut.has(key)) continue;
+      const result = await proc.closeDb(d.dbPath).catch((err: Error) => err);
+      if (result === 'stopped') {
+        // Stamped after the close: closing the last connection can checkpoint the WAL away.
+        parked.set(key, { key, asleepSince: hibernated.get(d.tenantId) ?? null, stamp: stampOf(d.dbPath), parkedAt: Date.now() });
+        log.info('backup parked', { tenant: d.slug });
+        continue;
+      }
+      // Not closed after a successful final sync (it failed, or the database was not open at
+      // all): open it again, so the replica catches up before it is parked on a later pass.
+      log.warn('litestream did not park a database; it stays open', { tenant: d.slug, result: result instanceof Error ? result.message : result });
+      await proc.openDb(d.dbPath).catch(() => undefined);
+    }
+  }
+
+  function applyConfig(plan: ReplicationPlan, text: string): void {
+    const open = plan.databases.filter((d) => !parked.has(replicationKey(d)));
+    writeAtomically(configPath, JSON.stringify(litestreamConfig(open, settings()), null, 2));
+    written = text;
+    leftOut = new Set(plan.databases.filter((d) => parked.has(replicationKey(d))).map(replicationKey));
+    if (open.length > 0) {
+      proc.start();
+      startedAt = Date.now();
+    }
+    log.info('litestream configuration applied', { databases: open.length, parked: leftOut.size });
+  }
+
+  function settings() {
+    return { ...target, socketPath, retentionHours: config.backupRetentionHours, syncIntervalMs: config.backupSyncIntervalMs };
+  }
 
   async function pass(): Promise<void> {
     const volumes = volumesOnHost(await docker.listVolumes());
@@ -88,29 +159,29 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
       plan = planReplication(input());
     }
     lastPlan = plan;
-    const text = JSON.stringify(litestreamConfig(plan.databases, { ...target, socketPath, retentionHours: config.backupRetentionHours, syncIntervalMs: config.backupSyncIntervalMs }), null, 2);
-    if (text !== written || (!proc.running() && plan.databases.length > 0)) {
+    const hibernated = listHibernatedTenants(db);
+    const mustRestart = await unparkWhereNeeded(plan, hibernated);
+    // Compared with every replicated database, parked or not: parking alone never restarts it.
+    const text = JSON.stringify(litestreamConfig(plan.databases, settings()), null, 2);
+    const wantsOpen = plan.databases.some((d) => !parked.has(replicationKey(d)));
+    if (text !== written || mustRestart || (!proc.running() && wantsOpen)) {
       await proc.stop();
-      writeAtomically(configPath, text);
-      written = text;
-      if (plan.databases.length > 0) {
-        proc.start();
-        startedAt = Date.now();
-      }
-      log.info('litestream configuration applied', { databases: plan.databases.length });
+      applyConfig(plan, text);
     }
     if (proc.running()) {
       try {
         // Only ever forward: a restarted Litestream knows nothing of earlier syncs.
         const lineageOf = new Map(plan.databases.map((d) => [d.dbPath, d.lineageId]));
         for (const d of await proc.list()) {
-          const key = `${d.path}#${lineageOf.get(d.path)}`;
+          const key = replicationKey({ dbPath: d.path, lineageId: lineageOf.get(d.path) ?? -1 });
           if (d.lastSyncAt !== null && d.lastSyncAt > (lastSync.get(key) ?? 0)) lastSync.set(key, d.lastSyncAt);
         }
       } catch (err) {
         // Just (re)started: the socket may not be up yet. Lag keeps growing meanwhile.
         if (Date.now() - startedAt > 5000) throw err;
+        return;
       }
+      await parkSleepers(plan, hibernated);
     }
   }
 
@@ -125,16 +196,24 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
     };
     for (const d of lastPlan.databases) {
       const key = `db:${d.dbPath}:${d.lineageId}`;
-      const last = lastSync.get(`${d.dbPath}#${d.lineageId}`) ?? null;
+      const last = lastSync.get(replicationKey(d)) ?? null;
+      const asleep = parked.get(replicationKey(d));
+      if (asleep) {
+        // Its last sync succeeded when it was closed and nothing has written to it since.
+        since(key);
+        tenants.push({ slug: d.slug, lineageId: d.lineageId, lastReplicatedAt: Math.max(last ?? 0, asleep.parkedAt), lagMs: 0, problem: null, parked: true });
+        continue;
+      }
       // Never replicated yet (a new tenant, a new lineage): the lag counts from when it was first wanted.
       tenants.push({
         slug: d.slug, lineageId: d.lineageId, lastReplicatedAt: last,
         lagMs: now - Math.max(last ?? 0, since(key)),
         problem: proc.running() ? null : 'litestream is not running',
+        parked: false,
       });
     }
     for (const u of lastPlan.unprotected) {
-      tenants.push({ slug: u.slug, lineageId: null, lastReplicatedAt: null, lagMs: now - since(`u:${u.tenantId}:${u.reason}`), problem: u.reason });
+      tenants.push({ slug: u.slug, lineageId: null, lastReplicatedAt: null, lagMs: now - since(`u:${u.tenantId}:${u.reason}`), problem: u.reason, parked: false });
     }
     for (const key of firstSeen.keys()) if (!seen.has(key)) firstSeen.delete(key);
     const worst = tenants.reduce<TenantReplication | null>((w, t) => (!w || t.lagMs > w.lagMs ? t : w), null);
@@ -189,6 +268,23 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
       await proc.stop();
     },
   };
+}
+
+/** Sleepers closed per pass, and the time a pass may spend closing them (each waits for its final sync). */
+const MAX_PARKS_PER_PASS = 4;
+const PARK_BUDGET_MS = 5000;
+
+/** Size, modification time and inode of a database file and of its WAL. */
+function stampOf(dbPath: string): FileStamp {
+  const one = (p: string) => {
+    try {
+      const st = statSync(p);
+      return `${st.size}:${st.mtimeMs}:${st.ino}`;
+    } catch {
+      return null;
+    }
+  };
+  return { db: one(dbPath), wal: one(`${dbPath}-wal`) };
 }
 
 /** Temp file + rename: Litestream, restarted at any moment, never reads half a configuration. */

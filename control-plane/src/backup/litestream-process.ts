@@ -25,6 +25,14 @@ export interface LitestreamProcess {
   exited(): Promise<void>;
   list(signal?: AbortSignal): Promise<ListedDb[]>;
   /**
+   * Closes one database in the running Litestream (its `stop` command): it answers only after a
+   * final sync to the replica, and fails when that sync failed (the database is closed anyway).
+   * 'already_stopped': it was not open, so nothing was synced.
+   */
+  closeDb(path: string, signal?: AbortSignal): Promise<'stopped' | 'already_stopped'>;
+  /** Opens a database of its configuration again (its `start` command); replication resumes from where it stood. */
+  openDb(path: string, signal?: AbortSignal): Promise<void>;
+  /**
    * Stops a Litestream left running by an earlier control plane that was killed (a child
    * outlives a SIGKILLed parent): two processes replicating one database into one replica would
    * interleave their writes. It is found through the socket in berth's own state directory.
@@ -98,8 +106,17 @@ export function createLitestreamProcess(opts: { bin: string; configPath: string;
       }
       process.kill(pid, 'SIGKILL');
     },
+    async closeDb(path, signal) {
+      const body = (await socketJson(opts.socketPath, 'POST', '/stop', { path, timeout: CLOSE_TIMEOUT_S }, signal, { timeoutMs: (CLOSE_TIMEOUT_S + 5) * 1000 })) as { status?: string };
+      if (body.status !== 'stopped' && body.status !== 'already_stopped') throw new Error(`litestream /stop ${path}: unexpected status ${String(body.status)}`);
+      return body.status;
+    },
+    async openDb(path, signal) {
+      await socketJson(opts.socketPath, 'POST', '/start', { path, timeout: CLOSE_TIMEOUT_S }, signal, { timeoutMs: (CLOSE_TIMEOUT_S + 5) * 1000 });
+    },
     async list(signal) {
-      const body = (await socketJson(opts.socketPath, 'GET', '/list', undefined, signal)) as { databases?: { path: string; status: string; last_sync_at?: string }[] };
+      // One entry per configured database (~150 bytes): thousands of tenants fit well within.
+      const body = (await socketJson(opts.socketPath, 'GET', '/list', undefined, signal, { maxBytes: 32 << 20 })) as { databases?: { path: string; status: string; last_sync_at?: string }[] };
       return (body.databases ?? []).map((d) => ({
         path: d.path, status: d.status,
         lastSyncAt: d.last_sync_at ? Date.parse(d.last_sync_at) : null,
@@ -108,15 +125,22 @@ export function createLitestreamProcess(opts: { bin: string; configPath: string;
   };
 }
 
-/** One request to Litestream's control socket; bounded (2 s, 1 MiB). */
-function socketJson(socketPath: string, method: string, path: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
+/** Seconds Litestream may take for a database's final sync when closing it. */
+const CLOSE_TIMEOUT_S = 30;
+
+/** One request to Litestream's control socket; bounded (by default 2 s, 1 MiB). */
+function socketJson(
+  socketPath: string, method: string, path: string, body: unknown, signal?: AbortSignal,
+  limits: { timeoutMs?: number; maxBytes?: number } = {},
+): Promise<unknown> {
+  const { timeoutMs = 2000, maxBytes = 1 << 20 } = limits;
   return new Promise((resolve, reject) => {
-    const req = http.request({ socketPath, method, path, timeout: 2000, signal, headers: { 'content-type': 'application/json' } }, (res) => {
+    const req = http.request({ socketPath, method, path, timeout: timeoutMs, signal, headers: { 'content-type': 'application/json' } }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (c: Buffer) => {
         size += c.length;
-        if (size > 1 << 20) req.destroy(new Error(`litestream ${path}: answer over 1 MiB`));
+        if (size > maxBytes) req.destroy(new Error(`litestream ${path}: answer over ${maxBytes} bytes`));
         else chunks.push(c);
       });
       res.on('end', () => {
@@ -130,7 +154,7 @@ function socketJson(socketPath: string, method: string, path: string, body: unkn
       });
       res.on('error', reject);
     });
-    req.on('timeout', () => req.destroy(new Error(`litestream ${path}: no answer within 2 s`)));
+    req.on('timeout', () => req.destroy(new Error(`litestream ${path}: no answer within ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });

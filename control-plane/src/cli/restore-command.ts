@@ -19,7 +19,7 @@ usage: ./berth backups purge [--older-than HOURS] [--json]
   recorded in the audit log`;
 
 interface RestoreResult { slug: string; mode: string; fromLineage: number | null; newLineage: number; kept: string | null; downtimeMs: number; totalMs: number }
-interface BackupStatus { ok: boolean; worstLagMs: number; detail: string; tenants: { slug: string; lineageId: number | null; lastReplicatedAt: number | null; lagMs: number; problem: string | null }[] }
+interface BackupStatus { ok: boolean; worstLagMs: number; detail: string; tenants: { slug: string; lineageId: number | null; lastReplicatedAt: number | null; lagMs: number; problem: string | null; parked?: boolean }[] }
 
 export async function runRestoreCommand(client: ControlPlaneClient, argv: readonly string[], out: NodeJS.WritableStream): Promise<number> {
   const { values, positionals, help } = parseOptions(argv, { at: 'string', undo: 'flag', adopt: 'flag', json: 'flag' }, RESTORE_USAGE);
@@ -55,7 +55,7 @@ export async function runBackupsCommand(client: ControlPlaneClient, argv: readon
   out.write(`${s.ok ? 'ok' : 'FAILING'}: ${s.detail}\n`);
   for (const t of s.tenants) {
     const last = t.lastReplicatedAt === null ? 'never' : new Date(t.lastReplicatedAt).toISOString();
-    out.write(`${t.slug.padEnd(24)} lineage ${String(t.lineageId ?? '-').padEnd(5)} last replicated ${last}  lag ${t.lagMs} ms${t.problem ? `  (${t.problem})` : ''}\n`);
+    out.write(`${t.slug.padEnd(24)} lineage ${String(t.lineageId ?? '-').padEnd(5)} last replicated ${last}  lag ${t.lagMs} ms${t.parked ? '  (asleep: replica complete)' : ''}${t.problem ? `  (${t.problem})` : ''}\n`);
   }
   return s.ok ? 0 : 1;
 }

@@ -44,10 +44,12 @@ const statusSchema = {
       type: 'array',
       items: {
         type: 'object',
-        required: ['slug', 'lineageId', 'lastReplicatedAt', 'lagMs', 'problem'],
+        required: ['slug', 'lineageId', 'lastReplicatedAt', 'lagMs', 'problem', 'parked'],
         properties: {
           slug: { type: 'string' }, lineageId: { type: ['integer', 'null'] }, lastReplicatedAt: { type: ['integer', 'null'] },
           lagMs: { type: 'integer' }, problem: { type: ['string', 'null'] },
+          // Asleep, closed in Litestream after a final sync: the replica is complete.
+          parked: { type: 'boolean' },
         },
       },
     },

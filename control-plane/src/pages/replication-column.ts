@@ -27,7 +27,7 @@ export function replicationCell(slug: string, desiredState: string, v: Replicati
   const late = r.lagMs > v.lagLimitMs;
   const when = r.lastReplicatedAt === null ? 'never' : `${ago(v.now - r.lastReplicatedAt)} ago`;
   return html`<td class="small" data-testid="replicated-${slug}"${r.lastReplicatedAt === null ? '' : html` title="${new Date(r.lastReplicatedAt).toISOString()}"`}>
-    <span class="state" data-state="${late || r.problem ? 'failed' : 'healthy'}">${when}</span>
+    <span class="state" data-state="${late || r.problem ? 'failed' : 'healthy'}">${when}</span>${r.parked ? html` <span class="muted">asleep: replica complete</span>` : ''}
     ${r.problem ? html`<div class="small bad">${r.problem}</div>` : ''}</td>`;
 }
 

@@ -129,6 +129,23 @@ export function listHibernationCandidates(db: Db): AwakeTenant[] {
 }
 
 /**
+ * Tenants desired asleep whose stopped container the reconciler has recorded since they last
+ * went to sleep (tenant id → asleep_changed_at): nothing writes their database. Backups park
+ * these (backup/parking.ts).
+ */
+export function listHibernatedTenants(db: Db): Map<number, number | null> {
+  const rows = db
+    .prepare(
+      `SELECT t.id, t.asleep_changed_at AS asleepChangedAt
+         FROM tenants t JOIN tenant_status s ON s.tenant_id = t.id
+        WHERE t.desired_state = 'running' AND t.asleep = 1 AND s.state = 'hibernated'
+          AND s.updated_at >= COALESCE(t.asleep_changed_at, 0)`,
+    )
+    .all() as { id: number; asleepChangedAt: number | null }[];
+  return new Map(rows.map((r) => [r.id, r.asleepChangedAt]));
+}
+
+/**
  * Makes an idle tenant desired asleep; false if it is no longer awake, running and unpinned,
  * or a request newer than `lastRequestAt` (what the caller decided on) was recorded meanwhile.
  */

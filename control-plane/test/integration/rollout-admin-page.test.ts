@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { gotoPage, launchBrowser, submitAndWait, ARTIFACTS_DIR, type TestBrowser } from '../../../e2e/src/browser.js';
+import { gotoPage, launchBrowser, submitAndWait, submitOnce, ARTIFACTS_DIR, type TestBrowser } from '../../../e2e/src/browser.js';
 import { createRunningTenants, startRolloutStack, type RolloutStack } from './rollout-helpers.js';
 
 const shots = join(ARTIFACTS_DIR, 'rollout-admin');
@@ -51,8 +51,11 @@ test('an admin starts a rollout from the page and watches it finish live', { tim
   await page.getByLabel('Image').fill(rs.imageB);
   await page.getByLabel('Canary tenants').fill('1');
   await page.getByLabel('Parallelism').fill('2');
-  await page.getByRole('button', { name: 'Start rollout' }).click();
-  await page.waitForURL(/\/admin#rollout-\d+$/);
+  // Not submitted twice: a second start would be refused while the first one runs.
+  await submitOnce(page, () => page.getByRole('button', { name: 'Start rollout' }).click(), /\/admin#rollout-\d+$/, {
+    url: `${rs.stack.publicUrl}/admin`,
+    carriedOut: async () => (await page.locator('.rollout').count()) > 0,
+  });
   // The live block moves by itself (SSE), then the page reloads once the rollout ended.
   const state = page.locator('.rollout').first().locator('[data-role=state]');
   await state.filter({ hasText: /canary|running/ }).waitFor({ timeout: 30_000 });

@@ -14,10 +14,21 @@ export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-/** True when a name is reserved for the app or SQLite and must not be used for user data. */
-export function isReservedName(name: string): boolean {
+/**
+ * Prefixes of tables that are not the user's: the app's own, SQLite's, and Litestream's (it
+ * keeps _litestream_seq and _litestream_lock in every database it replicates).
+ */
+export const INTERNAL_TABLE_PREFIXES = ['_berth', 'sqlite_', '_litestream'] as const;
+
+/** True for a table of the app, SQLite or Litestream: never listed, read or written as user data. */
+export function isInternalTable(name: string): boolean {
   const lower = name.toLowerCase();
-  return RESERVED.has(lower) || lower.startsWith('_berth') || lower.startsWith('sqlite_');
+  return INTERNAL_TABLE_PREFIXES.some((p) => lower.startsWith(p));
+}
+
+/** True when a name is reserved for the app, SQLite or Litestream and must not be used for user data. */
+export function isReservedName(name: string): boolean {
+  return RESERVED.has(name.toLowerCase()) || isInternalTable(name);
 }
 
 /**

@@ -4,7 +4,7 @@
 import type { Db } from '../db/open-database.js';
 import { BerthError } from '../errors.js';
 import { readStoredCount, tableShape, type TableShape } from './stored-row-counts.js';
-import { quoteIdent } from '../sql/identifier.js';
+import { INTERNAL_TABLE_PREFIXES, isInternalTable, quoteIdent } from '../sql/identifier.js';
 
 export type ColumnKind = 'integer' | 'real' | 'date' | 'text';
 
@@ -32,8 +32,9 @@ export function isNumericKind(kind: ColumnKind): boolean {
   return kind === 'integer' || kind === 'real';
 }
 
+// LIKE is case-insensitive for ASCII, as isInternalTable is; '_' is escaped (a wildcard otherwise).
 const USER_TABLES_SQL = `SELECT name FROM sqlite_master WHERE type = 'table'
-  AND name NOT LIKE '\\_berth%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+  ${INTERNAL_TABLE_PREFIXES.map((p) => `AND name NOT LIKE '${p.replaceAll('_', '\\_')}%' ESCAPE '\\'`).join(' ')}
   ORDER BY name COLLATE NOCASE`;
 
 export function listTableNames(db: Db): string[] {
@@ -41,7 +42,7 @@ export function listTableNames(db: Db): string[] {
 }
 
 export function findTable(db: Db, name: string): TableInfo | undefined {
-  if (name.toLowerCase().startsWith('_berth') || name.toLowerCase().startsWith('sqlite_')) return undefined;
+  if (isInternalTable(name)) return undefined;
   const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
   if (!exists) return undefined;
   const cols = db.prepare('SELECT name, type FROM pragma_table_info(?) ORDER BY cid').all(name) as { name: string; type: string }[];

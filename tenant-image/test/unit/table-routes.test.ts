@@ -90,8 +90,11 @@ test('table list, row, chart data and pages; all text escaped', async (t) => {
   t.after(() => ta.close());
   seedPeople(ta.db, 30);
   ta.db.exec(`CREATE TABLE "<script>alert(1)</script>" ("<img src=x onerror=alert(1)>" TEXT); INSERT INTO "<script>alert(1)</script>" VALUES ('<b>bold</b>');`);
+  // The tables Litestream keeps in every database it replicates are not the user's.
+  ta.db.exec('CREATE TABLE _litestream_seq (id INTEGER PRIMARY KEY, seq INTEGER); CREATE TABLE _litestream_lock (id INTEGER);');
   const list = (await ta.app.inject({ url: '/api/tables', headers: session() })).json().tables;
   assert.deepEqual(list.map((x: { name: string; rows: number }) => [x.name, x.rows]), [['<script>alert(1)</script>', 1], ['people', 30]]);
+  assert.equal((await ta.app.inject({ url: '/api/tables/_litestream_seq/rows', headers: session() })).statusCode, 404);
 
   const row = (await ta.app.inject({ url: '/api/tables/people/rows/3', headers: session() })).json();
   assert.equal(row.name, 'person 3');

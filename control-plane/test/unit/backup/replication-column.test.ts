@@ -10,9 +10,10 @@ const now = Date.UTC(2026, 11, 4, 12, 0, 0);
 const status: BackupStatus = {
   ok: false, worstLagMs: 42_000, worstSlug: 'late', detail: 'x',
   tenants: [
-    { slug: 'fresh', lineageId: 1, lastReplicatedAt: now - 1200, lagMs: 1200, problem: null },
-    { slug: 'late', lineageId: 2, lastReplicatedAt: now - 42_000, lagMs: 42_000, problem: null },
-    { slug: 'lost', lineageId: null, lastReplicatedAt: null, lagMs: 5000, problem: 'volume replaced since backup lineage 3 began' },
+    { slug: 'fresh', lineageId: 1, lastReplicatedAt: now - 1200, lagMs: 1200, problem: null, parked: false },
+    { slug: 'late', lineageId: 2, lastReplicatedAt: now - 42_000, lagMs: 42_000, problem: null, parked: false },
+    { slug: 'lost', lineageId: null, lastReplicatedAt: null, lagMs: 5000, problem: 'volume replaced since backup lineage 3 began', parked: false },
+    { slug: 'sleeper', lineageId: 4, lastReplicatedAt: now - 3_600_000, lagMs: 0, problem: null, parked: true },
   ],
 };
 
@@ -26,6 +27,9 @@ test('the column: when, red past the limit or with a problem, and nothing claime
   assert.match(lost, /data-state="failed">never</);
   assert.match(lost, /volume replaced since backup lineage 3 began/);
   assert.match(String(replicationCell('gone', 'deleted', v)), /—/);
+  // Asleep an hour, parked: healthy, and says why nothing newer is expected.
+  assert.match(String(replicationCell('sleeper', 'running', v)), /data-state="healthy">60 min ago<\/span> <span class="muted">asleep: replica complete</);
+  assert.doesNotMatch(fresh, /asleep/);
   assert.match(String(replicationCell('fresh', 'running', replicationView(null, 10_000, now))), /shown by the lease holder/);
 });
 
