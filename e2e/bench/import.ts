@@ -3,8 +3,10 @@
 // against the sqlite3 CLI's `.import` of the same file into a typed table in the same run.
 // The container gets the limits the control plane gives tenants (128 MiB, 2 CPUs, 64 pids)
 // and is reached directly on its network with the identity headers ForwardAuth would add.
+// With --replicate, the pinned Litestream replicates the container's database meanwhile, set up
+// as the control plane sets it up for every tenant (bench-replication.ts): replication's cost.
 // Figures, then one JSON line last.
-//   node --import tsx e2e/bench/import.ts [--rows N] [--image berth/tenant:current]
+//   node --import tsx e2e/bench/import.ts [--rows N] [--image berth/tenant:current] [--replicate]
 import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,11 +22,13 @@ import { startImport, waitForImport, waitForIndexing, TenantCallError } from '..
 import { nodePids, peakRssMiB, sampleContainerMemory } from '../src/load/container-memory.js';
 import { probeLatency } from '../src/load/latency-probe.js';
 import { percentile } from '../src/load/latency-stats.js';
+import { replicateVolume, type BenchReplication } from './bench-replication.js';
 
 const { values: args } = parseArgs({
   options: {
     rows: { type: 'string', default: '1000000' },
     image: { type: 'string', default: process.env.BERTH_TENANT_IMAGE ?? 'berth/tenant:current' },
+    replicate: { type: 'boolean', default: false },
   },
 });
 const rows = Number(args.rows);
@@ -34,6 +38,7 @@ const dir = mkdtempSync(join(tmpdir(), 'berth-bench-import-'));
 const stack = await startStack({ controlPlane: false });
 const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 let exitCode = 0;
+let replication: BenchReplication | undefined;
 try {
   const csvPath = join(dir, 'bench.csv');
   await generateBenchCsv(csvPath, rows);
@@ -51,6 +56,10 @@ try {
   const [appPid] = await nodePids(c.id);
   if (!appPid) throw new Error('no node process found in the tenant container');
   console.log(`tenant container ${c.id.slice(0, 12)} (${image}) at ${c.ip}, 128 MiB, 2 CPUs; app pid ${appPid} on the host`);
+  if (args.replicate) {
+    replication = await replicateVolume(`${stack.network}-bench`, dir);
+    console.log(`replication on: Litestream replicating the tenant database into ${replication.replicaDir}`);
+  }
 
   // The baseline runs right before and right after the import, and their mean is the one compared
   // with: this VM's speed drifts by ±20 % within a minute, and one run after the import made
@@ -108,6 +117,7 @@ try {
   console.log(`/__heartbeat__ during upload, import and index rebuild: ${hs.length} answers, ${healthRes.failed} failed, p50 ${percentile(hs, 50).toFixed(1)} ms, p99 ${percentile(hs, 99).toFixed(1)} ms, max ${(hs[hs.length - 1] ?? 0).toFixed(1)} ms (target p99 < 100 ms)`);
   console.log(`/api/tables during upload, import and index rebuild: ${ps.length} answers, ${pageRes.failed} failed, p50 ${percentile(ps, 50).toFixed(1)} ms, p99 ${percentile(ps, 99).toFixed(1)} ms`);
   console.log(`sqlite3 CLI .import (typed table, same file): ${baselineBefore.seconds.toFixed(2)} s before the import, ${baselineAfter.seconds.toFixed(2)} s after; mean ${baseline.seconds.toFixed(2)} s, ${Math.round(baseline.rowsPerS)} rows/s (${baseline.rows} rows)`);
+  if (replication) console.log(`replicated meanwhile: ${((await replication.replicatedBytes()) / 1e6).toFixed(1)} MB in the replica`);
   const ratio = rowsPerS / baseline.rowsPerS;
   console.log(`ratio ${ratio.toFixed(2)} (target ≥ 0.5, ≥ 150000 rows/s, peak RSS ≤ 100 MiB)`);
   if (count !== rows || done.rows !== rows) {
@@ -126,11 +136,13 @@ try {
     peak_rss_mib: Number(peakRss.toFixed(1)),
     baseline_rows_per_s: Math.round(baseline.rowsPerS),
     ratio: Number(ratio.toFixed(2)),
+    replicated: Boolean(replication),
   }));
 } catch (err) {
   console.error(err);
   exitCode = 1;
 } finally {
+  await replication?.stop();
   agent.destroy();
   await stack.stop();
   rmSync(dir, { recursive: true, force: true });

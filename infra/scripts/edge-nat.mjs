@@ -105,6 +105,20 @@ function present(edge) {
 
 function remove(instance) {
   const chain = edgeChain(instance);
+  // A watcher still running (the edge-nat container; a test that plays a reboot) may put the
+  // jumps back between these deletes: the chain is then still referenced ("Device or resource
+  // busy", seen in a CI run) or a rule is gone under us; the removal is then made again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      removeOnce(chain);
+      return;
+    } catch (e) {
+      if (attempt >= 5 || !/resource busy|matching rule exist|No chain/i.test(`${e.stderr ?? ''}${e.message}`)) throw e;
+    }
+  }
+}
+
+function removeOnce(chain) {
   for (const j of JUMPS) {
     for (const rule of (listed(j.table, j.parent) ?? '').split('\n')) {
       if (rule.startsWith('-A ') && rule.split(/\s+/).includes(chain)) ipt('-t', j.table, ...rule.replace(/^-A /, '-D ').split(/\s+/));

@@ -18,7 +18,7 @@ import { endLineage, readLineages, startLineage } from './lineage-store.js';
 import { volumesOnHost } from './volume-identity.js';
 import { createLitestreamProcess, type LitestreamProcess } from './litestream-process.js';
 import { planParking, replicationKey, type FileStamp, type ParkedDb } from './parking.js';
-import { litestreamConfig, planReplication, type ReplicaTarget, type ReplicationPlan } from './replication-plan.js';
+import { litestreamConfig, planReplication, type ReplicaTarget, type ReplicatedDb, type ReplicationPlan } from './replication-plan.js';
 
 export type BackupConfig = Pick<Config, 'instance' | 'stateDir' | 'backupDir' | 'litestreamBin' | 'backupIntervalMs' | 'backupLagLimitMs' | 'backupSyncIntervalMs' | 'backupRetentionHours' | 'backupS3'>;
 
@@ -101,26 +101,30 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
     return restart;
   }
 
-  /** Closes sleepers' databases in Litestream, a few per pass, within PARK_BUDGET_MS. */
+  /** Closes sleepers' databases in Litestream, PARK_CONCURRENCY at a time, within PARK_BUDGET_MS. */
   async function parkSleepers(plan: ReplicationPlan, hibernated: ReadonlyMap<number, number | null>): Promise<void> {
     const { park } = planParking({ databases: plan.databases, hibernated, parked, stampOf, maxParks: MAX_PARKS_PER_PASS });
     const deadline = Date.now() + PARK_BUDGET_MS;
-    for (const d of park) {
-      if (Date.now() > deadline) break;
-      const key = replicationKey(d);
-      if (leftOut.has(key)) continue;
-      const result = await proc.closeDb(d.dbPath).catch((err: Error) => err);
-      if (result === 'stopped') {
-        // Stamped after the close: closing the last connection can checkpoint the WAL away.
-        parked.set(key, { key, asleepSince: hibernated.get(d.tenantId) ?? null, stamp: stampOf(d.dbPath), parkedAt: Date.now() });
-        log.info('backup parked', { tenant: d.slug });
-        continue;
-      }
-      // Not closed after a successful final sync (it failed, or the database was not open at
-      // all): open it again, so the replica catches up before it is parked on a later pass.
-      log.warn('litestream did not park a database; it stays open', { tenant: d.slug, result: result instanceof Error ? result.message : result });
-      await proc.openDb(d.dbPath).catch(() => undefined);
+    const queue = park.filter((d) => !leftOut.has(replicationKey(d)));
+    const worker = async () => {
+      for (let d = queue.shift(); d && Date.now() < deadline; d = queue.shift()) await parkOne(d, hibernated);
+    };
+    await Promise.all(Array.from({ length: PARK_CONCURRENCY }, worker));
+  }
+
+  async function parkOne(d: ReplicatedDb, hibernated: ReadonlyMap<number, number | null>): Promise<void> {
+    const key = replicationKey(d);
+    const result = await proc.closeDb(d.dbPath).catch((err: Error) => err);
+    if (result === 'stopped') {
+      // Stamped after the close: closing the last connection can checkpoint the WAL away.
+      parked.set(key, { key, asleepSince: hibernated.get(d.tenantId) ?? null, stamp: stampOf(d.dbPath), parkedAt: Date.now() });
+      log.debug('backup parked', { tenant: d.slug });
+      return;
     }
+    // Not closed after a successful final sync (it failed, or the database was not open at
+    // all): open it again, so the replica catches up before it is parked on a later pass.
+    log.warn('litestream did not park a database; it stays open', { tenant: d.slug, result: result instanceof Error ? result.message : result });
+    await proc.openDb(d.dbPath).catch(() => undefined);
   }
 
   function applyConfig(plan: ReplicationPlan, text: string): void {
@@ -270,8 +274,13 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
   };
 }
 
-/** Sleepers closed per pass, and the time a pass may spend closing them (each waits for its final sync). */
-const MAX_PARKS_PER_PASS = 4;
+/**
+ * Sleepers closed per pass, how many at once, and the time a pass may spend closing them (each
+ * waits for its final sync). Enough for a host of thousands of sleepers to park them all within
+ * a few passes after a control-plane restart (parking is kept in memory).
+ */
+const MAX_PARKS_PER_PASS = 1000;
+const PARK_CONCURRENCY = 4;
 const PARK_BUDGET_MS = 5000;
 
 /** Size, modification time and inode of a database file and of its WAL. */

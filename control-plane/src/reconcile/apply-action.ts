@@ -8,13 +8,16 @@ import type { RouteFiles } from '../edge/route-files.js';
 import type { TraefikApi } from '../edge/traefik-api.js';
 import type { Logger } from '@berth/common/logger';
 import type { Prober } from '../probe/prober.js';
+import { renderRoute } from '../edge/route-text.js';
 import { newContainerName } from '../tenants/container-spec.js';
+import { routeFor, serverUrlFor } from '../tenants/route.js';
+import { sleep } from '@berth/common/wait-for';
 import { recordVolumePurged } from '../tenants/tenant-store.js';
 import type { Action } from './actions.js';
 import type { Limiter } from './limiter.js';
 
 export interface ApplyDeps {
-  readonly config: Pick<Config, 'network' | 'stopGraceS'>;
+  readonly config: Pick<Config, 'network' | 'stopGraceS' | 'domain'>;
   readonly db: Db;
   readonly docker: DockerEngine;
   readonly routes: RouteFiles;
@@ -47,6 +50,7 @@ export async function applyAction(deps: ApplyDeps, action: Action, signal: Abort
       // Probe only once the start call returned: earlier, the address may not route yet.
       if (ip) deps.prober.watch({ id, ip });
       log.info('container started', { tenant: action.slug, container: name, id: id.slice(0, 12), ip, ms: Date.now() - started });
+      if (action.firstRoute && ip) await routeWhenReady(deps, action.slug, id, ip, signal);
       return;
     }
     case 'create-container': {
@@ -64,6 +68,7 @@ export async function applyAction(deps: ApplyDeps, action: Action, signal: Abort
       const ip = await docker.containerIp(action.containerId, deps.config.network);
       if (ip) deps.prober.watch({ id: action.containerId, ip });
       log.info('container restarted', { tenant: action.slug, id: action.containerId.slice(0, 12), ip });
+      if (action.firstRoute && ip) await routeWhenReady(deps, action.slug, action.containerId, ip, signal);
       return;
     }
     case 'write-route':
@@ -101,6 +106,34 @@ export async function applyAction(deps: ApplyDeps, action: Action, signal: Abort
     default:
       assertNever(action);
   }
+}
+
+/** How long a started container's step waits for its readiness to write the first route itself. */
+const FIRST_ROUTE_WAIT_MS = 10_000;
+
+/**
+ * The first route of a tenant with none (a new one, a woken one), written by the step that
+ * started its container as soon as the prober sees it ready, and confirmed in Traefik: the same
+ * route the next pass would plan (routeFor with this one ready server), without waiting for that
+ * pass. The lane is busy meanwhile, so no pass plans this tenant twice. Not ready in time, or
+ * found not ready: left to the passes, as before.
+ */
+async function routeWhenReady(deps: ApplyDeps, slug: string, id: string, ip: string, signal: AbortSignal): Promise<void> {
+  const deadline = Date.now() + FIRST_ROUTE_WAIT_MS;
+  for (;;) {
+    const { state } = deps.prober.readiness(id);
+    if (state === 'ready') break;
+    if (state === 'not-ready' || Date.now() > deadline || signal.aborted) return;
+    await sleep(10, signal).catch(() => undefined);
+  }
+  // Nothing else writes this tenant's route meanwhile: passes skip its busy lane, and a rollout
+  // waits for the lane to be idle before it takes the tenant.
+  const servers = [serverUrlFor(ip)];
+  const doc = routeFor({ slug }, servers, deps.config);
+  await deps.routes.write(slug, doc);
+  deps.confirmedRoutes.delete(slug);
+  deps.log.info('route written', { tenant: slug, servers, first: true });
+  await confirm(deps, slug, renderRoute(doc), servers, signal);
 }
 
 async function confirm(deps: ApplyDeps, slug: string, text: string, servers: readonly string[], signal: AbortSignal): Promise<void> {

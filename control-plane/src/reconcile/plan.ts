@@ -117,9 +117,11 @@ function planLiveTenant(
   const slug = tenant.slug;
   const volume = volumeNameFor(tenant, config);
   if (!volumes.has(volume)) actions.push({ kind: 'ensure-volume', slug, name: volume, labels: { ...tenantLabels(tenant, config), [LABEL.role]: 'data' } });
-  if (view.keeper === null && mayRun) actions.push({ kind: 'run-container', slug, spec: containerSpecFor(tenant, config) });
+  const current = observed.routes.get(slug);
+  const firstRoute = current === undefined && view.servers.length === 0;
+  if (view.keeper === null && mayRun) actions.push({ kind: 'run-container', slug, spec: containerSpecFor(tenant, config), firstRoute });
   else if (view.keeper && (view.keeper.state === 'created' || view.keeper.state === 'exited')) {
-    actions.push({ kind: 'start-container', slug, containerId: view.keeper.id });
+    actions.push({ kind: 'start-container', slug, containerId: view.keeper.id, firstRoute });
   }
 
   // A tenant that never had a route gets its first one with its first ready server: an empty
@@ -127,7 +129,6 @@ function planLiveTenant(
   // one that matters. Once a route exists it stays (empty when nothing is ready: 503, F6).
   const doc = routeFor(tenant, view.servers, config);
   const text = renderRoute(doc);
-  const current = observed.routes.get(slug);
   const routed = current !== undefined || view.servers.length > 0;
   if (routed && current !== text) actions.push({ kind: 'write-route', slug, doc, text, servers: view.servers });
   else if (routed && observed.confirmedRoutes.get(slug) !== text) actions.push({ kind: 'confirm-route', slug, text, servers: view.servers });

@@ -126,6 +126,17 @@ test('a created or exited container of the right spec is started, not replaced',
   }
 });
 
+test('the step that starts a container writes the first route itself only when the tenant has no route file and no ready server', () => {
+  const firstRouteOf = (lanes: Lane[]) => lanes.flatMap((l) => l.actions).flatMap((a) => (a.kind === 'run-container' || a.kind === 'start-container' ? [a.firstRoute] : []));
+  // New: no route file yet.
+  assert.deepEqual(firstRouteOf(run({ tenants: [acme], volumes: [volumeOf(acme)] })), [true]);
+  // Woken: its route file went when it slept.
+  const stopped = containerOf(acme, { state: 'exited', ip: null });
+  assert.deepEqual(firstRouteOf(run({ tenants: [acme], containers: [stopped], volumes: [volumeOf(acme)] })), [true]);
+  // A route file exists (empty while nothing is ready): the passes keep it, as before.
+  assert.deepEqual(firstRouteOf(run({ tenants: [acme], containers: [stopped], volumes: [volumeOf(acme)], routes: { acme: [] }, confirmed: ['acme'] })), [false]);
+});
+
 test('duplicates: the ready one is kept and the others removed after the route is confirmed', () => {
   const older = containerOf(acme);
   const newer = containerOf(acme);
