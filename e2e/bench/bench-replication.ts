@@ -1,13 +1,15 @@
-// Litestream replicating one benchmark container's database, configured exactly as the control
-// plane configures it for a tenant (its litestreamConfig, its default intervals, a file
-// replica), for ./berth bench import --replicate: the import's speed with replication on.
+// Litestream replicating one benchmark container's database, configured and run exactly as the
+// control plane does it for a tenant (its litestreamConfig, its default intervals, a file
+// replica, its nice value), for ./berth bench import --replicate: the import's speed with replication on.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
+import { setPriority } from 'node:os';
 import { waitFor } from '@berth/common/wait-for';
 import { SETTINGS } from '../../control-plane/src/config.js';
 import { litestreamConfig, TENANT_DB_FILE } from '../../control-plane/src/backup/replication-plan.js';
+import { LITESTREAM_NICE } from '../../control-plane/src/backup/litestream-process.js';
 import { stopProcess } from '../src/stop-process.js';
 import { docker } from '../src/docker-cli.js';
 
@@ -36,6 +38,7 @@ export async function replicateVolume(volume: string, dir: string): Promise<Benc
   writeFileSync(configPath, JSON.stringify(config));
   const bin = setting('BERTH_LITESTREAM_BIN');
   const child = spawn(bin, ['replicate', '-config', configPath], { stdio: ['ignore', 'ignore', 'inherit'] });
+  setPriority(child.pid!, LITESTREAM_NICE);
   await waitFor(async () => {
     if (child.exitCode !== null) throw new Error(`litestream exited with ${child.exitCode}`);
     const list = await socketGet(socketPath, '/list').catch(() => null) as { databases?: { status: string }[] } | null;
