@@ -94,15 +94,21 @@ export function perInstance(before: MemorySnapshot, after: MemorySnapshot, n: nu
 export async function cpuWindow(stack: Stack, seconds: number): Promise<{ seconds: number; platformPct: number; withAppsPct: number; detail: string }> {
   const g = groupsOf(stack, await runningIds(stack));
   const ticks = () => Object.fromEntries(Object.entries(g).map(([k, pids]) => [k, (pids as number[]).reduce((s, p) => s + cpuTicks(p), 0)]));
+  // The control plane's own processes one by one (node, its Litestream child), by command name.
+  const names = new Map(processes().map((p) => [p.pid, p.comm]));
+  const cpTicks = () => g.controlPlane.map((p) => cpuTicks(p));
   const before = ticks();
+  const cpBefore = cpTicks();
   const t0 = performance.now();
   await pause(seconds * 1000);
   const after = ticks();
+  const cpAfter = cpTicks();
   const elapsed = (performance.now() - t0) / 1000;
   const pct = Object.fromEntries(Object.keys(g).map((k) => [k, (after[k]! - before[k]!) / elapsed]));
   const platformPct = pct.controlPlane! + pct.traefik! + pct.dockerd! + pct.containerd! + pct.shims!;
+  const cpSplit = g.controlPlane.map((p, i) => `${names.get(p) ?? p} ${((cpAfter[i]! - cpBefore[i]!) / elapsed).toFixed(2)}`).join(', ');
   return {
     seconds: elapsed, platformPct, withAppsPct: platformPct + pct.tenants!,
-    detail: Object.entries(pct).map(([k, v]) => `${k} ${v.toFixed(2)} (${(g as unknown as Record<string, number[]>)[k]!.length} proc)`).join(', '),
+    detail: Object.entries(pct).map(([k, v]) => `${k} ${v.toFixed(2)} (${(g as unknown as Record<string, number[]>)[k]!.length} proc${k === 'controlPlane' ? `: ${cpSplit}` : ''})`).join(', '),
   };
 }

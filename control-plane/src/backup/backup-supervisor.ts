@@ -78,8 +78,8 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
   let leftOut = new Set<string>();
 
   /** Takes parked databases back and forgets those no longer replicated; true if Litestream must restart. */
-  async function unparkWhereNeeded(plan: ReplicationPlan, hibernated: ReadonlyMap<number, number | null>): Promise<boolean> {
-    const parking = planParking({ databases: plan.databases, hibernated, parked, stampOf, maxParks: MAX_PARKS_PER_PASS });
+  async function unparkWhereNeeded(plan: ReplicationPlan, hibernated: ReadonlyMap<number, number | null>, stamps: (dbPath: string) => FileStamp): Promise<boolean> {
+    const parking = planParking({ databases: plan.databases, hibernated, parked, stampOf: stamps, maxParks: MAX_PARKS_PER_PASS });
     for (const key of parking.forget) parked.delete(key);
     let restart = false;
     for (const { db: d, reason } of parking.unpark) {
@@ -102,14 +102,16 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
   }
 
   /** Closes sleepers' databases in Litestream, PARK_CONCURRENCY at a time, within PARK_BUDGET_MS. */
-  async function parkSleepers(plan: ReplicationPlan, hibernated: ReadonlyMap<number, number | null>): Promise<void> {
-    const { park } = planParking({ databases: plan.databases, hibernated, parked, stampOf, maxParks: MAX_PARKS_PER_PASS });
+  async function parkSleepers(plan: ReplicationPlan, hibernated: ReadonlyMap<number, number | null>, stamps: (dbPath: string) => FileStamp): Promise<void> {
+    const { park } = planParking({ databases: plan.databases, hibernated, parked, stampOf: stamps, maxParks: MAX_PARKS_PER_PASS });
     const deadline = Date.now() + PARK_BUDGET_MS;
     const queue = park.filter((d) => !leftOut.has(replicationKey(d)));
     const worker = async () => {
       for (let d = queue.shift(); d && Date.now() < deadline; d = queue.shift()) await parkOne(d, hibernated);
     };
+    const before = parked.size;
     await Promise.all(Array.from({ length: PARK_CONCURRENCY }, worker));
+    if (parked.size > before) log.info('backup parked sleepers', { parked: parked.size - before, total: parked.size, ms: Date.now() - deadline + PARK_BUDGET_MS });
   }
 
   async function parkOne(d: ReplicatedDb, hibernated: ReadonlyMap<number, number | null>): Promise<void> {
@@ -164,7 +166,10 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
     }
     lastPlan = plan;
     const hibernated = listHibernatedTenants(db);
-    const mustRestart = await unparkWhereNeeded(plan, hibernated);
+    // Each parked database's files are looked at once per pass (thousands of sleepers).
+    const seen = new Map<string, FileStamp>();
+    const stamps = (dbPath: string) => seen.get(dbPath) ?? seen.set(dbPath, stampOf(dbPath)).get(dbPath)!;
+    const mustRestart = await unparkWhereNeeded(plan, hibernated, stamps);
     // Compared with every replicated database, parked or not: parking alone never restarts it.
     const text = JSON.stringify(litestreamConfig(plan.databases, settings()), null, 2);
     const wantsOpen = plan.databases.some((d) => !parked.has(replicationKey(d)));
@@ -185,7 +190,7 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
         if (Date.now() - startedAt > 5000) throw err;
         return;
       }
-      await parkSleepers(plan, hibernated);
+      await parkSleepers(plan, hibernated, stamps);
     }
   }
 
