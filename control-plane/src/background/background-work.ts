@@ -17,7 +17,7 @@ import { createRollouts, heldByRollouts } from '../rollout/rollouts.js';
 import type { LeaderBridge, Term } from './leader-bridge.js';
 
 /** How often the holder looks for nudges written by other processes (PRAGMA data_version: no I/O). */
-export const WAKEUP_POLL_MS = 100;
+export const WAKEUP_POLL_MS = 50;
 
 export interface BackgroundDeps {
   readonly config: Config;

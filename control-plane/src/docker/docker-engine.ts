@@ -13,8 +13,11 @@ import type { ContainerEvent, ContainerState, ManagedContainer, ManagedNetwork, 
 export interface DockerEngine {
   /** Fails after timeoutMs: a health check must not hang with a stuck engine. */
   ping(timeoutMs?: number): Promise<void>;
-  listContainers(): Promise<ManagedContainer[]>;
+  /** Every container of this installation, or only one tenant's (Docker filters: a short answer at any size). */
+  listContainers(tenantId?: number): Promise<ManagedContainer[]>;
   listVolumes(): Promise<ManagedVolume[]>;
+  /** The volume of this installation with that name, or null. */
+  findVolume(name: string): Promise<ManagedVolume | null>;
   /**
    * A user-defined bridge with inter-container traffic disabled, labelled as ours. One bridge
    * holds at most ~1,023 containers (one Linux bridge's port limit); past that, tenants need
@@ -56,8 +59,9 @@ export function createDockerEngine(socketPath: string, instance: string): Docker
       const ping = docker.ping as unknown as (opts: { abortSignal: AbortSignal }) => Promise<unknown>;
       await call('ping', () => ping.call(docker, { abortSignal: AbortSignal.timeout(timeoutMs) }));
     },
-    async listContainers() {
-      const list = (await call('list containers', () => docker.listContainers({ all: true, filters: { label: [ours] } })))!;
+    async listContainers(tenantId) {
+      const label = tenantId === undefined ? [ours] : [ours, `${LABEL.tenantId}=${tenantId}`];
+      const list = (await call('list containers', () => docker.listContainers({ all: true, filters: { label } })))!;
       return list.map((c) => {
         const state = c.State as ContainerState;
         const nets = Object.values(c.NetworkSettings?.Networks ?? {});
@@ -68,6 +72,10 @@ export function createDockerEngine(socketPath: string, instance: string): Docker
     async listVolumes() {
       const res = (await call('list volumes', () => docker.listVolumes({ filters: { label: [ours] } })))!;
       return (res.Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {}, mountpoint: v.Mountpoint }));
+    },
+    async findVolume(name) {
+      const info = await call(`inspect volume ${name}`, () => docker.getVolume(name).inspect(), [404]);
+      return info && isOurs(info.Labels) ? { name: info.Name, labels: info.Labels ?? {}, mountpoint: info.Mountpoint } : null;
     },
     async ensureNetwork(name, labels) {
       const existing = await call(`inspect network ${name}`, () => docker.getNetwork(name).inspect(), [404]);

@@ -25,6 +25,8 @@ export interface RouteFiles {
   init(): Promise<void>;
   /** Current text of every tenant route file, by slug. */
   readAll(): Promise<Map<string, string>>;
+  /** Text of one tenant's route file, or undefined when it has none. */
+  read(slug: string): Promise<string | undefined>;
   write(slug: string, doc: RouteDocument): Promise<void>;
   remove(slug: string): Promise<void>;
   writeShared(doc: unknown): Promise<void>;
@@ -54,6 +56,14 @@ export function createRouteFiles(dir: string): RouteFiles {
         }),
       );
       return out;
+    },
+    async read(slug) {
+      try {
+        return await readFile(join(dir, fileFor(slug)), 'utf8');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw err;
+      }
     },
     write: (slug, doc) => writeAtomically(dir, fileFor(slug), renderRoute(doc)),
     async remove(slug) {

@@ -32,6 +32,12 @@ export interface PlanInput {
   readonly held: ReadonlySet<number>;
   readonly now: number;
   readonly config: PlanConfig;
+  /**
+   * A quick pass (reconciler.ts): `tenants` and `observed` cover only some tenants, so nothing
+   * that needs the whole picture is planned: no drift replacement (its bound counts every
+   * tenant's), and no orphans (nothing outside those tenants was looked at).
+   */
+  readonly partial?: boolean;
 }
 
 export function plan(input: PlanInput): Lane[] {
@@ -44,7 +50,7 @@ export function plan(input: PlanInput): Lane[] {
   // Drift replacement overlaps old and new containers: bound how many run at once.
   const views = new Map(live.map((t) => [t.id, sortTenantContainers(containerSpecFor(t, config), containersOf(t.id, observed.containers), observed.readiness, routedServers(observed, t.slug))]));
   const replacing = [...views.values()].filter((v) => v.keeper !== null && !v.keeperReady && v.serving.length > 0).length;
-  let replaceBudget = Math.max(0, config.rolloutParallel - replacing);
+  let replaceBudget = input.partial ? 0 : Math.max(0, config.rolloutParallel - replacing);
 
   for (const tenant of live) {
     const view = views.get(tenant.id)!;
@@ -70,6 +76,7 @@ export function plan(input: PlanInput): Lane[] {
     if (actions.length > 0) lanes.push({ key: `tenant:${tenant.id}`, tenantId: tenant.id, actions });
   }
 
+  if (input.partial) return lanes;
   // Ours by label but no tenant row at all: created by a pass that crashed, or a tenant row
   // removed by hand. Volumes are never removed this way: only an explicit, logged deletion does.
   for (const c of observed.containers) {

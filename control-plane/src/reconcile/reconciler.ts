@@ -6,7 +6,8 @@ import type { Config } from '../config.js';
 import type { EgressFirewall } from '../docker/egress-firewall.js';
 import { reconcileErrors, reconcilePassSeconds } from '../metrics/registry.js';
 import { LABEL } from '../tenants/labels.js';
-import { readTenants } from '../tenants/tenant-store.js';
+import { volumeNameFor } from '../tenants/container-spec.js';
+import { readAwakeTenants, readTenants } from '../tenants/tenant-store.js';
 import { backoffMs } from '../wait/backoff.js';
 import { createWaker } from '../wait/waker.js';
 import type { Lane } from './actions.js';
@@ -32,6 +33,9 @@ export interface Reconciler {
   /** Resolves once no action of this tenant is running (a rollout waits for it after taking the tenant's lock). */
   idle(tenantId: number): Promise<void>;
 }
+
+/** Most tenants a quick pass looks at; more are left to the full pass. */
+const QUICK_MAX = 16;
 
 interface Failure extends LaneFailure {
   readonly retryAt: number;
@@ -72,18 +76,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     }
   };
 
-  const pass = async (signal: AbortSignal) => {
-    const observedAt = Date.now();
-    const [containers, volumes, routes] = await Promise.all([deps.docker.listContainers(), deps.docker.listVolumes(), deps.routes.readAll()]);
-    const tenants = readTenants(deps.db);
-    deps.prober.setTargets(
-      containers.filter((c) => c.state === 'running' && c.ip && c.labels[LABEL.role] === 'tenant').map((c) => ({ id: c.id, ip: c.ip! })),
-      observedAt,
-    );
-    const observed: Observed = { containers, volumes, routes, confirmedRoutes: deps.confirmedRoutes, readiness: (id) => deps.prober.readiness(id) };
-    const held = deps.held?.() ?? new Set<number>();
-    const lanes = plan({ tenants, observed, held, now: observedAt, config });
-
+  const dispatch = (lanes: readonly Lane[], observedAt: number, signal: AbortSignal) => {
     const now = Date.now();
     for (const lane of lanes) {
       if (busy.has(lane.key)) continue;
@@ -93,6 +86,79 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       if ((failures.get(lane.key)?.retryAt ?? 0) > now) continue;
       busy.set(lane.key, runLane(lane, signal));
     }
+  };
+
+  // Tenants with a running container at the last full pass; null before the first one.
+  let runningAtLastPass: ReadonlySet<string> | null = null;
+
+  /**
+   * Before each full pass: the tenants that should run but had no running container at the
+   * last one (a new tenant, a wake) are looked at alone — their containers, volume and route
+   * file, found by label and name — and their starts begin at once. A full pass lists every
+   * container, volume and route file, which at thousands of registered tenants was a large part
+   * of a wake or a provisioning; it still follows, and finds these lanes busy (or finished after
+   * it looked). More candidates than QUICK_MAX (a restart, a mass wake) are left to it.
+   */
+  const quickPass = async (signal: AbortSignal) => {
+    if (!runningAtLastPass) return;
+    const held = deps.held?.() ?? new Set<number>();
+    const running = runningAtLastPass;
+    const tenants = readAwakeTenants(deps.db).filter((t) => !running.has(String(t.id)) && !held.has(t.id) && !busy.has(`tenant:${t.id}`));
+    if (tenants.length === 0 || tenants.length > QUICK_MAX) return;
+    const observedAt = Date.now();
+    const [containers, volumes, routes] = await Promise.all([
+      Promise.all(tenants.map((t) => deps.docker.listContainers(t.id))).then((lists) => lists.flat()),
+      Promise.all(tenants.map((t) => deps.docker.findVolume(volumeNameFor(t, config)))).then((vs) => vs.filter((v) => v !== null)),
+      Promise.all(tenants.map(async (t) => [t.slug, await deps.routes.read(t.slug)] as const)).then(
+        (texts) => new Map(texts.filter((e): e is readonly [string, string] => e[1] !== undefined)),
+      ),
+    ]);
+    const observed: Observed = { containers, volumes, routes, confirmedRoutes: deps.confirmedRoutes, readiness: (id) => deps.prober.readiness(id) };
+    const lanes = plan({ tenants, observed, held, now: observedAt, config, partial: true });
+    dispatch(lanes, observedAt, signal);
+    if (lanes.length > 0) log.debug('quick pass', { ms: Date.now() - observedAt, tenants: tenants.length, lanes: lanes.length });
+  };
+
+  // Quick passes run as soon as a nudge comes (also during a full pass: a lane is dispatched
+  // once, whichever pass gets to it first, by `busy` and `finishedAt`), one at a time.
+  let runSignal: AbortSignal | null = null;
+  let quick: Promise<void> | null = null;
+  let quickAgain = false;
+  const kickQuick = () => {
+    const signal = runSignal;
+    if (!signal || signal.aborted) return;
+    if (quick) {
+      quickAgain = true;
+      return;
+    }
+    quick = (async () => {
+      do {
+        quickAgain = false;
+        try {
+          await quickPass(signal);
+        } catch (err) {
+          // Only a head start: the full pass plans the same tenants.
+          if (!signal.aborted) log.debug('quick pass failed', { err: err as Error });
+        }
+      } while (quickAgain && !signal.aborted);
+    })().finally(() => {
+      quick = null;
+    });
+  };
+
+  const pass = async (signal: AbortSignal) => {
+    const observedAt = Date.now();
+    const [containers, volumes, routes] = await Promise.all([deps.docker.listContainers(), deps.docker.listVolumes(), deps.routes.readAll()]);
+    const tenants = readTenants(deps.db);
+    const runningTenants = containers.filter((c) => c.state === 'running' && c.ip && c.labels[LABEL.role] === 'tenant');
+    deps.prober.setTargets(runningTenants.map((c) => ({ id: c.id, ip: c.ip! })), observedAt);
+    runningAtLastPass = new Set(runningTenants.map((c) => c.labels[LABEL.tenantId] ?? ''));
+    const observed: Observed = { containers, volumes, routes, confirmedRoutes: deps.confirmedRoutes, readiness: (id) => deps.prober.readiness(id) };
+    const held = deps.held?.() ?? new Set<number>();
+    const lanes = plan({ tenants, observed, held, now: observedAt, config });
+    dispatch(lanes, observedAt, signal);
+
+    const now = Date.now();
     const statuses = new Map<number, TenantStatus>();
     for (const t of tenants) {
       if (!held.has(t.id)) statuses.set(t.id, statusFor(t, observed, failures.get(`tenant:${t.id}`), config));
@@ -110,7 +176,10 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
   };
 
   return {
-    nudge: () => waker.wake(),
+    nudge: () => {
+      kickQuick();
+      waker.wake();
+    },
     lastPassAt: () => last,
     // runLane never rejects, so awaiting it only waits.
     idle: async (tenantId) => {
@@ -118,8 +187,11 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     },
     async run(signal) {
       await ensureNetwork(deps, signal);
+      runSignal = signal;
       let passFailures = 0;
       while (!signal.aborted) {
+        // A quick pass in flight finishes its look first: the two would only compete for Docker.
+        await quick;
         const timed = reconcilePassSeconds.startTimer();
         try {
           await pass(signal);
@@ -134,6 +206,8 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
         }
         await waker.wait(passFailures > 0 ? backoffMs(passFailures) : nextWakeIn(), signal);
       }
+      runSignal = null;
+      await quick;
       await Promise.allSettled(busy.values());
     },
   };

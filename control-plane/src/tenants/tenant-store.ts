@@ -18,15 +18,20 @@ interface TenantRow {
   asleep_changed_at: number | null;
 }
 
+const TENANT_COLUMNS = 'id, slug, image, desired_state, generation, deleted_at, purge_volume_after, volume_purged_at, asleep, asleep_changed_at';
+
 /** Every tenant whose resources may still exist: live ones, and deleted ones not yet purged. */
 export function readTenants(db: Db): Tenant[] {
-  const rows = db
-    .prepare(
-      `SELECT id, slug, image, desired_state, generation, deleted_at, purge_volume_after, volume_purged_at, asleep, asleep_changed_at
-         FROM tenants ORDER BY id`,
-    )
-    .all() as TenantRow[];
-  return rows.map((r) => ({
+  return (db.prepare(`SELECT ${TENANT_COLUMNS} FROM tenants ORDER BY id`).all() as TenantRow[]).map(toTenant);
+}
+
+/** Tenants desired running and awake (what the reconciler's quick pass looks among). */
+export function readAwakeTenants(db: Db): Tenant[] {
+  return (db.prepare(`SELECT ${TENANT_COLUMNS} FROM tenants WHERE desired_state = 'running' AND asleep = 0 ORDER BY id`).all() as TenantRow[]).map(toTenant);
+}
+
+function toTenant(r: TenantRow): Tenant {
+  return {
     id: r.id,
     slug: r.slug,
     image: r.image,
@@ -37,7 +42,7 @@ export function readTenants(db: Db): Tenant[] {
     volumePurgedAt: r.volume_purged_at,
     asleep: r.asleep === 1,
     asleepChangedAt: r.asleep_changed_at,
-  }));
+  };
 }
 
 /** Tenants desired running, in slug order (what a rollout may roll). */

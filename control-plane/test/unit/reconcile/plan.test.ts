@@ -28,6 +28,7 @@ interface World {
   notReady?: ManagedContainer[];
   held?: number[];
   parallel?: number;
+  partial?: boolean;
 }
 
 function run(w: World): Lane[] {
@@ -44,7 +45,7 @@ function run(w: World): Lane[] {
     confirmedRoutes: new Map((w.confirmed ?? []).map((slug) => [slug, routes.get(slug)!])),
     readiness: (id) => ({ state: readySet.has(id) ? 'ready' : notReadySet.has(id) ? 'not-ready' : 'unknown', since: 0, detail: '' }),
   };
-  return plan({ tenants: w.tenants, observed, held: new Set(w.held ?? []), now: NOW, config: { ...config, rolloutParallel: w.parallel ?? 2 } });
+  return plan({ tenants: w.tenants, observed, held: new Set(w.held ?? []), now: NOW, config: { ...config, rolloutParallel: w.parallel ?? 2 }, partial: w.partial });
 }
 
 /** A lane as "kind kind kind" with the interesting argument, for readable expectations. */
@@ -224,6 +225,27 @@ test('orphans: containers and route files of no tenant are removed; volumes of n
     [`container:${c.id}`]: [`remove ${c.id}`],
     'route:ghost': ['unroute ghost'],
   });
+});
+
+test('a partial plan (the quick pass) starts new and woken tenants, and leaves drift and orphans to the full pass', () => {
+  const drifted = tenant({ id: 2, slug: 'drifted' });
+  const old = containerOf(drifted, { specHash: 'oldoldoldoldold0' });
+  const woken = tenant({ id: 3, slug: 'woken' });
+  const stopped = containerOf(woken, { state: 'exited', ip: null });
+  const ghost = containerOf(tenant({ id: 99, slug: 'ghost' }));
+  const w: World = {
+    tenants: [acme, drifted, woken],
+    containers: [old, stopped, ghost],
+    volumes: [volumeOf(drifted), volumeOf(woken)],
+    routes: { drifted: [url(old)], ghost: [] },
+    confirmed: ['drifted'],
+    ready: [old],
+  };
+  assert.deepEqual(summary(run({ ...w, partial: true })), {
+    'tenant:1': [`volume ${volumeNameFor(acme, config)}`, 'run berth-unit-acme-g1'],
+    'tenant:3': [`start ${stopped.id}`],
+  });
+  assert.deepEqual(Object.keys(summary(run(w))).sort(), ['container:' + ghost.id, 'route:ghost', 'tenant:1', 'tenant:2', 'tenant:3'].sort());
 });
 
 test('containers of ours with another role are left alone', () => {
