@@ -45,3 +45,21 @@ test('a parked entry whose replication ended (deleted, held, new lineage) is for
   // The new lineage is another replication: parked afresh.
   assert.deepEqual(plan.park.map((d) => d.lineageId), [2]);
 });
+
+test("a parked database's files are only looked at on its slice's pass; a wake is seen on every pass", () => {
+  const [a, b] = [db(1), db(2)];
+  const looked: string[] = [];
+  const input = {
+    databases: [a, b],
+    hibernated: new Map([[1, 10]]),
+    parked: new Map([parkedOf(a, 10), parkedOf(b, 20)]),
+    stampOf: (p: string) => (looked.push(p), { db: '4096:2:7', wal: null }),
+    maxParks: 4,
+  };
+  const notDue = planParking({ ...input, stampDue: () => false });
+  assert.deepEqual(notDue.unpark.map((u) => [u.db.tenantId, u.reason]), [[2, 'awake']]);
+  assert.deepEqual(looked, []);
+  const due = planParking({ ...input, stampDue: (p) => p === a.dbPath });
+  assert.deepEqual(due.unpark.map((u) => [u.db.tenantId, u.reason]), [[1, 'database changed while parked'], [2, 'awake']]);
+  assert.deepEqual(looked, [a.dbPath]);
+});
