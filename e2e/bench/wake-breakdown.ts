@@ -2,7 +2,7 @@
 // reconcile/apply-action.ts, the prober) and the client's own clock: median of each step.
 import { percentile } from './bench-tools.js';
 
-interface Line { time: string; msg: string; tenant?: string; id?: string; state?: string; servers?: string[] }
+interface Line { time: string; msg: string; tenant?: string; id?: string; state?: string; servers?: string[]; startMs?: number; ipMs?: number }
 
 export function wakeBreakdown(log: string, marks: readonly { slug: string; at: number; ms: number }[]): string {
   const lines = log.split('\n').filter(Boolean).map((l) => {
@@ -14,7 +14,8 @@ export function wakeBreakdown(log: string, marks: readonly { slug: string; at: n
   }).filter((l) => l !== null);
   const at = (l: Line) => Date.parse(l.time);
   const steps: Record<string, number[]> = {
-    'request → marked awake': [], 'docker start': [], 'app start → ready': [], 'ready → route written': [],
+    'request → marked awake': [], 'docker start': [], '(of which before the start call': [], 'the start call': [], 'the inspect after it)': [],
+    'app start → ready': [], 'ready → route written': [],
     'route written → Traefik serves it (waker sees it)': [], '307 → the 200': [],
   };
   for (const m of marks) {
@@ -27,6 +28,11 @@ export function wakeBreakdown(log: string, marks: readonly { slug: string; at: n
     if (!marked || !started || !ready || !routed || !woken) continue;
     steps['request → marked awake']!.push(at(marked) - m.at);
     steps['docker start']!.push(at(started) - at(marked));
+    if (started.startMs !== undefined && started.ipMs !== undefined) {
+      steps['(of which before the start call']!.push(at(started) - at(marked) - started.startMs - started.ipMs);
+      steps['the start call']!.push(started.startMs);
+      steps['the inspect after it)']!.push(started.ipMs);
+    }
     steps['app start → ready']!.push(at(ready) - at(started));
     steps['ready → route written']!.push(at(routed) - at(ready));
     steps['route written → Traefik serves it (waker sees it)']!.push(at(woken) - at(routed));

@@ -64,10 +64,14 @@ export async function applyAction(deps: ApplyDeps, action: Action, signal: Abort
       return;
     }
     case 'start-container': {
-      await deps.starts.run(() => docker.startContainer(action.containerId), signal);
+      const queued = Date.now();
+      let called = queued;
+      await deps.starts.run(() => ((called = Date.now()), docker.startContainer(action.containerId)), signal);
+      const started = Date.now();
       const ip = await docker.containerIp(action.containerId, deps.config.network);
       if (ip) deps.prober.watch({ id: action.containerId, ip });
-      log.info('container restarted', { tenant: action.slug, id: action.containerId.slice(0, 12), ip });
+      // startMs: Docker's start call; queuedMs: waiting for the starts' limiter; ipMs: the inspect after it.
+      log.info('container restarted', { tenant: action.slug, id: action.containerId.slice(0, 12), ip, queuedMs: called - queued, startMs: started - called, ipMs: Date.now() - started });
       if (action.firstRoute && ip) await routeWhenReady(deps, action.slug, action.containerId, ip, signal);
       return;
     }

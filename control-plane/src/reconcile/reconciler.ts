@@ -8,6 +8,7 @@ import { reconcileErrors, reconcilePassSeconds } from '../metrics/registry.js';
 import { LABEL } from '../tenants/labels.js';
 import { volumeNameFor } from '../tenants/container-spec.js';
 import { readAwakeTenants, readTenants } from '../tenants/tenant-store.js';
+import { sleep } from '@berth/common/wait-for';
 import { backoffMs } from '../wait/backoff.js';
 import { createWaker } from '../wait/waker.js';
 import type { Lane } from './actions.js';
@@ -36,6 +37,8 @@ export interface Reconciler {
 
 /** Most tenants a quick pass looks at; more are left to the full pass. */
 const QUICK_MAX = 16;
+/** How long a full pass waits for the lanes a quick pass started (they may take longer: a slow start). */
+const QUICK_HEAD_START_MS = 1500;
 
 interface Failure extends LaneFailure {
   readonly retryAt: number;
@@ -76,17 +79,24 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     }
   };
 
-  const dispatch = (lanes: readonly Lane[], observedAt: number, signal: AbortSignal) => {
+  const dispatch = (lanes: readonly Lane[], observedAt: number, signal: AbortSignal): Promise<void>[] => {
     const now = Date.now();
+    const started: Promise<void>[] = [];
     for (const lane of lanes) {
       if (busy.has(lane.key)) continue;
       // Finished after this pass looked at Docker: its effects are not in `observed`; the
       // pass its completion woke will plan it from fresh facts (no double create).
       if ((finishedAt.get(lane.key) ?? 0) >= observedAt) continue;
       if ((failures.get(lane.key)?.retryAt ?? 0) > now) continue;
-      busy.set(lane.key, runLane(lane, signal));
+      const run = runLane(lane, signal);
+      busy.set(lane.key, run);
+      started.push(run);
     }
+    return started;
   };
+
+  // Lanes a quick pass started and that still run (a start, its first route).
+  const quickLanes = new Set<Promise<void>>();
 
   // Tenants with a running container at the last full pass; null before the first one.
   let runningAtLastPass: ReadonlySet<string> | null = null;
@@ -115,7 +125,10 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     ]);
     const observed: Observed = { containers, volumes, routes, confirmedRoutes: deps.confirmedRoutes, readiness: (id) => deps.prober.readiness(id) };
     const lanes = plan({ tenants, observed, held, now: observedAt, config, partial: true });
-    dispatch(lanes, observedAt, signal);
+    for (const run of dispatch(lanes, observedAt, signal)) {
+      quickLanes.add(run);
+      void run.finally(() => quickLanes.delete(run));
+    }
     if (lanes.length > 0) log.debug('quick pass', { ms: Date.now() - observedAt, tenants: tenants.length, lanes: lanes.length });
   };
 
@@ -190,8 +203,11 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       runSignal = signal;
       let passFailures = 0;
       while (!signal.aborted) {
-        // A quick pass in flight finishes its look first: the two would only compete for Docker.
+        // A quick pass in flight finishes its look first, and the starts it began get a head
+        // start too (up to QUICK_HEAD_START_MS): listing thousands of containers while one
+        // starts competes with that start inside dockerd (a wake is waiting for it).
         await quick;
+        if (quickLanes.size > 0) await Promise.race([Promise.allSettled(quickLanes), sleep(QUICK_HEAD_START_MS, signal).catch(() => undefined)]);
         const timed = reconcilePassSeconds.startTimer();
         try {
           await pass(signal);
