@@ -327,7 +327,12 @@ test('an import in progress keeps an instance awake; it sleeps once the import i
     const startedAt = (await docker('inspect', '-f', '{{.State.StartedAt}}', c.id)).trim();
     let slept = false;
     await waitFor(async () => {
-      const state = (await (await fetch(`http://${ip}:8080/__berth/state`)).json()) as { imports: number };
+      const res = await fetch(`http://${ip}:8080/__berth/state`).catch(async (err: Error) => {
+        // Say what became of the container (a restart, an OOM kill, a new address), not only "fetch failed".
+        const now = (await docker('inspect', '-f', `{{.State.Status}} restarts={{.RestartCount}} oom={{.State.OOMKilled}} started={{.State.StartedAt}} ip={{(index .NetworkSettings.Networks "${stack.network}").IPAddress}}`, c.id).catch((e: Error) => e.message)).trim();
+        throw new Error(`${err.message} (${(err.cause as Error | undefined)?.message ?? 'no cause'}); container ${c.id.slice(0, 12)} at ${ip} started ${startedAt}: now ${now}`);
+      });
+      const state = (await res.json()) as { imports: number };
       if (!(await containersOf(slug)).some((x) => x.running)) slept = true;
       return slept || state.imports === 0;
     }, { timeoutMs: 300_000, intervalMs: 250, what: `the import of ${rows} rows to finish` });
