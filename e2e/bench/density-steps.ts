@@ -1,6 +1,6 @@
 // The steps of ./berth bench density that touch the stack: registering sleepers, light traffic
 // for the active instances, a route change's apply time in Traefik, and timed wakes.
-import { mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAudit } from '../../control-plane/src/audit/audit-log.js';
 import { addOwner } from '../../control-plane/src/auth/memberships.js';
@@ -133,6 +133,22 @@ export async function untilAsleep(stack: Stack, slugs: readonly string[], timeou
     const awake = slugs.filter((s) => running.has(s));
     if (awake.length === 0) return;
     if (Date.now() > deadline) throw new Error(`${awake.length} tenants still awake after ${timeoutMs} ms: ${awake.slice(0, 5).join(', ')}`);
+    await pause(2000);
+  }
+}
+
+/**
+ * Waits until Litestream has parked `want` sleepers (the backups API, as `./berth backups` reads
+ * it), so that an idle measurement sees the steady state rather than the parking of sleepers
+ * registered all at once; returns how many are parked when it stops waiting (want, or fewer at the deadline).
+ */
+export async function untilParked(stack: Stack, want: number, timeoutMs: number): Promise<number> {
+  const token = readFileSync(join(stack.dir, 'state', 'operator.token'), 'utf8').trim();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(`${stack.cpUrl}/api/v1/backups`, { headers: { authorization: `Bearer ${token}` } });
+    const parked = res.ok ? ((await res.json()) as { tenants: { parked: boolean }[] }).tenants.filter((t) => t.parked).length : 0;
+    if (parked >= want || Date.now() > deadline) return parked;
     await pause(2000);
   }
 }

@@ -16,7 +16,7 @@ import { createTenant, signUp } from '../src/session.js';
 import { startStack } from '../src/stack.js';
 import { waitFor } from '@berth/common/wait-for';
 import { assertImage, percentile, rawDockerRun, TENANT_IMAGE, untilServed } from './bench-tools.js';
-import { containerCounts, createToken, follow, lightTraffic, registerSleepers, routeApplyTimes, untilAsleep } from './density-steps.js';
+import { containerCounts, createToken, follow, lightTraffic, registerSleepers, routeApplyTimes, untilAsleep, untilParked } from './density-steps.js';
 import { cpuWindow, memorySnapshot, perInstance } from './density-stats.js';
 import { wakeBreakdown } from './wake-breakdown.js';
 
@@ -113,7 +113,13 @@ try {
   const counts = await containerCounts(stack);
   say(`containers: ${counts.all} (${counts.running} running); hibernated instances have no process: ${counts.running === ACTIVE ? 'yes' : `NO (${counts.running} running, ${ACTIVE} active)`}`);
 
-  // 3. Idle CPU with the light traffic on.
+  // 3. Idle CPU with the light traffic on, once Litestream has parked every sleeper (registered
+  // all at once, each is opened once first: at 10,000 that takes minutes).
+  const asleep = SLEEPERS + WAKES;
+  const q0 = performance.now();
+  const parked = await untilParked(stack, asleep, 20 * 60_000);
+  const parkedWaitS = (performance.now() - q0) / 1000;
+  say(`  ${parked} of ${asleep} sleepers parked in Litestream (waited ${parkedWaitS.toFixed(0)} s${parked < asleep ? ', gave up' : ''})`);
   const cpu = await cpuWindow(stack, 30);
   say(`idle CPU over ${cpu.seconds.toFixed(0)} s with ${ACTIVE} active (light traffic) and ${N - ACTIVE} hibernated (% of one core): ${cpu.detail}`);
   say(`        control plane + Traefik + dockerd + containerd + shims = ${cpu.platformPct.toFixed(2)}% (target ≤ 12); with the ${ACTIVE} tenant apps ${cpu.withAppsPct.toFixed(2)}%`);
@@ -168,7 +174,7 @@ try {
     bench: 'density', tenants: N, active: ACTIVE, hibernated: N - ACTIVE - PROVISIONS, load: load(),
     hibernated_kib: Math.round(hib.attributedKib), hibernated_kib_memavailable: Math.round(hib.memAvailableKib),
     active_idle_mib: round1(act.attributedKib / 1024), active_idle_mib_memavailable: round1(act.memAvailableKib / 1024),
-    hibernated_processes: counts.running - ACTIVE, idle_cpu_pct: round1(cpu.platformPct), idle_cpu_pct_with_apps: round1(cpu.withAppsPct),
+    hibernated_processes: counts.running - ACTIVE, sleepers_parked: parked, parked_wait_s: Math.round(parkedWaitS), idle_cpu_pct: round1(cpu.platformPct), idle_cpu_pct_with_apps: round1(cpu.withAppsPct),
     route_apply_p50_ms: Math.round(percentile(apply, 50)), route_apply_p95_ms: Math.round(percentile(apply, 95)),
     wake_p50_ms: Math.round(wakeP50), wake_p95_ms: Math.round(wakeP95), wake_failed: wakeFailed,
     provision_p50_ms: Math.round(provP50), raw_docker_run_p50_ms: Math.round(rawP50), provision_ratio: Number((provP50 / rawP50).toFixed(2)),

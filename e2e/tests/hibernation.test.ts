@@ -421,4 +421,13 @@ test('a sleeper costs Litestream nothing and loses nothing: closed once its last
   // Asleep again: parked again.
   await waitParked(slug);
   assert.equal(await litestreamStatus(slug), 'stopped');
+
+  // Parking outlives the control plane: restarted, it leaves the sleeper out of Litestream from
+  // its first pass (never opened, so not even listed as stopped) and still reports it parked.
+  await stack.controlPlane.kill('SIGTERM');
+  await stack.controlPlane.start();
+  await waitFor(async () => (await replicationOf(slug))?.parked === true, { timeoutMs: 30_000, intervalMs: 250, what: `${slug} reported parked after the restart` });
+  // No socket (nothing open at all) counts as not open.
+  assert.equal(await litestreamStatus(slug).catch(() => undefined), undefined, 'left out of the restarted Litestream');
+  assert.deepEqual(await rowsInReplica(slug), [1, 2, 3, 4, 5, 6]);
 });

@@ -26,4 +26,21 @@ export const BACKUP_MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX backup_lineages_open ON backup_lineages(tenant_id) WHERE ended_at IS NULL;
     `,
   },
+  {
+    id: 701,
+    name: 'backup parked: sleepers closed in Litestream, remembered across restarts and holders',
+    sql: `
+      -- A database Litestream closed after its final sync (backup/parking.ts), with what its
+      -- files looked like then. Kept here rather than in memory so that a restarted control plane
+      -- or a new lease holder leaves a parked sleeper out of Litestream at once, instead of opening
+      -- every sleeper again and parking them anew (minutes of Litestream's CPU at 10,000).
+      CREATE TABLE backup_parked (
+        key          TEXT PRIMARY KEY,
+        asleep_since INTEGER,
+        stamp_db     TEXT,
+        stamp_wal    TEXT,
+        parked_at    INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -20,6 +20,7 @@ import { createWaker } from '../wait/waker.js';
 import { endLineage, readLineages, startLineage } from './lineage-store.js';
 import { volumesOnHost } from './volume-identity.js';
 import { createLitestreamProcess, type LitestreamProcess } from './litestream-process.js';
+import { forgetParked, readParked, saveParked } from './parked-store.js';
 import { planParking, replicationKey, type FileStamp, type ParkedDb } from './parking.js';
 import { litestreamConfig, planReplication, type ReplicaTarget, type ReplicatedDb, type ReplicationPlan, type VolumeOnHost } from './replication-plan.js';
 
@@ -75,8 +76,14 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
   const lastSync = new Map<string, number>();
   const firstSeen = new Map<string, number>();
   let passWaiters: (() => void)[] = [];
-  /** Parked databases by replicationKey (in memory: after a restart every sleeper is opened once and parked again). */
+  /** Parked databases by replicationKey, mirrored in backup_parked (parked-store.ts) and read back at start. */
   const parked = new Map<string, ParkedDb>();
+  /** After a start, the first pass looks at every parked database's files, not a slice. */
+  let checkAllStamps = true;
+  const unpark = (key: string) => {
+    parked.delete(key);
+    forgetParked(db, key);
+  };
   /** Parked databases left out of the running Litestream's configuration: taking one back needs a restart. */
   let leftOut = new Set<string>();
   let passNo = 0;
@@ -84,13 +91,15 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
   /** Takes parked databases back and forgets those no longer replicated; true if Litestream must restart. */
   async function unparkWhereNeeded(plan: ReplicationPlan, hibernated: ReadonlyMap<number, number | null>, stamps: (dbPath: string) => FileStamp): Promise<boolean> {
     const slice = passNo++ % STAMP_SLICES;
-    const stampDue = (dbPath: string) => sliceOf(dbPath) === slice;
+    const all = checkAllStamps;
+    checkAllStamps = false;
+    const stampDue = (dbPath: string) => all || sliceOf(dbPath) === slice;
     const parking = planParking({ databases: plan.databases, hibernated, parked, stampOf: stamps, maxParks: MAX_PARKS_PER_PASS, stampDue });
-    for (const key of parking.forget) parked.delete(key);
+    for (const key of parking.forget) unpark(key);
     let restart = false;
     for (const { db: d, reason } of parking.unpark) {
       const key = replicationKey(d);
-      parked.delete(key);
+      unpark(key);
       if (leftOut.has(key) || !proc.running()) {
         restart = true;
       } else {
@@ -125,7 +134,9 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
     const result = await proc.closeDb(d.dbPath).catch((err: Error) => err);
     if (result === 'stopped') {
       // Stamped after the close: closing the last connection can checkpoint the WAL away.
-      parked.set(key, { key, asleepSince: hibernated.get(d.tenantId) ?? null, stamp: stampOf(d.dbPath), parkedAt: Date.now() });
+      const entry: ParkedDb = { key, asleepSince: hibernated.get(d.tenantId) ?? null, stamp: stampOf(d.dbPath), parkedAt: Date.now() };
+      saveParked(db, entry);
+      parked.set(key, entry);
       log.debug('backup parked', { tenant: d.slug });
       return;
     }
@@ -301,6 +312,11 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       mkdirSync(config.backupDir, { recursive: true, mode: 0o700 });
       await proc.stopLeftover();
+      // Parked by an earlier run or another holder: left out of Litestream from the first pass,
+      // once that pass has checked each one (asleep since the same moment, files unchanged).
+      parked.clear();
+      for (const p of readParked(db)) parked.set(p.key, p);
+      checkAllStamps = true;
       while (!signal.aborted) {
         const waiters = passWaiters;
         passWaiters = [];
