@@ -1,6 +1,6 @@
 // The steps of ./berth bench density that touch the stack: registering sleepers, light traffic
 // for the active instances, a route change's apply time in Traefik, and timed wakes.
-import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAudit } from '../../control-plane/src/audit/audit-log.js';
 import { addOwner } from '../../control-plane/src/auth/memberships.js';
@@ -8,6 +8,7 @@ import { openDatabase, writeTx } from '../../control-plane/src/db/open-database.
 import { insertTenant, markAsleep } from '../../control-plane/src/tenants/tenant-store.js';
 import { docker } from '../src/docker-cli.js';
 import { request, type HttpsResponse } from '../src/https-client.js';
+import { operatorHeaders } from '../src/load/rollout-client.js';
 import { send, type Session } from '../src/session.js';
 import type { Stack } from '../src/stack.js';
 
@@ -143,10 +144,9 @@ export async function untilAsleep(stack: Stack, slugs: readonly string[], timeou
  * registered all at once; returns how many are parked when it stops waiting (want, or fewer at the deadline).
  */
 export async function untilParked(stack: Stack, want: number, timeoutMs: number): Promise<number> {
-  const token = readFileSync(join(stack.dir, 'state', 'operator.token'), 'utf8').trim();
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const res = await fetch(`${stack.cpUrl}/api/v1/backups`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${stack.cpUrl}/api/v1/backups`, { headers: operatorHeaders(stack) });
     const parked = res.ok ? ((await res.json()) as { tenants: { parked: boolean }[] }).tenants.filter((t) => t.parked).length : 0;
     if (parked >= want || Date.now() > deadline) return parked;
     await pause(2000);

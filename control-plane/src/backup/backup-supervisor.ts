@@ -78,28 +78,25 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
   let passWaiters: (() => void)[] = [];
   /** Parked databases by replicationKey, mirrored in backup_parked (parked-store.ts) and read back at start. */
   const parked = new Map<string, ParkedDb>();
-  /** After a start, the first pass looks at every parked database's files, not a slice. */
-  let checkAllStamps = true;
-  const unpark = (key: string) => {
+  const dropParked = (key: string) => {
     parked.delete(key);
     forgetParked(db, key);
   };
   /** Parked databases left out of the running Litestream's configuration: taking one back needs a restart. */
   let leftOut = new Set<string>();
+  /** Passes since the supervisor started: the first looks at every parked database's files, later ones a slice. */
   let passNo = 0;
 
   /** Takes parked databases back and forgets those no longer replicated; true if Litestream must restart. */
   async function unparkWhereNeeded(plan: ReplicationPlan, hibernated: ReadonlyMap<number, number | null>, stamps: (dbPath: string) => FileStamp): Promise<boolean> {
-    const slice = passNo++ % STAMP_SLICES;
-    const all = checkAllStamps;
-    checkAllStamps = false;
-    const stampDue = (dbPath: string) => all || sliceOf(dbPath) === slice;
+    const n = passNo++;
+    const stampDue = (dbPath: string) => n === 0 || sliceOf(dbPath) === n % STAMP_SLICES;
     const parking = planParking({ databases: plan.databases, hibernated, parked, stampOf: stamps, maxParks: MAX_PARKS_PER_PASS, stampDue });
-    for (const key of parking.forget) unpark(key);
+    for (const key of parking.forget) dropParked(key);
     let restart = false;
     for (const { db: d, reason } of parking.unpark) {
       const key = replicationKey(d);
-      unpark(key);
+      dropParked(key);
       if (leftOut.has(key) || !proc.running()) {
         restart = true;
       } else {
@@ -170,14 +167,13 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
    * is a new lineage) is taken at each list, and again at every pass for awake tenants, whose
    * volumes a test or an operator may destroy; a sleeper's volume changes only through a restore.
    */
-  let listedVolumes: { readonly names: ReadonlySet<string>; readonly onHost: ReadonlyMap<string, VolumeOnHost>; readonly byName: ReadonlyMap<string, ManagedVolume>; readonly at: number } | null = null;
+  let listedVolumes: { readonly byName: ReadonlyMap<string, ManagedVolume>; readonly onHost: ReadonlyMap<string, VolumeOnHost>; readonly at: number } | null = null;
   async function volumesFor(tenants: readonly Tenant[]): Promise<VolumeOnHost[]> {
     const l = listedVolumes;
-    const missing = l !== null && tenants.some((t) => t.desiredState === 'running' && !l.names.has(volumeNameFor(t, config)));
+    const missing = l !== null && tenants.some((t) => t.desiredState === 'running' && !l.byName.has(volumeNameFor(t, config)));
     if (l === null || missing || Date.now() - l.at >= VOLUME_RELIST_MS) {
       const volumes = await docker.listVolumes();
       listedVolumes = {
-        names: new Set(volumes.map((v) => v.name)),
         onHost: new Map(volumesOnHost(volumes).map((v) => [v.name, v])),
         byName: new Map(volumes.map((v) => [v.name, v])),
         at: Date.now(),
@@ -316,7 +312,7 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
       // once that pass has checked each one (asleep since the same moment, files unchanged).
       parked.clear();
       for (const p of readParked(db)) parked.set(p.key, p);
-      checkAllStamps = true;
+      passNo = 0;
       while (!signal.aborted) {
         const waiters = passWaiters;
         passWaiters = [];
@@ -341,7 +337,7 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
 /**
  * Sleepers closed per pass, how many at once, and the time a pass may spend closing them (each
  * waits for its final sync). Enough for a host of thousands of sleepers to park them all within
- * a few passes after a control-plane restart (parking is kept in memory).
+ * a few passes (sleepers registered in bulk; after a restart, the ones parked before are read back).
  */
 const MAX_PARKS_PER_PASS = 1000;
 /**

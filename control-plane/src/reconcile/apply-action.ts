@@ -66,7 +66,10 @@ export async function applyAction(deps: ApplyDeps, action: Action, signal: Abort
     case 'start-container': {
       const queued = Date.now();
       let called = queued;
-      await deps.starts.run(() => ((called = Date.now()), docker.startContainer(action.containerId)), signal);
+      await deps.starts.run(() => {
+        called = Date.now();
+        return docker.startContainer(action.containerId);
+      }, signal);
       const started = Date.now();
       const ip = await docker.containerIp(action.containerId, deps.config.network);
       if (ip) deps.prober.watch({ id: action.containerId, ip });

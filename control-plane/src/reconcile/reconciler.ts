@@ -101,9 +101,13 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
   // Tenants with a running container at the last full pass; null before the first one.
   let runningAtLastPass: ReadonlySet<string> | null = null;
 
+  const observedFrom = (containers: Observed['containers'], volumes: Observed['volumes'], routes: Observed['routes']): Observed => ({
+    containers, volumes, routes, confirmedRoutes: deps.confirmedRoutes, readiness: (id) => deps.prober.readiness(id),
+  });
+
   /**
-   * Before each full pass: the tenants that should run but had no running container at the
-   * last one (a new tenant, a wake) are looked at alone — their containers, volume and route
+   * On each nudge: the tenants that should run but had no running container at the last full
+   * pass (a new tenant, a wake) are looked at alone — their containers, volume and route
    * file, found by label and name — and their starts begin at once. A full pass lists every
    * container, volume and route file, which at thousands of registered tenants was a large part
    * of a wake or a provisioning; it still follows, and finds these lanes busy (or finished after
@@ -123,8 +127,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
         (texts) => new Map(texts.filter((e): e is readonly [string, string] => e[1] !== undefined)),
       ),
     ]);
-    const observed: Observed = { containers, volumes, routes, confirmedRoutes: deps.confirmedRoutes, readiness: (id) => deps.prober.readiness(id) };
-    const lanes = plan({ tenants, observed, held, now: observedAt, config, partial: true });
+    const lanes = plan({ tenants, observed: observedFrom(containers, volumes, routes), held, now: observedAt, config, partial: true });
     for (const run of dispatch(lanes, observedAt, signal)) {
       quickLanes.add(run);
       void run.finally(() => quickLanes.delete(run));
@@ -166,7 +169,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     const runningTenants = containers.filter((c) => c.state === 'running' && c.ip && c.labels[LABEL.role] === 'tenant');
     deps.prober.setTargets(runningTenants.map((c) => ({ id: c.id, ip: c.ip! })), observedAt);
     runningAtLastPass = new Set(runningTenants.map((c) => c.labels[LABEL.tenantId] ?? ''));
-    const observed: Observed = { containers, volumes, routes, confirmedRoutes: deps.confirmedRoutes, readiness: (id) => deps.prober.readiness(id) };
+    const observed = observedFrom(containers, volumes, routes);
     const held = deps.held?.() ?? new Set<number>();
     const lanes = plan({ tenants, observed, held, now: observedAt, config });
     dispatch(lanes, observedAt, signal);

@@ -49,7 +49,8 @@ export interface RolloutEvent {
 
 const FINISHED = ['failed', 'done', 'cancelled'];
 
-function operatorHeaders(stack: Stack): Record<string, string> {
+/** The operator token's header (the control plane writes the token at each start, so it is read at each call). */
+export function operatorHeaders(stack: Stack): Record<string, string> {
   const token = readFileSync(join(stack.dir, 'state', 'operator.token'), 'utf8').trim();
   return { authorization: `Bearer ${token}` };
 }
