@@ -19,9 +19,9 @@ import { appendRows, importCsv, runSql } from '../src/load/tenant-api.js';
 import { isOk } from '../src/load/http-call.js';
 import { signedInTarget, type TenantTarget } from '../src/load/tenant-target.js';
 import { gotoPage, launchBrowser, submitAndWait, type TestBrowser } from '../src/browser.js';
+import { LITESTREAM_BIN } from '../src/litestream-bin.js';
 
 const run = promisify(execFile);
-const LITESTREAM = join(process.env.BERTH_CACHE_DIR ?? '/var/cache/berth', 'litestream', 'v0.5.18', 'litestream');
 const SHOTS = process.env.BERTH_SHOTS_DIR ?? mkdtempSync(join(tmpdir(), 'berth-backup-shots-'));
 let stack: Stack;
 let session: Session;
@@ -67,7 +67,7 @@ async function replicaHolds(slug: string, want: number[]): Promise<void> {
     const lineage = readdirSync(dir).filter((n) => /^\d+$/.test(n)).sort((a, b) => Number(a) - Number(b)).at(-1)!;
     const out = join(scratch, `${slug}-${Date.now()}.db`);
     try {
-      await run(LITESTREAM, ['restore', '-o', out, `file://${join(dir, lineage)}`]);
+      await run(LITESTREAM_BIN, ['restore', '-o', out, `file://${join(dir, lineage)}`]);
       const { stdout } = await run('sqlite3', [out, 'SELECT n FROM notes WHERE n > 0 ORDER BY n']);
       return JSON.stringify(stdout.split('\n').filter(Boolean).map(Number)) === JSON.stringify(want);
     } catch {

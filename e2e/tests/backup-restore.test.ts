@@ -20,9 +20,9 @@ import { createTenant, signUp, waitUntilServing, send, type Session } from '../s
 import { appendRows, importCsv, runSql } from '../src/load/tenant-api.js';
 import { isOk } from '../src/load/http-call.js';
 import { signedInTarget, type TenantTarget } from '../src/load/tenant-target.js';
+import { LITESTREAM_BIN } from '../src/litestream-bin.js';
 
 const run = promisify(execFile);
-const LITESTREAM = join(process.env.BERTH_CACHE_DIR ?? '/var/cache/berth', 'litestream', 'v0.5.18', 'litestream');
 let stack: Stack;
 let session: Session;
 let stateDir = '';
@@ -108,7 +108,7 @@ async function rowsInReplica(slug: string): Promise<number[]> {
   const dir = join(stateDir, 'backups', slug);
   const lineage = readdirSync(dir).filter((n) => /^\d+$/.test(n)).sort((a, b) => Number(a) - Number(b)).at(-1)!;
   const out = join(scratch, `${slug}-${Date.now()}.db`);
-  await run(LITESTREAM, ['restore', '-o', out, `file://${join(dir, lineage)}`]);
+  await run(LITESTREAM_BIN, ['restore', '-o', out, `file://${join(dir, lineage)}`]);
   const { stdout } = await run('sqlite3', [out, 'SELECT n FROM notes WHERE n > 0 ORDER BY n']);
   return stdout.split('\n').filter(Boolean).map(Number);
 }

@@ -19,9 +19,9 @@ import { appendRows, importCsv, runSql } from '../src/load/tenant-api.js';
 import { isOk } from '../src/load/http-call.js';
 import { signedInTarget, type TenantTarget } from '../src/load/tenant-target.js';
 import { startVersitygw, type Versitygw } from '../src/versitygw.js';
+import { LITESTREAM_BIN } from '../src/litestream-bin.js';
 
 const run = promisify(execFile);
-const LITESTREAM = join(process.env.BERTH_CACHE_DIR ?? '/var/cache/berth', 'litestream', 'v0.5.18', 'litestream');
 const BUCKET = 'berth-replicas';
 const PREFIX = 'e2e/replicas';
 const scratch = mkdtempSync(join(tmpdir(), 'berth-backup-s3-'));
@@ -118,7 +118,7 @@ async function rowsInBucket(slug: string, lineage: number): Promise<number[]> {
   writeFileSync(cfg, JSON.stringify({
     dbs: [{ path: join(scratch, `${slug}.db`), replica: { type: 's3', bucket: BUCKET, path: `${PREFIX}/${slug}/${lineage}`, endpoint: gw!.endpoint, region: gw!.region, 'force-path-style': true } }],
   }));
-  await run(LITESTREAM, ['restore', '-config', cfg, '-o', out, join(scratch, `${slug}.db`)], {
+  await run(LITESTREAM_BIN, ['restore', '-config', cfg, '-o', out, join(scratch, `${slug}.db`)], {
     env: { PATH: process.env.PATH ?? '', AWS_ACCESS_KEY_ID: gw!.accessKey, AWS_SECRET_ACCESS_KEY: gw!.secretKey }, timeout: 30_000,
   });
   const { stdout } = await run('sqlite3', [out, 'SELECT n FROM notes WHERE n > 0 ORDER BY n']);

@@ -24,6 +24,7 @@ import { docker } from '../src/docker-cli.js';
 import { appendRows, importCsv } from '../src/load/tenant-api.js';
 import { isOk } from '../src/load/http-call.js';
 import { signedInTarget } from '../src/load/tenant-target.js';
+import { LITESTREAM_BIN } from '../src/litestream-bin.js';
 
 let stack: Stack;
 let session: Session;
@@ -34,7 +35,6 @@ const HIBERNATE_AFTER_S = 3;
 const TENANT_IMAGE = process.env.BERTH_TEST_TENANT_IMAGE ?? 'berth/tenant:current';
 let imageB = '';
 const scratch = mkdtempSync(join(tmpdir(), 'berth-hibernation-test-'));
-const LITESTREAM = join(process.env.BERTH_CACHE_DIR ?? '/var/cache/berth', 'litestream', 'v0.5.18', 'litestream');
 
 before(async () => {
   // A few seconds of idleness is enough to sleep; a loaded host may take long to start Node.
@@ -377,7 +377,7 @@ async function rowsInReplica(slug: string): Promise<number[]> {
   const dir = join(stack.dir, 'state', 'backups', slug);
   const lineage = readdirSync(dir).filter((n) => /^\d+$/.test(n)).sort((a, b) => Number(a) - Number(b)).at(-1)!;
   const out = join(scratch, `${slug}-${Date.now()}.db`);
-  await promisify(execFile)(LITESTREAM, ['restore', '-o', out, `file://${join(dir, lineage)}`]);
+  await promisify(execFile)(LITESTREAM_BIN, ['restore', '-o', out, `file://${join(dir, lineage)}`]);
   const { stdout } = await promisify(execFile)('sqlite3', [out, 'SELECT n FROM notes WHERE n > 0 ORDER BY n']);
   return stdout.split('\n').filter(Boolean).map(Number);
 }

@@ -1,25 +1,39 @@
 #!/usr/bin/env bash
 # Builds Litestream (pinned) from its Go module through the Go module proxy, with the
-# machine's Go, for continuous replication of tenant databases (control-plane/src/backup/).
-# Cached outside the repo, never committed: $BERTH_CACHE_DIR/litestream/<version>/litestream.
+# machine's Go, for continuous replication of tenant databases (control-plane/src/backup/),
+# with berth's one patch applied (infra/litestream/README.md: idle databases cost a stat per
+# tick instead of a sync). Cached outside the repo, never committed:
+# $BERTH_CACHE_DIR/litestream/<version>-<patch level>/litestream.
 source "$(dirname "$0")/lib.sh"
 LITESTREAM_VERSION="${LITESTREAM_VERSION:-v0.5.18}"
-out="$BERTH_CACHE_DIR/litestream/$LITESTREAM_VERSION"
+# Raised whenever infra/litestream/idle-databases.patch changes, so a cached build is never
+# taken for the new one.
+LITESTREAM_PATCH_LEVEL="berth1"
+out="$BERTH_CACHE_DIR/litestream/$LITESTREAM_VERSION-$LITESTREAM_PATCH_LEVEL"
 [ -x "$out/litestream" ] && exit 0
 
 export PATH="$PATH:/usr/local/go/bin"
 command -v go >/dev/null || die "no Go toolchain found"
-say "building Litestream $LITESTREAM_VERSION from its Go module (once)"
+say "building Litestream $LITESTREAM_VERSION ($LITESTREAM_PATCH_LEVEL) from its Go module (once)"
 module="github.com/benbjohnson/litestream"
+patch_file="$BERTH_ROOT/infra/litestream/idle-databases.patch"
+[ -f "$patch_file" ] || die "missing $patch_file"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+# The module as released, from the module cache (checked against the checksum database on
+# download), copied out writable so the patch can apply.
+src="$(cd "$work" && GOTOOLCHAIN=local GOFLAGS=-mod=mod go mod download -json "$module@$LITESTREAM_VERSION" \
+  | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
+[ -d "$src" ] || die "could not download $module@$LITESTREAM_VERSION"
+cp -r "$src" "$work/src" && chmod -R u+w "$work/src"
+patch -s -p1 -d "$work/src" < "$patch_file" || die "infra/litestream/idle-databases.patch does not apply to $module@$LITESTREAM_VERSION"
 # Its go.mod suggests a newer patch toolchain than the machine's Go; the go line (1.26.0) is
 # what it needs, so the local toolchain builds it (GOTOOLCHAIN=local: nothing else fetched).
-# It has no replace directives and uses the pure-Go SQLite driver, so `go install mod@version`
-# builds it as released, without cgo.
+# It has no replace directives and uses the pure-Go SQLite driver, so it builds without cgo,
+# against the dependency versions its own go.sum pins.
 mkdir -p "$work/out"
-(cd "$work" && GOTOOLCHAIN=local GOBIN="$work/out" CGO_ENABLED=0 go install -trimpath \
-  -ldflags "-s -w -X main.Version=$LITESTREAM_VERSION" "$module/cmd/litestream@$LITESTREAM_VERSION") \
+(cd "$work/src" && GOTOOLCHAIN=local CGO_ENABLED=0 go build -trimpath \
+  -ldflags "-s -w -X main.Version=$LITESTREAM_VERSION+$LITESTREAM_PATCH_LEVEL" -o "$work/out/litestream" ./cmd/litestream) \
   || die "could not build $module@$LITESTREAM_VERSION"
 # Copied next to its place, then renamed: a half-finished build is never taken as cached.
 mkdir -p "$(dirname "$out")"

@@ -90,6 +90,7 @@ test('the Litestream binary the control plane runs by default is the version bui
   const { SETTINGS } = await import('../../../src/config.js');
   const script = readFileSync(new URL('../../../../infra/scripts/build-litestream.sh', import.meta.url), 'utf8');
   const version = /LITESTREAM_VERSION:-(v[\d.]+)/.exec(script)?.[1];
+  const level = /LITESTREAM_PATCH_LEVEL="([^"]+)"/.exec(script)?.[1];
   const bin = SETTINGS.find((s) => s.name === 'BERTH_LITESTREAM_BIN')!.default;
-  assert.equal(bin, `/var/cache/berth/litestream/${version}/litestream`);
+  assert.equal(bin, `/var/cache/berth/litestream/${version}-${level}/litestream`);
 });
