@@ -6,6 +6,7 @@ import { writeAudit } from '../../control-plane/src/audit/audit-log.js';
 import { addOwner } from '../../control-plane/src/auth/memberships.js';
 import { openDatabase, writeTx } from '../../control-plane/src/db/open-database.js';
 import { insertTenant, markAsleep } from '../../control-plane/src/tenants/tenant-store.js';
+import { bumpWakeup } from '../../control-plane/src/lease/wakeups.js';
 import { docker } from '../src/docker-cli.js';
 import { request, type HttpsResponse } from '../src/https-client.js';
 import { operatorHeaders } from '../src/load/rollout-client.js';
@@ -35,6 +36,8 @@ export function registerSleepers(stack: Stack, ownerId: number, ownerEmail: stri
           writeAudit(db, now, ownerEmail, 'tenant.create', slug, { image, bench: 'density: registered asleep' });
         }
       });
+      // As the API does after a write: the lease holder's reconciler sees it within its poll.
+      bumpWakeup(db, 'reconcile');
     }
   } finally {
     db.close();

@@ -73,7 +73,7 @@ try {
   const m0 = await memorySnapshot(stack);
   const r0 = performance.now();
   registerSleepers(stack, session.userId, session.email, TENANT_IMAGE, Array.from({ length: SLEEPERS }, (_, i) => `sleep-${i}`));
-  // Nothing nudges the reconciler here: its periodic resync (30 s) finds the new rows.
+  // Each batch nudges the reconciler, as the API does (the periodic resync is minutes away).
   for (let last = -1; ;) {
     const { all } = await containerCounts(stack);
     if (all >= SLEEPERS) break;

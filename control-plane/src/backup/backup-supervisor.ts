@@ -115,7 +115,9 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
 
   /** Closes sleepers' databases in Litestream, PARK_CONCURRENCY at a time, within PARK_BUDGET_MS. */
   async function parkSleepers(plan: ReplicationPlan, hibernated: ReadonlyMap<number, number | null>, stamps: (dbPath: string) => FileStamp): Promise<void> {
-    const { park } = planParking({ databases: plan.databases, hibernated, parked, stampOf: stamps, maxParks: MAX_PARKS_PER_PASS });
+    // Only `park` is read here: the parked databases' files were looked at (a slice of them) by
+    // unparkWhereNeeded this pass, and looking at all of them again was most of an idle pass.
+    const { park } = planParking({ databases: plan.databases, hibernated, parked, stampOf: stamps, maxParks: MAX_PARKS_PER_PASS, stampDue: () => false });
     const deadline = Date.now() + PARK_BUDGET_MS;
     const queue = park.filter((d) => !leftOut.has(replicationKey(d)));
     const worker = async () => {
