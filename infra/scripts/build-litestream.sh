@@ -3,13 +3,9 @@
 # machine's Go, for continuous replication of tenant databases (control-plane/src/backup/),
 # with berth's one patch applied (infra/litestream/README.md: idle databases cost a stat per
 # tick instead of a sync). Cached outside the repo, never committed:
-# $BERTH_CACHE_DIR/litestream/<version>-<patch level>/litestream.
+# $LITESTREAM_BIN (lib.sh: <cache>/litestream/<version>-<patch level>/litestream).
 source "$(dirname "$0")/lib.sh"
-LITESTREAM_VERSION="${LITESTREAM_VERSION:-v0.5.18}"
-# Raised whenever infra/litestream/idle-databases.patch changes, so a cached build is never
-# taken for the new one.
-LITESTREAM_PATCH_LEVEL="berth1"
-out="$BERTH_CACHE_DIR/litestream/$LITESTREAM_VERSION-$LITESTREAM_PATCH_LEVEL"
+out="$(dirname "$LITESTREAM_BIN")"
 [ -x "$out/litestream" ] && exit 0
 
 export PATH="$PATH:/usr/local/go/bin"

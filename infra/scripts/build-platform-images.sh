@@ -16,7 +16,7 @@ exec 9>"$BERTH_CACHE_DIR/platform-images.lock"
 flock 9
 "$(dirname "$0")/build-base-image.sh"
 cp_pkgver="$(sed -n 's/^  "version": "\(.*\)",$/\1/p' "$BERTH_ROOT/control-plane/package.json")"
-litestream_bin="${BERTH_LITESTREAM_BIN:-$BERTH_CACHE_DIR/litestream/v0.5.18-berth1/litestream}"
+litestream_bin="${BERTH_LITESTREAM_BIN:-$LITESTREAM_BIN}"
 [ -x "$TRAEFIK_BIN" ] || die "no Traefik binary at $TRAEFIK_BIN; run build-traefik.sh first"
 [ -x "$litestream_bin" ] || die "no Litestream binary at $litestream_bin; run build-litestream.sh first"
 [ -f "$BERTH_ROOT/control-plane/dist/main.js" ] || die "the control plane is not built (control-plane/dist/main.js); run the build first"

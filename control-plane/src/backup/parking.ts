@@ -58,8 +58,17 @@ export function sameStamp(a: FileStamp, b: FileStamp): boolean {
   return a.db === b.db && a.wal === b.wal;
 }
 
-export function planParking(input: ParkingInput): ParkingPlan {
+/** Sleepers replicated but not parked yet, at most `maxParks` of them. */
+export function sleepersToPark(input: Pick<ParkingInput, 'databases' | 'hibernated' | 'parked' | 'maxParks'>): ReplicatedDb[] {
   const park: ReplicatedDb[] = [];
+  for (const d of input.databases) {
+    if (park.length >= input.maxParks) break;
+    if (input.hibernated.has(d.tenantId) && !input.parked.has(replicationKey(d))) park.push(d);
+  }
+  return park;
+}
+
+export function planParking(input: ParkingInput): ParkingPlan {
   const unpark: { db: ReplicatedDb; reason: string }[] = [];
   const replicated = new Set<string>();
   for (const d of input.databases) {
@@ -71,10 +80,8 @@ export function planParking(input: ParkingInput): ParkingPlan {
       if (!asleep) unpark.push({ db: d, reason: 'awake' });
       else if (input.hibernated.get(d.tenantId) !== parked.asleepSince) unpark.push({ db: d, reason: 'woken and asleep again since parked' });
       else if ((input.stampDue?.(d.dbPath) ?? true) && !sameStamp(input.stampOf(d.dbPath), parked.stamp)) unpark.push({ db: d, reason: 'database changed while parked' });
-    } else if (asleep && park.length < input.maxParks) {
-      park.push(d);
     }
   }
   const forget = [...input.parked.keys()].filter((k) => !replicated.has(k));
-  return { park, unpark, forget };
+  return { park: sleepersToPark(input), unpark, forget };
 }

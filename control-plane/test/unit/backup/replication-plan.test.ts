@@ -88,7 +88,7 @@ test('litestreamConfig: control socket, snapshots kept for the retention window,
 test('the Litestream binary the control plane runs by default is the version build-litestream.sh builds', async () => {
   const { readFileSync } = await import('node:fs');
   const { SETTINGS } = await import('../../../src/config.js');
-  const script = readFileSync(new URL('../../../../infra/scripts/build-litestream.sh', import.meta.url), 'utf8');
+  const script = readFileSync(new URL('../../../../infra/scripts/lib.sh', import.meta.url), 'utf8');
   const version = /LITESTREAM_VERSION:-(v[\d.]+)/.exec(script)?.[1];
   const level = /LITESTREAM_PATCH_LEVEL="([^"]+)"/.exec(script)?.[1];
   const bin = SETTINGS.find((s) => s.name === 'BERTH_LITESTREAM_BIN')!.default;
