@@ -29,6 +29,7 @@ export const ERRORS = {
   NO_BACKUP: { status: 404, help: 'No backup of that tenant covers the moment asked for (or nothing to undo).' },
   INSTANCE_ASLEEP: { status: 503, help: 'The instance is hibernated and only a signed-in member or a valid token wakes it; retry after signing in (Retry-After).' },
   WAKE_FAILED: { status: 503, help: 'A hibernated instance did not become ready within BERTH_READY_TIMEOUT_MS; retry after the time given in Retry-After.' },
+  UPSTREAM_FAILED: { status: 502, help: 'A woken instance the waker forwarded a request to (before Traefik served its route) broke the connection before answering in full.' },
   RESTORE_FAILED: { status: 500, help: "A restore failed; the tenant's database was left as it was (or put back) and the tenant restarted." },
   LEASE_LOST: { status: 503, help: 'A background write was refused: this process no longer holds the background-work lease (fencing). Its loops stop; the holder carries on.' },
   NOT_LEASE_HOLDER: { status: 503, help: 'The operation runs only in the process holding the background-work lease (a restore); ask that process, or retry once this one holds it.' },

@@ -43,4 +43,46 @@ export const BACKUP_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 702,
+    name: 'backup input version: a counter the backup pass compares to skip planning when nothing changed',
+    sql: `
+      -- Bumped by the triggers below whenever something the backup pass plans from changes:
+      -- a tenant's name, desired state or sleep (tenants), what the reconciler last observed of
+      -- it (tenant_status.state: parking waits for 'hibernated'), its lineages. Every process on
+      -- the database bumps it, so the lease holder's pass sees another process's change too
+      -- (a wake through another web process). asleep and asleep_changed_at are added by
+      -- migration 800: SQLite resolves a trigger's columns when it runs, not when it is created,
+      -- and nothing updates tenants between the two.
+      CREATE TABLE backup_input_version (
+        id      INTEGER PRIMARY KEY CHECK (id = 1),
+        version INTEGER NOT NULL
+      );
+      INSERT INTO backup_input_version (id, version) VALUES (1, 0);
+      CREATE TRIGGER backup_input_tenant_insert AFTER INSERT ON tenants
+        BEGIN UPDATE backup_input_version SET version = version + 1 WHERE id = 1; END;
+      CREATE TRIGGER backup_input_tenant_delete AFTER DELETE ON tenants
+        BEGIN UPDATE backup_input_version SET version = version + 1 WHERE id = 1; END;
+      -- Not last_request_at (the activity flush), image, generation or pinning: none is planned from.
+      CREATE TRIGGER backup_input_tenant_update AFTER UPDATE ON tenants
+        WHEN OLD.slug IS NOT NEW.slug OR OLD.desired_state IS NOT NEW.desired_state
+          OR OLD.asleep IS NOT NEW.asleep OR OLD.asleep_changed_at IS NOT NEW.asleep_changed_at
+        BEGIN UPDATE backup_input_version SET version = version + 1 WHERE id = 1; END;
+      CREATE TRIGGER backup_input_status_insert AFTER INSERT ON tenant_status
+        BEGIN UPDATE backup_input_version SET version = version + 1 WHERE id = 1; END;
+      CREATE TRIGGER backup_input_status_delete AFTER DELETE ON tenant_status
+        BEGIN UPDATE backup_input_version SET version = version + 1 WHERE id = 1; END;
+      -- Not memory_bytes (the resource sampler) nor a running tenant's detail. A sleeper's row
+      -- rewritten counts (its updated_at decides whether it is parked: listHibernatedTenants).
+      CREATE TRIGGER backup_input_status_update AFTER UPDATE ON tenant_status
+        WHEN OLD.state IS NOT NEW.state OR (NEW.state = 'hibernated' AND OLD.updated_at IS NOT NEW.updated_at)
+        BEGIN UPDATE backup_input_version SET version = version + 1 WHERE id = 1; END;
+      CREATE TRIGGER backup_input_lineage_insert AFTER INSERT ON backup_lineages
+        BEGIN UPDATE backup_input_version SET version = version + 1 WHERE id = 1; END;
+      CREATE TRIGGER backup_input_lineage_update AFTER UPDATE ON backup_lineages
+        BEGIN UPDATE backup_input_version SET version = version + 1 WHERE id = 1; END;
+      CREATE TRIGGER backup_input_lineage_delete AFTER DELETE ON backup_lineages
+        BEGIN UPDATE backup_input_version SET version = version + 1 WHERE id = 1; END;
+    `,
+  },
 ];

@@ -1,8 +1,11 @@
 // Runs in the control plane's background work (the lease holder's side when there are
 // several processes): keeps one Litestream process replicating every running tenant's
-// database. Each pass re-reads tenants, volumes and lineages, plans (replication-plan.ts),
+// database. A full pass re-reads tenants, volumes and lineages, plans (replication-plan.ts),
 // records lineage changes, rewrites Litestream's configuration when it changed and restarts
-// Litestream on it, then reads from Litestream when each database was last replicated.
+// Litestream on it; every pass reads from Litestream when each database was last replicated.
+// A pass after a full pass that changed nothing, with the same inputs (input-version.ts, the
+// held set, the volumes' identities), only does the last part: at 2,000 tenants planning every
+// 2 s was most of the supervisor's idle CPU.
 // Hibernated tenants' databases are parked: closed in Litestream after a final sync, and left
 // out of its configuration when it next restarts, so sleepers cost it nothing (parking.ts).
 import { mkdirSync, renameSync, writeFileSync, chmodSync, statSync } from 'node:fs';
@@ -17,6 +20,7 @@ import type { Tenant } from '../tenants/tenant.js';
 import { listHibernatedTenants, readTenants } from '../tenants/tenant-store.js';
 import { backoffMs } from '../wait/backoff.js';
 import { createWaker } from '../wait/waker.js';
+import { readInputVersion } from './input-version.js';
 import { endLineage, readLineages, startLineage } from './lineage-store.js';
 import { volumesOnHost } from './volume-identity.js';
 import { createLitestreamProcess, type LitestreamProcess } from './litestream-process.js';
@@ -87,8 +91,8 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
   /** Passes since the supervisor started: the first looks at every parked database's files, later ones a slice. */
   let passNo = 0;
 
-  /** Takes parked databases back and forgets those no longer replicated; true if Litestream must restart. */
-  async function unparkWhereNeeded(plan: ReplicationPlan, hibernated: ReadonlyMap<number, number | null>): Promise<boolean> {
+  /** Takes parked databases back and forgets those no longer replicated; `restart` if Litestream must restart. */
+  async function unparkWhereNeeded(plan: ReplicationPlan, hibernated: ReadonlyMap<number, number | null>): Promise<{ restart: boolean; changed: boolean }> {
     const n = passNo++;
     const stampDue = (dbPath: string) => n === 0 || sliceOf(dbPath) === n % STAMP_SLICES;
     const parking = planParking({ databases: plan.databases, hibernated, parked, stampOf, maxParks: MAX_PARKS_PER_PASS, stampDue });
@@ -110,12 +114,13 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
       }
       log.info('backup unparked', { tenant: d.slug, reason });
     }
-    return restart;
+    return { restart, changed: parking.forget.length > 0 || parking.unpark.length > 0 };
   }
 
-  /** Closes sleepers' databases in Litestream, PARK_CONCURRENCY at a time, within PARK_BUDGET_MS. */
-  async function parkSleepers(plan: ReplicationPlan, hibernated: ReadonlyMap<number, number | null>): Promise<void> {
+  /** Closes sleepers' databases in Litestream, PARK_CONCURRENCY at a time, within PARK_BUDGET_MS; false if there were none to close. */
+  async function parkSleepers(plan: ReplicationPlan, hibernated: ReadonlyMap<number, number | null>): Promise<boolean> {
     const park = sleepersToPark({ databases: plan.databases, hibernated, parked, maxParks: MAX_PARKS_PER_PASS });
+    if (park.length === 0) return false;
     const deadline = Date.now() + PARK_BUDGET_MS;
     const queue = park.filter((d) => !leftOut.has(replicationKey(d)));
     const worker = async () => {
@@ -124,6 +129,7 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
     const before = parked.size;
     await Promise.all(Array.from({ length: PARK_CONCURRENCY }, worker));
     if (parked.size > before) log.info('backup parked sleepers', { parked: parked.size - before, total: parked.size, ms: Date.now() - deadline + PARK_BUDGET_MS });
+    return true;
   }
 
   async function parkOne(d: ReplicatedDb, hibernated: ReadonlyMap<number, number | null>): Promise<void> {
@@ -192,15 +198,30 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
     return [...onHost.values()];
   }
 
+  /** What the last full pass planned from, when it changed nothing: while it holds, passes only read Litestream's syncs. */
+  let settled: { readonly version: number; readonly held: string; readonly running: boolean; readonly tenants: readonly Tenant[]; readonly volumes: ReadonlyMap<string, string>; readonly at: number } | null = null;
+
   async function pass(): Promise<void> {
-    const tenants = readTenants(db);
+    // Read first: a change made while this pass runs bumps it past what the pass records.
+    const version = readInputVersion(db);
+    const heldKey = [...held].sort((a, b) => a - b).join(',');
+    const was = settled;
+    settled = null;
+    const quiet = was !== null && was.version === version && was.held === heldKey && was.running === proc.running() && Date.now() - was.at < FULL_PASS_MS;
+    const tenants = quiet ? was.tenants : readTenants(db);
     const volumes = await volumesFor(tenants);
+    if (quiet && sameVolumes(was.volumes, volumes)) {
+      if (proc.running()) await recordSyncs(lastPlan);
+      settled = was;
+      return;
+    }
     const input = () => ({
       tenants, volumes, held, instance: config.instance,
       openLineages: readLineages(db).filter((l) => l.endedAt === null),
     });
     let plan = planReplication(input());
-    if (plan.start.length || plan.end.length) {
+    const lineagesChanged = plan.start.length > 0 || plan.end.length > 0;
+    if (lineagesChanged) {
       const now = Date.now();
       for (const e of plan.end) {
         endLineage(db, e.lineageId, e.reason, now);
@@ -214,28 +235,39 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
     }
     lastPlan = plan;
     const hibernated = listHibernatedTenants(db);
-    const mustRestart = await unparkWhereNeeded(plan, hibernated);
+    const unparking = await unparkWhereNeeded(plan, hibernated);
     // Compared with every replicated database, parked or not: parking alone never restarts it.
     const text = JSON.stringify(litestreamConfig(plan.databases, settings()), null, 2);
     const wantsOpen = plan.databases.some((d) => !parked.has(replicationKey(d)));
-    if (text !== written || mustRestart || (!proc.running() && wantsOpen)) {
+    const restarted = text !== written || unparking.restart || (!proc.running() && wantsOpen);
+    if (restarted) {
       await proc.stop();
       applyConfig(plan, text);
     }
+    let parking = false;
     if (proc.running()) {
-      try {
-        // Only ever forward: a restarted Litestream knows nothing of earlier syncs.
-        const lineageOf = new Map(plan.databases.map((d) => [d.dbPath, d.lineageId]));
-        for (const d of await proc.list()) {
-          const key = replicationKey({ dbPath: d.path, lineageId: lineageOf.get(d.path) ?? -1 });
-          if (d.lastSyncAt !== null && d.lastSyncAt > (lastSync.get(key) ?? 0)) lastSync.set(key, d.lastSyncAt);
-        }
-      } catch (err) {
-        // Just (re)started: the socket may not be up yet. Lag keeps growing meanwhile.
-        if (Date.now() - startedAt > 5000) throw err;
-        return;
+      // Just (re)started: the socket may not be up yet. Lag keeps growing meanwhile.
+      if (!(await recordSyncs(plan))) return;
+      parking = await parkSleepers(plan, hibernated);
+    }
+    if (!lineagesChanged && !unparking.changed && !restarted && !parking) {
+      settled = { version, held: heldKey, running: proc.running(), tenants, volumes: identities(volumes), at: Date.now() };
+    }
+  }
+
+  /** Reads from Litestream when each database last synced; false if its socket is not up yet after a (re)start. */
+  async function recordSyncs(plan: ReplicationPlan): Promise<boolean> {
+    try {
+      // Only ever forward: a restarted Litestream knows nothing of earlier syncs.
+      const lineageOf = new Map(plan.databases.map((d) => [d.dbPath, d.lineageId]));
+      for (const d of await proc.list()) {
+        const key = replicationKey({ dbPath: d.path, lineageId: lineageOf.get(d.path) ?? -1 });
+        if (d.lastSyncAt !== null && d.lastSyncAt > (lastSync.get(key) ?? 0)) lastSync.set(key, d.lastSyncAt);
       }
-      await parkSleepers(plan, hibernated);
+      return true;
+    } catch (err) {
+      if (Date.now() - startedAt > 5000) throw err;
+      return false;
     }
   }
 
@@ -338,9 +370,10 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
  */
 const MAX_PARKS_PER_PASS = 1000;
 /**
- * Parked databases' files are looked at in this many slices, one per pass (every 16 s at the
- * 2 s default): at 1,800 sleepers, stat-ing every parked database and WAL each pass was half of
- * the backup pass's CPU (a profile of the density benchmark: ~1.3 % of a core).
+ * Parked databases' files are looked at in this many slices, one per full pass (every 4 min on
+ * a quiet host, sooner whenever tenants change): at 1,800 sleepers, stat-ing every parked
+ * database and WAL each pass was half of the backup pass's CPU (a profile of the density
+ * benchmark: ~1.3 % of a core).
  */
 const STAMP_SLICES = 8;
 
@@ -353,6 +386,19 @@ function sliceOf(dbPath: string): number {
 
 /** How long Docker's volume list is kept between passes (see volumesFor). */
 const VOLUME_RELIST_MS = 30_000;
+/**
+ * A pass plans in full at least this often even when nothing it reads changed: the parked
+ * databases' files (the check of last resort) are looked at a slice per full pass.
+ */
+const FULL_PASS_MS = VOLUME_RELIST_MS;
+
+function identities(volumes: readonly VolumeOnHost[]): Map<string, string> {
+  return new Map(volumes.map((v) => [v.name, v.identity]));
+}
+
+function sameVolumes(before: ReadonlyMap<string, string>, now: readonly VolumeOnHost[]): boolean {
+  return before.size === now.length && now.every((v) => before.get(v.name) === v.identity);
+}
 const PARK_CONCURRENCY = 4;
 const PARK_BUDGET_MS = 5000;
 

@@ -61,7 +61,7 @@ export function createOwnerBackups(deps: { config: OwnerBackupsConfig; db: Db; d
 
   async function addressOf(tenant: BackupTenantRef): Promise<string> {
     // During a rollout two copies serve one database: either will do.
-    const running = containersOf(tenant.id, await docker.listContainers()).find((c) => c.state === 'running' && c.ip);
+    const running = containersOf(tenant.id, await docker.listContainers(tenant.id)).find((c) => c.state === 'running' && c.ip);
     if (!running) throw new BerthError('CONFLICT', `${tenant.slug} is not running (asleep, starting or stopped): open it, then try again`);
     return running.ip!;
   }

@@ -96,7 +96,7 @@ export function createRestores(deps: { config: RestoreConfig; db: Db; log: Logge
       await p.routes.write(tenant.slug, routeFor(tenant, [], config));
       await p.traefik.waitForRoute(tenant.slug, [], { timeoutMs: config.rolloutStepTimeoutMs, signal });
       downFrom = Date.now();
-      for (const c of containersOf(tenant.id, await p.docker.listContainers())) await p.docker.stopAndRemove(c.id, config.stopGraceS);
+      for (const c of containersOf(tenant.id, await p.docker.listContainers(tenant.id))) await p.docker.stopAndRemove(c.id, config.stopGraceS);
       // Litestream lets it go only now, so its final sync carries the app's last writes.
       await backup.hold(tenant.id, signal);
 
@@ -172,7 +172,7 @@ export function createRestores(deps: { config: RestoreConfig; db: Db; log: Logge
   async function waitServing(tenant: Tenant, signal?: AbortSignal): Promise<void> {
     const deadline = Date.now() + config.readyTimeoutMs + config.rolloutStepTimeoutMs;
     for (;;) {
-      const running = containersOf(tenant.id, await p.docker.listContainers()).filter((c) => c.state === 'running' && c.ip);
+      const running = containersOf(tenant.id, await p.docker.listContainers(tenant.id)).filter((c) => c.state === 'running' && c.ip);
       if (running.length > 0) {
         await p.traefik.waitForRoute(tenant.slug, running.map((c) => serverUrlFor(c.ip!)), { timeoutMs: Math.max(1000, deadline - Date.now()), signal });
         return;

@@ -13,8 +13,11 @@ import type { ContainerEvent, ContainerState, ManagedContainer, ManagedNetwork, 
 export interface DockerEngine {
   /** Fails after timeoutMs: a health check must not hang with a stuck engine. */
   ping(timeoutMs?: number): Promise<void>;
-  /** Every container of this installation, or only one tenant's (Docker filters: a short answer at any size). */
-  listContainers(tenantId?: number): Promise<ManagedContainer[]>;
+  /**
+   * Every container of this installation, or only one tenant's, or only the running ones
+   * (Docker filters before it builds each answer: a short list costs it little at any size).
+   */
+  listContainers(tenantId?: number, opts?: { readonly running?: boolean }): Promise<ManagedContainer[]>;
   listVolumes(): Promise<ManagedVolume[]>;
   /** The volume of this installation with that name, or null. */
   findVolume(name: string): Promise<ManagedVolume | null>;
@@ -53,20 +56,28 @@ export function createDockerEngine(socketPath: string, instance: string): Docker
     return true;
   };
 
+  /** The ID an image reference names now; undefined when there is no such image (the create then says so). */
+  const imageIdOf = async (ref: string): Promise<string | undefined> => {
+    const info = await call(`inspect image ${ref}`, () => docker.getImage(ref).inspect(), [404]);
+    return info?.Id;
+  };
+
   return {
     async ping(timeoutMs = 2000) {
       // The typings omit ping's options; the library passes abortSignal through to the request.
       const ping = docker.ping as unknown as (opts: { abortSignal: AbortSignal }) => Promise<unknown>;
       await call('ping', () => ping.call(docker, { abortSignal: AbortSignal.timeout(timeoutMs) }));
     },
-    async listContainers(tenantId) {
+    async listContainers(tenantId, opts) {
       const label = tenantId === undefined ? [ours] : [ours, `${LABEL.tenantId}=${tenantId}`];
-      const list = (await call('list containers', () => docker.listContainers({ all: true, filters: { label } })))!;
+      const filters: Record<string, string[]> = opts?.running ? { label, status: ['running'] } : { label };
+      const list = (await call('list containers', () => docker.listContainers({ all: true, filters })))!;
       return list.map((c) => {
         const state = c.State as ContainerState;
         const nets = Object.values(c.NetworkSettings?.Networks ?? {});
         const ip = state === 'running' ? nets.map((n) => n.IPAddress).find(Boolean) ?? null : null;
-        return { id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, ''), image: c.Image, labels: c.Labels, state, ip, createdAt: c.Created * 1000 };
+        // Made from an image ID (container-options.ts): the reference is in the label.
+        return { id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, ''), image: c.Labels?.[LABEL.image] ?? c.Image, labels: c.Labels, state, ip, createdAt: c.Created * 1000 };
       });
     },
     async listVolumes() {
@@ -113,11 +124,13 @@ export function createDockerEngine(socketPath: string, instance: string): Docker
     },
     async createContainer(spec, name) {
       if (!isOurs(spec.labels)) throw new BerthError('NOT_OWNED', `spec for ${name} lacks this installation's labels`);
-      return (await call(`create container ${name}`, () => docker.createContainer(createOptionsFor(spec, name))))!.id;
+      const imageId = await imageIdOf(spec.image);
+      return (await call(`create container ${name}`, () => docker.createContainer(createOptionsFor(spec, name, imageId))))!.id;
     },
     async runContainer(spec, name) {
       if (!isOurs(spec.labels)) throw new BerthError('NOT_OWNED', `spec for ${name} lacks this installation's labels`);
-      const container = (await call(`create container ${name}`, () => docker.createContainer(createOptionsFor(spec, name))))!;
+      const imageId = await imageIdOf(spec.image);
+      const container = (await call(`create container ${name}`, () => docker.createContainer(createOptionsFor(spec, name, imageId))))!;
       await call(`start container ${name}`, () => container.start());
       const info = await call(`inspect container ${name}`, () => container.inspect());
       return { id: container.id, ip: info!.NetworkSettings.Networks[spec.network]?.IPAddress || null };

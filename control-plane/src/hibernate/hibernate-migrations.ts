@@ -1,4 +1,4 @@
-// Hibernation's columns on tenants (migration ids 800–899 belong to hibernate/). Appended to the
+// Hibernation's columns on tenants and its wake upstreams (migration ids 800–899 belong to hibernate/). Appended to the
 // control plane's migration list in db/migrations.ts. Additive only: the previous version reads
 // tenants without them and keeps working.
 import type { Migration } from '@berth/common/migrations';
@@ -16,6 +16,21 @@ export const HIBERNATE_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE tenants ADD COLUMN last_request_at INTEGER;
       -- An operator's pin: never hibernated while set.
       ALTER TABLE tenants ADD COLUMN pinned_awake INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
+  {
+    id: 801,
+    name: 'wake upstreams: where a started tenant answers before Traefik serves its route',
+    sql: `
+      -- Written by the step that started a tenant's container (a wake, a first start) as soon
+      -- as it is ready, before its route; read by every web process's waker (wake-upstreams.ts).
+      CREATE TABLE wake_upstreams (
+        tenant_id    INTEGER PRIMARY KEY REFERENCES tenants(id) ON DELETE CASCADE,
+        url          TEXT NOT NULL,
+        container_id TEXT NOT NULL,
+        ready_at     INTEGER NOT NULL
+      );
+      CREATE INDEX wake_upstreams_container ON wake_upstreams(container_id);
     `,
   },
 ];

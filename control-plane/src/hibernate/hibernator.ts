@@ -45,7 +45,7 @@ async function sweep(deps: HibernatorDeps, termStart: number, signal: AbortSigna
   const held = deps.held();
   const idle = listHibernationCandidates(deps.db).filter((t) => !held.has(t.id) && isIdle(t, termStart, Date.now(), config.hibernateAfterMs));
   if (idle.length === 0) return;
-  const containers = await deps.docker.listContainers();
+  const containers = await deps.docker.listContainers(undefined, { running: true });
   for (const t of idle) {
     signal.throwIfAborted();
     // One running container: a tenant starting, being replaced or already stopped waits.

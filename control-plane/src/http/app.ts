@@ -10,6 +10,7 @@ import { createTraefikApi } from '../edge/traefik-api.js';
 import { createActivity } from '../hibernate/activity.js';
 import { sweepIntervalMs } from '../hibernate/idle.js';
 import { createWakes } from '../hibernate/wake.js';
+import { readyUpstream } from '../hibernate/wake-upstreams.js';
 import { slugFromHost } from '../auth/tenant-host.js';
 import { BerthError, toEnvelope } from '../errors.js';
 import { renderMessagePage } from '../pages/layout.js';
@@ -98,7 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerHealthRoutes(app, deps);
   // Hibernation's web side: the idle signal ForwardAuth records, and the waker.
   const activity = createActivity(deps.db, deps.log, sweepIntervalMs(deps.config.hibernateAfterMs));
-  const wakes = createWakes({ db: deps.db, traefik: createTraefikApi(deps.config.traefikApiUrl), nudge: deps.nudge, log: deps.log, readyTimeoutMs: deps.config.readyTimeoutMs });
+  const wakes = createWakes({ db: deps.db, traefik: createTraefikApi(deps.config.traefikApiUrl), upstream: (slug) => readyUpstream(deps.db, slug), nudge: deps.nudge, log: deps.log, readyTimeoutMs: deps.config.readyTimeoutMs });
   registerForwardAuthRoutes(app, deps, activity);
   registerWakeRoutes(app, deps, wakes);
   registerSsoRoutes(app, deps);

@@ -1,10 +1,13 @@
 // Waking hibernated instances over HTTP. The catch-all router (edge/wake-routes.ts) hands the
 // waker every request for a tenant host that has no router of its own, after ForwardAuth let
 // it through, with its original path under WAKE_PATH_PREFIX. A request with an identity (a
-// member's tenant session or a token) wakes the tenant and, once Traefik serves it, gets a 307
-// to the very same URL: browsers and API clients repeat it, method and body included, and this
-// time it reaches the tenant. Anonymous requests (the public health paths) never wake anything.
-// Also the dashboard's wake button.
+// member's tenant session or a token) wakes the tenant and, as soon as its container is ready,
+// is forwarded to it (wake-proxy.ts) and gets the tenant's own answer, without waiting for
+// Traefik to serve the route. When the container's address is not known or does not answer,
+// the request waits until Traefik serves the tenant and gets a 307 to the very same URL:
+// browsers and API clients repeat it, method and body included, and this time it reaches the
+// tenant. Anonymous requests (the public health paths) never wake anything. Also the
+// dashboard's wake button.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { tenantUrl } from '../config.js';
 import { slugFromHost } from '../auth/tenant-host.js';
@@ -15,6 +18,7 @@ import { requireTenant } from '../tenants/tenant-commands.js';
 import type { AppDeps } from './app-deps.js';
 import { PAGE_ROUTE, redirectToLogin } from './page-replies.js';
 import { headerValue, readSession, verifyCsrf } from './request-auth.js';
+import { forwardToUpstream } from './wake-proxy.js';
 
 /** What a client is told to wait before retrying when an instance could not be woken. */
 const RETRY_AFTER_S = 5;
@@ -35,22 +39,28 @@ export function registerWakeRoutes(app: FastifyInstance, deps: AppDeps, wakes: W
       return fail(reply, new BerthError('INSTANCE_ASLEEP', `${slug} is asleep; it wakes on the first request of a signed-in member or a valid token.`));
     }
     const userId = headerValue(req, 'x-berth-user-id');
-    const outcome = await wakes.wakeAndWait(slug, auth === 'session' && userId ? `user:${userId}` : 'token');
+    const actor = auth === 'session' && userId ? `user:${userId}` : 'token';
+    const rest = req.url.slice(WAKE_PATH_PREFIX.length) || '/';
+    const path = rest.startsWith('/') ? rest : `/${rest}`;
+    let outcome = await wakes.wakeAndWait(slug, actor);
+    if (outcome.kind === 'ready' && outcome.upstream !== undefined) {
+      if ((await forwardToUpstream(req, reply, outcome.upstream, path)) === 'answered') return reply;
+      deps.log.warn('a woken instance was not reachable at its recorded address; waiting for its route', { tenant: slug, upstream: outcome.upstream });
+      outcome = await wakes.wakeAndWait(slug, actor, { routed: true });
+    }
     switch (outcome.kind) {
       case 'not-found':
         return reply.status(404).send(toEnvelope(new BerthError('NOT_FOUND', 'No such instance.')));
       case 'timeout':
         return fail(reply, new BerthError('WAKE_FAILED', `${slug} did not wake within ${config.readyTimeoutMs} ms (${outcome.detail}); retry shortly.`));
-      case 'ready': {
+      case 'ready':
         // Absolute, on the tenant's own origin: a path like //elsewhere must not become a redirect off-site.
-        const rest = req.url.slice(WAKE_PATH_PREFIX.length) || '/';
-        return reply.header('cache-control', 'no-store').redirect(`${tenantUrl(config, slug)}${rest.startsWith('/') ? rest : `/${rest}`}`, 307);
-      }
+        return reply.header('cache-control', 'no-store').redirect(`${tenantUrl(config, slug)}${path}`, 307);
     }
   };
 
-  // The body is the tenant's, not ours: it is not parsed (whatever its type or size) and the
-  // client sends it again after the 307.
+  // The body is the tenant's, not ours: it is not parsed (whatever its type or size); it is
+  // streamed on to the tenant, or left unread for the client to send again after a 307.
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req, _payload, done) => done(null));

@@ -22,7 +22,7 @@ export const dockerEventLagSeconds = metrics.histogram('berth_docker_event_lag_s
 export const dockerEventsLastLagSeconds = metrics.gauge('berth_docker_event_last_lag_seconds', 'Lag of the most recent Docker event handled.');
 export const resourceSampleSeconds = metrics.histogram('berth_resource_sample_duration_seconds', 'Duration of sampling one tenant container (stats call and volume size).', { buckets: DURATION_BUCKETS });
 export const wakes = metrics.counter('berth_wakes_total', 'Hibernated instances woken (first authenticated request, dashboard button or pin); concurrent first requests count once.');
-export const wakeSeconds = metrics.histogram('berth_wake_duration_seconds', 'A wake: marked awake until Traefik lists the instance\'s route with a ready container.', { buckets: [0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30] });
+export const wakeSeconds = metrics.histogram('berth_wake_duration_seconds', 'A wake: marked awake until the waker can forward to its ready container, or Traefik lists its route with one.', { buckets: [0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30] });
 export const hibernations = metrics.counter('berth_hibernations_total', 'Idle instances put to sleep (their count now: berth_instances{state="hibernated"}).');
 
 export const backupLagSeconds = metrics.gauge<'tenant'>('berth_backup_replication_lag_seconds', 'Replication lag of each tenant database: time since Litestream last confirmed its replica up to date (or since it was first wanted, never yet). Only in the process holding the background-work lease.', { labels: ['tenant'] });

@@ -13,6 +13,7 @@ import { newContainerName } from '../tenants/container-spec.js';
 import { routeFor, serverUrlFor } from '../tenants/route.js';
 import { sleep } from '@berth/common/wait-for';
 import { recordVolumePurged } from '../tenants/tenant-store.js';
+import { forgetUpstream, recordUpstream } from '../hibernate/wake-upstreams.js';
 import type { Action } from './actions.js';
 import type { Limiter } from './limiter.js';
 
@@ -97,11 +98,13 @@ export async function applyAction(deps: ApplyDeps, action: Action, signal: Abort
     case 'stop-container':
       await docker.stopContainer(action.containerId, deps.config.stopGraceS);
       deps.prober.forget(action.containerId);
+      forgetUpstream(deps.db, action.containerId);
       log.info('container stopped', { tenant: action.slug, container: action.name, reason: action.reason });
       return;
     case 'remove-container':
       await docker.stopAndRemove(action.containerId, deps.config.stopGraceS);
       deps.prober.forget(action.containerId);
+      forgetUpstream(deps.db, action.containerId);
       recordRemoval(deps.db, 'container.remove', action.slug ?? action.name, { container: action.name, reason: action.reason }, Date.now());
       log.info('container removed', { tenant: action.slug, container: action.name, reason: action.reason });
       return;
@@ -123,7 +126,8 @@ const FIRST_ROUTE_WAIT_MS = 10_000;
  * started its container as soon as the prober sees it ready, and confirmed in Traefik: the same
  * route the next pass would plan (routeFor with this one ready server), without waiting for that
  * pass. The lane is busy meanwhile, so no pass plans this tenant twice. Not ready in time, or
- * found not ready: left to the passes, as before.
+ * found not ready: left to the passes, as before. The ready address is recorded before the route
+ * is written (hibernate/wake-upstreams.ts): the waker forwards to it until Traefik serves the route.
  */
 async function routeWhenReady(deps: ApplyDeps, slug: string, id: string, ip: string, signal: AbortSignal): Promise<void> {
   const deadline = Date.now() + FIRST_ROUTE_WAIT_MS;
@@ -136,6 +140,9 @@ async function routeWhenReady(deps: ApplyDeps, slug: string, id: string, ip: str
   // Nothing else writes this tenant's route meanwhile: passes skip its busy lane, and a rollout
   // waits for the lane to be idle before it takes the tenant.
   const servers = [serverUrlFor(ip)];
+  // First, so the waker can forward the requests waiting for this tenant while Traefik applies the route.
+  recordUpstream(deps.db, slug, id, servers[0]!, Date.now());
+  deps.log.info('upstream ready', { tenant: slug, url: servers[0] });
   const doc = routeFor({ slug }, servers, deps.config);
   await deps.routes.write(slug, doc);
   deps.confirmedRoutes.delete(slug);

@@ -52,7 +52,7 @@ export const STEP_ACTIONS: Record<Step, (ctx: StepContext) => Promise<StepResult
       const detail = `asleep: desired image is now ${rollout.image} (generation ${toGeneration}); it wakes into it`;
       return { detail, finished: 'hibernated: desired image updated without starting it' };
     }
-    const running = containersOf(tenant.id, await io.docker.listContainers()).filter((c) => c.state === 'running' && c.ip);
+    const running = containersOf(tenant.id, await io.docker.listContainers(tenant.id)).filter((c) => c.state === 'running' && c.ip);
     if (running.length !== 1) {
       throw fail(running.length === 0 ? 'the tenant has no running container' : `the tenant has ${running.length} running containers (a replacement is under way)`);
     }
@@ -74,7 +74,7 @@ export const STEP_ACTIONS: Record<Step, (ctx: StepContext) => Promise<StepResult
     const generation = row.toGeneration!;
     // The new app applies its own expand-only migrations at start, before it reports ready.
     const spec = containerSpecFor({ ...tenant, image: rollout.image, generation }, io.config);
-    const previous = containersOf(tenant.id, await io.docker.listContainers()).filter((c) => c.labels[LABEL.generation] === String(generation));
+    const previous = containersOf(tenant.id, await io.docker.listContainers(tenant.id)).filter((c) => c.labels[LABEL.generation] === String(generation));
     const adopt = previous.find((c) => c.state === 'running' && c.ip && c.labels[LABEL.specHash] === spec.labels[LABEL.specHash]);
     // A container of this generation left by an interrupted attempt: adopt it if it runs, else start over.
     for (const c of previous) if (c !== adopt) await io.docker.stopAndRemove(c.id, 0);
@@ -151,7 +151,7 @@ export const STEP_ACTIONS: Record<Step, (ctx: StepContext) => Promise<StepResult
     const svc = await io.traefik.appliedService(row.slug);
     const servers = svc?.servers ?? [];
     if (servers.length !== 1 || servers[0] !== row.newUrl) throw fail(`Traefik lists [${servers.join(' ')}], expected only ${row.newUrl}`);
-    const running = containersOf(row.tenantId, await io.docker.listContainers()).filter((c) => c.state === 'running');
+    const running = containersOf(row.tenantId, await io.docker.listContainers(row.tenantId)).filter((c) => c.state === 'running');
     if (running.length !== 1 || running[0]!.id !== row.newContainerId) {
       throw fail(`expected only the new container running, found ${running.map((c) => short(c.id)).join(', ') || 'none'}`);
     }
@@ -171,7 +171,7 @@ export const STEP_ACTIONS: Record<Step, (ctx: StepContext) => Promise<StepResult
   },
 
   async 'rollback-remove-new'({ io, row }) {
-    const ours = containersOf(row.tenantId, await io.docker.listContainers())
+    const ours = containersOf(row.tenantId, await io.docker.listContainers(row.tenantId))
       .filter((c) => c.id === row.newContainerId || (row.toGeneration !== null && c.labels[LABEL.generation] === String(row.toGeneration)));
     for (const c of ours) {
       await io.docker.stopAndRemove(c.id, io.config.stopGraceS);

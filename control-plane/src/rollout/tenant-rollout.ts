@@ -81,7 +81,7 @@ function finish(io: RolloutIo, rollout: Rollout, row: RolloutTenant, decision: E
 
 /** What Docker says about the tenant's old and new containers (for resuming). */
 async function observe(io: RolloutIo, row: RolloutTenant): Promise<ObservedTenant> {
-  const mine = containersOf(row.tenantId, await io.docker.listContainers()).filter((c) => c.state === 'running');
+  const mine = containersOf(row.tenantId, await io.docker.listContainers(row.tenantId)).filter((c) => c.state === 'running');
   return {
     oldRunning: mine.some((c) => c.id === row.oldContainerId),
     newRunning: mine.some((c) => c.id === row.newContainerId || (row.toGeneration !== null && c.labels[LABEL.generation] === String(row.toGeneration))),

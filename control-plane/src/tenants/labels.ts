@@ -7,6 +7,11 @@ export const LABEL = {
   generation: 'berth.generation',
   specHash: 'berth.spec-hash',
   imageVersion: 'berth.image-version',
+  /**
+   * The image reference a container was made from (berth/tenant:v2). Containers are created
+   * from the image's ID (docker/container-options.ts), so Docker's own Image field is that ID.
+   */
+  image: 'berth.image',
   role: 'berth.role',
 } as const;
 

@@ -78,7 +78,7 @@ export async function waitForRollout(rs: RolloutStack, id: number, timeoutMs = 1
 
 /** Running containers of a tenant: id and image reference. */
 export async function runningContainers(stack: Stack, slug: string): Promise<{ id: string; image: string }[]> {
-  const out = await docker('ps', '--filter', `label=berth.instance=${stack.instance}`, '--filter', `label=berth.tenant=${slug}`, '--format', '{{.ID}} {{.Image}}');
+  const out = await docker('ps', '--filter', `label=berth.instance=${stack.instance}`, '--filter', `label=berth.tenant=${slug}`, '--format', '{{.ID}} {{.Label "berth.image"}}');
   return out.split('\n').filter(Boolean).map((l) => {
     const [id, image] = l.split(' ');
     return { id: id!, image: image! };

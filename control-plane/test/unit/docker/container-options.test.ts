@@ -9,7 +9,9 @@ test('the create body carries every hardening setting of the spec and no socket,
   const o = createOptionsFor(spec, 'berth-unit-acme-g1-abc123');
   assert.equal(o.name, 'berth-unit-acme-g1-abc123');
   assert.equal(o.User, '10001:10001');
-  assert.deepEqual(o.Labels, spec.labels);
+  assert.deepEqual(o.Labels, { ...spec.labels, 'berth.image': spec.image });
+  assert.equal(o.Image, spec.image);
+  assert.equal(createOptionsFor(spec, 'x', 'sha256:abc').Image, 'sha256:abc', 'created from the resolved ID when there is one');
   assert.equal(o.StopTimeout, config.stopGraceS);
   const h = o.HostConfig!;
   assert.equal(h.ReadonlyRootfs, true);
