@@ -45,6 +45,8 @@ export function registerWakeRoutes(app: FastifyInstance, deps: AppDeps, wakes: W
     let outcome = await wakes.wakeAndWait(slug, actor);
     if (outcome.kind === 'ready' && outcome.upstream !== undefined) {
       if ((await forwardToUpstream(req, reply, outcome.upstream, path)) === 'answered') return reply;
+      // The client left before the container could be reached: nobody to answer.
+      if (reply.raw.destroyed) return reply;
       deps.log.warn('a woken instance was not reachable at its recorded address; waiting for its route', { tenant: slug, upstream: outcome.upstream });
       outcome = await wakes.wakeAndWait(slug, actor, { routed: true });
     }
