@@ -2,6 +2,7 @@
 // detail, memory), and whether a rollout holds it right now. A read of SQLite only.
 import type { Db } from '../db/open-database.js';
 import { imageVersionOf } from '../tenants/tenant.js';
+import { displayState } from '../tenants/tenant-views.js';
 
 export interface AdminTenant {
   readonly slug: string;
@@ -26,13 +27,13 @@ export interface AdminTenant {
 
 interface Row {
   slug: string; owner: string; image: string; generation: number; desired_state: string; state: string | null; detail: string | null;
-  status_image: string | null; memory_bytes: number | null; ready_at: number | null; rollout_id: number | null; pinned_awake: number;
+  status_image: string | null; memory_bytes: number | null; ready_at: number | null; rollout_id: number | null; pinned_awake: number; asleep: number;
 }
 
 export function listAdminTenants(db: Db): AdminTenant[] {
   const rows = db.prepare(
     `SELECT t.slug, u.email AS owner, t.image, t.generation, t.desired_state, s.state, s.detail, s.image AS status_image,
-            s.memory_bytes, s.ready_at, l.rollout_id, t.pinned_awake
+            s.memory_bytes, s.ready_at, l.rollout_id, t.pinned_awake, t.asleep
        FROM tenants t
        JOIN users u ON u.id = t.owner_id
        LEFT JOIN tenant_status s ON s.tenant_id = t.id
@@ -41,10 +42,12 @@ export function listAdminTenants(db: Db): AdminTenant[] {
       ORDER BY t.desired_state DESC, t.slug`,
   ).all() as Row[];
   return rows.map((r) => {
-    const state = r.rollout_id !== null ? 'rolling' : r.state ?? 'unknown';
+    // A wake or a sleep shows from the moment it is decided (displayState), as on the dashboard.
+    const observed = r.desired_state === 'running' && r.state !== null ? displayState('running', r.state, r.asleep === 1) : r.state;
+    const state = r.rollout_id !== null ? 'rolling' : observed ?? 'unknown';
     return {
       slug: r.slug, owner: r.owner, image: r.image, imageVersion: imageVersionOf(r.image), runningImage: r.status_image, generation: r.generation,
-      desiredState: r.desired_state, state, health: healthOf(r.state, r.rollout_id), detail: r.detail, memoryBytes: r.memory_bytes,
+      desiredState: r.desired_state, state, health: healthOf(observed, r.rollout_id), detail: r.detail, memoryBytes: r.memory_bytes,
       readyAt: r.ready_at, rollout: r.rollout_id, pinnedAwake: r.pinned_awake === 1,
     };
   });

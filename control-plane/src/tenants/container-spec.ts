@@ -71,19 +71,27 @@ export function tenantLabels(tenant: Pick<Tenant, 'id' | 'slug'>, config: Pick<C
   };
 }
 
-// The same tenant row object asks for its spec several times per pass (plan, status): memo
-// by object identity; a new pass reads new rows, so nothing stale survives.
-const specs = new WeakMap<SpecConfig, WeakMap<Tenant, ContainerSpec>>();
+// Every pass asks for the spec of every tenant (plan, status), sleepers included: building one
+// (canonical JSON, SHA-256) costs ~20 µs, 0.2 s of the event loop per pass at 10,000 tenants.
+// Memo by what the spec is made of (the tenant's id, slug, image and generation; the config
+// object), across passes: a changed row gets a new key, so nothing stale is served.
+const specs = new WeakMap<SpecConfig, Map<string, ContainerSpec>>();
+/** Kept keys per config before the memo starts over (old generations' specs are never asked again). */
+const SPEC_MEMO_MAX = 100_000;
 
-export function containerSpecFor(tenant: Tenant, config: SpecConfig): ContainerSpec {
-  let byTenant = specs.get(config);
-  if (!byTenant) specs.set(config, (byTenant = new WeakMap()));
-  let spec = byTenant.get(tenant);
-  if (!spec) byTenant.set(tenant, (spec = buildSpec(tenant, config)));
+export function containerSpecFor(tenant: Pick<Tenant, 'id' | 'slug' | 'image' | 'generation'>, config: SpecConfig): ContainerSpec {
+  let memo = specs.get(config);
+  if (!memo) specs.set(config, (memo = new Map()));
+  const key = `${tenant.id}\0${tenant.slug}\0${tenant.image}\0${tenant.generation}`;
+  let spec = memo.get(key);
+  if (!spec) {
+    if (memo.size >= SPEC_MEMO_MAX) memo.clear();
+    memo.set(key, (spec = buildSpec(tenant, config)));
+  }
   return spec;
 }
 
-function buildSpec(tenant: Tenant, config: SpecConfig): ContainerSpec {
+function buildSpec(tenant: Pick<Tenant, 'id' | 'slug' | 'image' | 'generation'>, config: SpecConfig): ContainerSpec {
   const env: Record<string, string> = {
     PORT: String(APP_PORT),
     BERTH_DATA_DIR: DATA_DIR,

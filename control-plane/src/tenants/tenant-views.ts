@@ -20,10 +20,15 @@ export interface TenantView {
 /**
  * The state to show, or null when a deleted tenant is gone (the reconciler reported it
  * deleted or dropped its status row). Before the first observation a running tenant is
- * being created; a deleted one is being deleted until observed gone.
+ * being created; a deleted one is being deleted until observed gone. A wake or a sleep is
+ * shown from the moment it is decided: the reconciler records what it observed at its next
+ * full pass, and a woken instance already answers before then (the waker forwards to it).
  */
-export function displayState(desired: string, observed: string | null): string | null {
+export function displayState(desired: string, observed: string | null, asleep = false): string | null {
   if (desired === 'deleted') return observed === null || observed === 'deleted' ? null : 'deleting';
+  const sleeping = observed === 'hibernated' || observed === 'hibernating';
+  if (!asleep && sleeping) return 'waking';
+  if (asleep && observed !== null && !sleeping) return 'hibernating';
   return observed ?? 'creating';
 }
 
@@ -34,13 +39,14 @@ interface Row {
   desired_state: 'running' | 'deleted';
   created_at: number;
   state: string | null;
+  asleep: number;
   detail: string | null;
   ready_at: number | null;
   memory_bytes: number | null;
 }
 
 const SELECT = `
-  SELECT t.id, t.slug, m.role, t.desired_state, t.created_at, s.state, s.detail, s.ready_at, s.memory_bytes
+  SELECT t.id, t.slug, m.role, t.desired_state, t.created_at, s.state, t.asleep, s.detail, s.ready_at, s.memory_bytes
     FROM memberships m
     JOIN tenants t ON t.id = m.tenant_id
     LEFT JOIN tenant_status s ON s.tenant_id = t.id
@@ -61,7 +67,7 @@ export function findTenantForUser(db: Db, config: Pick<Config, 'domain' | 'publi
 }
 
 function toView(r: Row, config: Pick<Config, 'domain' | 'publicHttpsPort'>): TenantView | null {
-  const state = displayState(r.desired_state, r.state);
+  const state = displayState(r.desired_state, r.state, r.asleep === 1);
   if (state === null) return null;
   return {
     id: r.id,
