@@ -76,6 +76,8 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
   let failures = 0;
   let lastPassError: string | null = null;
   let lastPlan: ReplicationPlan = { databases: [], start: [], end: [], unprotected: [] };
+  /** lastPlan's lineage of each database file: how Litestream's list (by path) maps to replications. */
+  let lineageOf = new Map<string, number>();
   /** Per database file and lineage: the last moment Litestream confirmed its replica up to date. */
   const lastSync = new Map<string, number>();
   const firstSeen = new Map<string, number>();
@@ -211,7 +213,7 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
     const tenants = quiet ? was.tenants : readTenants(db);
     const volumes = await volumesFor(tenants);
     if (quiet && sameVolumes(was.volumes, volumes)) {
-      if (proc.running()) await recordSyncs(lastPlan);
+      if (proc.running()) await recordSyncs();
       settled = was;
       return;
     }
@@ -234,6 +236,7 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
       plan = planReplication(input());
     }
     lastPlan = plan;
+    lineageOf = new Map(plan.databases.map((d) => [d.dbPath, d.lineageId]));
     const hibernated = listHibernatedTenants(db);
     const unparking = await unparkWhereNeeded(plan, hibernated);
     // Compared with every replicated database, parked or not: parking alone never restarts it.
@@ -247,7 +250,7 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
     let parking = false;
     if (proc.running()) {
       // Just (re)started: the socket may not be up yet. Lag keeps growing meanwhile.
-      if (!(await recordSyncs(plan))) return;
+      if (!(await recordSyncs())) return;
       parking = await parkSleepers(plan, hibernated);
     }
     if (!lineagesChanged && !unparking.changed && !restarted && !parking) {
@@ -255,11 +258,10 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
     }
   }
 
-  /** Reads from Litestream when each database last synced; false if its socket is not up yet after a (re)start. */
-  async function recordSyncs(plan: ReplicationPlan): Promise<boolean> {
+  /** Reads from Litestream when each database of lastPlan last synced; false if its socket is not up yet after a (re)start. */
+  async function recordSyncs(): Promise<boolean> {
     try {
       // Only ever forward: a restarted Litestream knows nothing of earlier syncs.
-      const lineageOf = new Map(plan.databases.map((d) => [d.dbPath, d.lineageId]));
       for (const d of await proc.list()) {
         const key = replicationKey({ dbPath: d.path, lineageId: lineageOf.get(d.path) ?? -1 });
         if (d.lastSyncAt !== null && d.lastSyncAt > (lastSync.get(key) ?? 0)) lastSync.set(key, d.lastSyncAt);

@@ -56,10 +56,14 @@ export function createDockerEngine(socketPath: string, instance: string): Docker
     return true;
   };
 
-  /** The ID an image reference names now; undefined when there is no such image (the create then says so). */
-  const imageIdOf = async (ref: string): Promise<string | undefined> => {
-    const info = await call(`inspect image ${ref}`, () => docker.getImage(ref).inspect(), [404]);
-    return info?.Id;
+  /**
+   * Creates a container of the spec from the ID its image reference names now
+   * (container-options.ts says why); with no such image the create itself says so.
+   */
+  const createFromSpec = async (spec: ContainerSpec, name: string): Promise<Docker.Container> => {
+    if (!isOurs(spec.labels)) throw new BerthError('NOT_OWNED', `spec for ${name} lacks this installation's labels`);
+    const image = await call(`inspect image ${spec.image}`, () => docker.getImage(spec.image).inspect(), [404]);
+    return (await call(`create container ${name}`, () => docker.createContainer(createOptionsFor(spec, name, image?.Id))))!;
   };
 
   return {
@@ -123,14 +127,10 @@ export function createDockerEngine(socketPath: string, instance: string): Docker
       await call(`remove volume ${name}`, () => docker.getVolume(name).remove(), [404]);
     },
     async createContainer(spec, name) {
-      if (!isOurs(spec.labels)) throw new BerthError('NOT_OWNED', `spec for ${name} lacks this installation's labels`);
-      const imageId = await imageIdOf(spec.image);
-      return (await call(`create container ${name}`, () => docker.createContainer(createOptionsFor(spec, name, imageId))))!.id;
+      return (await createFromSpec(spec, name)).id;
     },
     async runContainer(spec, name) {
-      if (!isOurs(spec.labels)) throw new BerthError('NOT_OWNED', `spec for ${name} lacks this installation's labels`);
-      const imageId = await imageIdOf(spec.image);
-      const container = (await call(`create container ${name}`, () => docker.createContainer(createOptionsFor(spec, name, imageId))))!;
+      const container = await createFromSpec(spec, name);
       await call(`start container ${name}`, () => container.start());
       const info = await call(`inspect container ${name}`, () => container.inspect());
       return { id: container.id, ip: info!.NetworkSettings.Networks[spec.network]?.IPAddress || null };

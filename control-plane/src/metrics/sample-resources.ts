@@ -38,8 +38,9 @@ export async function sampleResources(deps: ResourceSamplerDeps, signal: AbortSi
   while (!signal.aborted) {
     const started = Date.now();
     try {
+      // Only the running ones: Docker filters them before it builds each answer.
       const [containers, volumes] = await Promise.all([docker.listContainers(undefined, { running: true }), docker.listVolumes()]);
-      const running = containers.filter((c) => c.state === 'running' && c.labels[LABEL.role] === 'tenant');
+      const running = containers.filter((c) => c.labels[LABEL.role] === 'tenant');
       const mountpoints = new Map(volumes.filter((v) => v.mountpoint).map((v) => [v.labels[LABEL.tenantId], v.mountpoint!]));
       for (const id of cpuMarks.keys()) if (!running.some((c) => c.id === id)) cpuMarks.delete(id);
       const gap = intervalMs / Math.max(1, running.length);

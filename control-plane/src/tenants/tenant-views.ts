@@ -24,7 +24,7 @@ export interface TenantView {
  * shown from the moment it is decided: the reconciler records what it observed at its next
  * full pass, and a woken instance already answers before then (the waker forwards to it).
  */
-export function displayState(desired: string, observed: string | null, asleep = false): string | null {
+export function displayState(desired: string, observed: string | null, asleep: boolean): string | null {
   if (desired === 'deleted') return observed === null || observed === 'deleted' ? null : 'deleting';
   const sleeping = observed === 'hibernated' || observed === 'hibernating';
   if (!asleep && sleeping) return 'waking';
