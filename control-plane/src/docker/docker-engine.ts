@@ -18,6 +18,17 @@ export interface DockerEngine {
    * (Docker filters before it builds each answer: a short list costs it little at any size).
    */
   listContainers(tenantId?: number, opts?: { readonly running?: boolean }): Promise<ManagedContainer[]>;
+  /**
+   * The containers of this installation among these ids (gone ones are left out). Docker looks
+   * ids up in its index; a label filter walks every container it has (~0.07 ms each: 150 ms
+   * at 2,000 registered tenants, most of a wake's time before its start call).
+   */
+  listContainersById(ids: readonly string[]): Promise<ManagedContainer[]>;
+  /**
+   * Called with each container this engine created, before the create returns (so whoever
+   * learns that a create finished can already know its id).
+   */
+  onContainerCreated(listener: (c: { readonly id: string; readonly labels: Labels }) => void): () => void;
   listVolumes(): Promise<ManagedVolume[]>;
   /** The volume of this installation with that name, or null. */
   findVolume(name: string): Promise<ManagedVolume | null>;
@@ -60,10 +71,24 @@ export function createDockerEngine(socketPath: string, instance: string): Docker
    * Creates a container of the spec from the ID its image reference names now
    * (container-options.ts says why); with no such image the create itself says so.
    */
+  const created = new Set<(c: { readonly id: string; readonly labels: Labels }) => void>();
   const createFromSpec = async (spec: ContainerSpec, name: string): Promise<Docker.Container> => {
     if (!isOurs(spec.labels)) throw new BerthError('NOT_OWNED', `spec for ${name} lacks this installation's labels`);
     const image = await call(`inspect image ${spec.image}`, () => docker.getImage(spec.image).inspect(), [404]);
-    return (await call(`create container ${name}`, () => docker.createContainer(createOptionsFor(spec, name, image?.Id))))!;
+    const container = (await call(`create container ${name}`, () => docker.createContainer(createOptionsFor(spec, name, image?.Id))))!;
+    for (const listener of created) listener({ id: container.id, labels: spec.labels });
+    return container;
+  };
+
+  const list = async (filters: Record<string, string[]>): Promise<ManagedContainer[]> => {
+    const answer = (await call('list containers', () => docker.listContainers({ all: true, filters })))!;
+    return answer.map((c) => {
+      const state = c.State as ContainerState;
+      const nets = Object.values(c.NetworkSettings?.Networks ?? {});
+      const ip = state === 'running' ? nets.map((n) => n.IPAddress).find(Boolean) ?? null : null;
+      // Made from an image ID (container-options.ts): the reference is in the label.
+      return { id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, ''), image: c.Labels?.[LABEL.image] ?? c.Image, labels: c.Labels, state, ip, createdAt: c.Created * 1000 };
+    });
   };
 
   return {
@@ -74,15 +99,13 @@ export function createDockerEngine(socketPath: string, instance: string): Docker
     },
     async listContainers(tenantId, opts) {
       const label = tenantId === undefined ? [ours] : [ours, `${LABEL.tenantId}=${tenantId}`];
-      const filters: Record<string, string[]> = opts?.running ? { label, status: ['running'] } : { label };
-      const list = (await call('list containers', () => docker.listContainers({ all: true, filters })))!;
-      return list.map((c) => {
-        const state = c.State as ContainerState;
-        const nets = Object.values(c.NetworkSettings?.Networks ?? {});
-        const ip = state === 'running' ? nets.map((n) => n.IPAddress).find(Boolean) ?? null : null;
-        // Made from an image ID (container-options.ts): the reference is in the label.
-        return { id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, ''), image: c.Labels?.[LABEL.image] ?? c.Image, labels: c.Labels, state, ip, createdAt: c.Created * 1000 };
-      });
+      return list(opts?.running ? { label, status: ['running'] } : { label });
+    },
+    // With no ids Docker would list everything: nothing asked, nothing answered.
+    listContainersById: async (ids) => (ids.length === 0 ? [] : list({ label: [ours], id: [...ids] })),
+    onContainerCreated(listener) {
+      created.add(listener);
+      return () => created.delete(listener);
     },
     async listVolumes() {
       const res = (await call('list volumes', () => docker.listVolumes({ filters: { label: [ours] } })))!;

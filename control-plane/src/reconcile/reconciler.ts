@@ -109,6 +109,34 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
 
   // Tenants with a running container at the last full pass; null before the first one.
   let runningAtLastPass: ReadonlySet<string> | null = null;
+  // Every container of each tenant (by tenant id label) as the last full pass listed them, and
+  // those this process created since (with when): together, every container of a tenant a quick
+  // pass may plan, by id. A create a finished lane made is here before the lane finishes (the
+  // engine reports it before its create returns), so `dispatch`'s finishedAt rule still holds.
+  let idsAtLastPass = new Map<string, string[]>();
+  const createdSince = new Map<string, { tenant: string; at: number }>();
+  const recordCreated = (c: { readonly id: string; readonly labels: Readonly<Record<string, string>> }) => {
+    createdSince.set(c.id, { tenant: c.labels[LABEL.tenantId] ?? '', at: Date.now() });
+  };
+  const knownIds = (tenantId: number): string[] => {
+    const tenant = String(tenantId);
+    const ids = [...(idsAtLastPass.get(tenant) ?? [])];
+    for (const [id, c] of createdSince) if (c.tenant === tenant && !ids.includes(id)) ids.push(id);
+    return ids;
+  };
+  const rememberIds = (containers: Observed['containers'], observedAt: number) => {
+    const byTenant = new Map<string, string[]>();
+    for (const c of containers) {
+      const tenant = c.labels[LABEL.tenantId];
+      if (tenant === undefined) continue;
+      const ids = byTenant.get(tenant);
+      if (ids) ids.push(c.id);
+      else byTenant.set(tenant, [c.id]);
+    }
+    idsAtLastPass = byTenant;
+    // Created before this pass listed: in its list if they still exist.
+    for (const [id, c] of createdSince) if (c.at < observedAt) createdSince.delete(id);
+  };
 
   const observedFrom = (containers: Observed['containers'], volumes: Observed['volumes'], routes: Observed['routes']): Observed => ({
     containers, volumes, routes, confirmedRoutes: deps.confirmedRoutes, readiness: (id) => deps.prober.readiness(id),
@@ -116,8 +144,9 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
 
   /**
    * On each nudge: the tenants that should run but had no running container at the last full
-   * pass (a new tenant, a wake) are looked at alone — their containers, volume and route
-   * file, found by label and name — and their starts begin at once. A full pass lists every
+   * pass (a new tenant, a wake) are looked at alone — their containers (by the ids known to
+   * this process: Docker looks ids up, where a label filter walks its whole table), volume and
+   * route file — and their starts begin at once. A full pass lists every
    * container, volume and route file, which at thousands of registered tenants was a large part
    * of a wake or a provisioning; it still follows, and finds these lanes busy (or finished after
    * it looked). More candidates than QUICK_MAX (a restart, a mass wake) are left to it.
@@ -130,7 +159,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     if (tenants.length === 0 || tenants.length > QUICK_MAX) return;
     const observedAt = Date.now();
     const [containers, volumes, routes] = await Promise.all([
-      Promise.all(tenants.map((t) => deps.docker.listContainers(t.id))).then((lists) => lists.flat()),
+      deps.docker.listContainersById(tenants.flatMap((t) => knownIds(t.id))),
       Promise.all(tenants.map((t) => deps.docker.findVolume(volumeNameFor(t, config)))).then((vs) => vs.filter((v) => v !== null)),
       Promise.all(tenants.map(async (t) => [t.slug, await deps.routes.read(t.slug)] as const)).then(
         (texts) => new Map(texts.filter((e): e is readonly [string, string] => e[1] !== undefined)),
@@ -178,6 +207,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     const runningTenants = containers.filter((c) => c.state === 'running' && c.ip && c.labels[LABEL.role] === 'tenant');
     deps.prober.setTargets(runningTenants.map((c) => ({ id: c.id, ip: c.ip! })), observedAt);
     runningAtLastPass = new Set(runningTenants.map((c) => c.labels[LABEL.tenantId] ?? ''));
+    rememberIds(containers, observedAt);
     const observed = observedFrom(containers, volumes, routes);
     const held = deps.held?.() ?? new Set<number>();
     const lanes = plan({ tenants, observed, held, now: observedAt, config });
@@ -211,6 +241,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       await busy.get(`tenant:${tenantId}`);
     },
     async run(signal) {
+      const unsubscribe = deps.docker.onContainerCreated(recordCreated);
       await ensureNetwork(deps, signal);
       runSignal = signal;
       let passFailures = 0;
@@ -241,6 +272,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       runSignal = null;
       await quick;
       await Promise.allSettled(busy.values());
+      unsubscribe();
     },
   };
 }

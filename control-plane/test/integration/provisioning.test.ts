@@ -7,6 +7,8 @@ import { docker } from '../../../e2e/src/docker-cli.js';
 import { request } from '../../../e2e/src/https-client.js';
 import { waitFor } from '@berth/common/wait-for';
 import { LABEL } from '../../src/tenants/labels.js';
+import { containerSpecFor, newContainerName } from '../../src/tenants/container-spec.js';
+import { readTenants } from '../../src/tenants/tenant-store.js';
 import { containersOf, startHarness, volumeExists, type Harness } from './harness.js';
 
 let h: Harness;
@@ -146,6 +148,37 @@ test('a container that is stopped and removed by hand is recreated; an extra one
   await waitFor(async () => !(await docker('ps', '-aq', '--no-trunc')).includes(dup), { timeoutMs: 20_000, what: 'duplicate removed' });
   const left = await containersOf(h.stack, 'bravo');
   assert.deepEqual(left.map((c) => c.id), [fresh.id], 'the serving container is the one kept');
+});
+
+test('a list by id answers only our containers among the ids, gone ones left out; each create is reported before it returns', async () => {
+  const engine = h.provisioning.docker;
+  const ours = (await engine.listContainers()).filter((c) => c.labels[LABEL.tenant] === 'alpha');
+  assert.ok(ours.length > 0, 'alpha has a container');
+  const stranger = await docker('create', '--label', `berth.test-run=${h.stack.instance}`, h.config.tenantImage);
+  bystanders.push(stranger);
+  const gone = 'f'.repeat(64);
+  const listed = await engine.listContainersById([...ours.map((c) => c.id), stranger, gone]);
+  assert.deepEqual(listed.map((c) => c.id).sort(), ours.map((c) => c.id).sort(), 'ours only: not the stranger, not an unknown id');
+  assert.deepEqual(listed.find((c) => c.id === ours[0]!.id), ours[0], 'the same view as the full list');
+  assert.deepEqual(await engine.listContainersById([]), [], 'no ids, no containers (not every container)');
+
+  // The reconciler's quick pass relies on this order: the id is known before the create returns.
+  // (A stopped extra container of alpha: the reconciler removes it as a duplicate.)
+  const reported: { id: string; tenant: string | undefined }[] = [];
+  const stop = engine.onContainerCreated((c) => reported.push({ id: c.labels[LABEL.tenantId] === undefined ? '' : c.id, tenant: c.labels[LABEL.tenant] }));
+  let made: string | null = null;
+  try {
+    bystanders.push(await docker('create', '--label', `berth.test-run=${h.stack.instance}`, h.config.tenantImage));
+    const alpha = readTenants(h.db).find((t) => t.slug === 'alpha')!;
+    const spec = containerSpecFor(alpha, h.config);
+    made = await engine.createContainer(spec, newContainerName(spec)).then((id) => {
+      assert.deepEqual(reported, [{ id, tenant: 'alpha' }], 'reported once, with its labels, before the create returned');
+      return id;
+    });
+  } finally {
+    stop();
+    if (made) await docker('rm', '-f', made).catch(() => {});
+  }
 });
 
 test('bystanders (no berth.instance of ours) survive; orphans (ours, no tenant) are removed', async () => {
