@@ -27,10 +27,12 @@ export const SETTINGS = [
   { name: 'BERTH_TENANT_EGRESS', kind: 'enum', values: ['none', 'public'], default: 'none', help: 'What tenant containers may connect to: none (nothing; the tenant app needs no outbound connection) or public (public IPv4 addresses only). Either way the host (every port, through any of its addresses), private and shared ranges (10/8, 172.16/12, 192.168/16, 100.64/10), link-local (169.254/16, cloud metadata included) and every IPv6 destination are refused; replies to the control plane and Traefik pass. Rules live in iptables chains BERTH-EGRESS-<instance> and BERTH-HOST-<instance>; see SECURITY.md.' },
   // Every change berth makes or Docker reports wakes the reconciler at once (writes, the event
   // stream, the prober); the periodic pass only catches what nothing reports (a route file edited
-  // by hand, a missed event). It lists every container, asleep ones included, and dockerd
-  // rebuilds each one's image record to answer: ~0.35 ms of its CPU per registered container
-  // (0.7 s at 2,000 on this 2-core VM), which every 30 s was most of dockerd's idle CPU.
+  // by hand). It used to list every container, asleep ones included (when they were made from a
+  // tag dockerd rebuilt each one's image record to answer: ~0.35 ms of its CPU per registered
+  // container, 0.7 s at 2,000, which every 30 s was most of dockerd's idle CPU); containers are
+  // now listed in full every BERTH_DOCKER_RESYNC_MS, and only what changed in between.
   { name: 'BERTH_RECONCILE_INTERVAL_MS', kind: 'int', min: 100, default: '300000', help: 'Period of the full reconcile resync (writes, Docker events and readiness changes wake it at once; this catches what nothing reports).' },
+  { name: 'BERTH_DOCKER_RESYNC_MS', kind: 'int', min: 1000, default: '300000', help: "Period of the reconciler's full list of every container (reconcile/container-view.ts); between them it asks Docker only about the containers its events and berth's own writes name (a full list costs dockerd ~0.07 ms of CPU per container, 0.7 s at 10,000 registered instances). Also listed in full whenever the event stream is subscribed again." },
   { name: 'BERTH_PROBE_INTERVAL_MS', kind: 'int', min: 100, default: '10000', help: "Period of the HTTP liveness probe of every running tenant container (a crash is seen at once through Docker's event stream; this catches hangs). 10 s, Kubernetes' default readiness period: at 200 running tenants a probe every 5 s was ~1 % of a core between the control plane and the kernel's network stack." },
   { name: 'BERTH_READY_TIMEOUT_MS', kind: 'int', min: 100, default: '30000', help: 'How long a new container may take to pass its readiness probe.' },
   { name: 'BERTH_HIBERNATE_AFTER_S', kind: 'int', min: 0, default: '900', help: "An instance with no authenticated request for this long and no import running is hibernated: its container stops (kept, with its volume) and its route leaves Traefik; its next signed-in or token request wakes it. 0 never hibernates." },
@@ -101,6 +103,7 @@ export interface Config {
   readonly tenantPids: number;
   readonly tenantEgress: 'none' | 'public';
   readonly reconcileIntervalMs: number;
+  readonly dockerResyncMs: number;
   readonly probeIntervalMs: number;
   readonly readyTimeoutMs: number;
   readonly stopGraceS: number;
@@ -183,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tenantPids: v.BERTH_TENANT_PIDS,
     tenantEgress: v.BERTH_TENANT_EGRESS,
     reconcileIntervalMs: v.BERTH_RECONCILE_INTERVAL_MS,
+    dockerResyncMs: v.BERTH_DOCKER_RESYNC_MS,
     probeIntervalMs: v.BERTH_PROBE_INTERVAL_MS,
     readyTimeoutMs: v.BERTH_READY_TIMEOUT_MS,
     stopGraceS: v.BERTH_STOP_GRACE_S,

@@ -25,10 +25,11 @@ export interface DockerEngine {
    */
   listContainersById(ids: readonly string[]): Promise<ManagedContainer[]>;
   /**
-   * Called with each container this engine created, before the create returns (so whoever
-   * learns that a create finished can already know its id).
+   * Called after each write this engine makes to a container (create, start, stop, remove),
+   * before the write returns, also when it failed part-way: whoever learns that a write finished
+   * can already know which container it changed. A create also gives the container's labels.
    */
-  onContainerCreated(listener: (c: { readonly id: string; readonly labels: Labels }) => void): () => void;
+  onContainerWrite(listener: (w: ContainerWrite) => void): () => void;
   listVolumes(): Promise<ManagedVolume[]>;
   /** The volume of this installation with that name, or null. */
   findVolume(name: string): Promise<ManagedVolume | null>;
@@ -51,8 +52,18 @@ export interface DockerEngine {
   /** SIGTERM, then SIGKILL after the grace; the container stays (hibernation starts it again). */
   stopContainer(id: string, graceS: number): Promise<void>;
   memoryStats(id: string): Promise<MemoryStats | null>;
-  /** Container start/die/destroy/... of this installation, until the signal aborts. */
-  events(signal: AbortSignal): AsyncIterable<ContainerEvent>;
+  /**
+   * Container create/start/die/destroy of this installation, until the signal aborts.
+   * onSubscribed runs once Docker has subscribed the stream: every change after it is reported.
+   */
+  events(signal: AbortSignal, onSubscribed?: () => void): AsyncIterable<ContainerEvent>;
+}
+
+export interface ContainerWrite {
+  readonly kind: 'create' | 'start' | 'stop' | 'remove';
+  readonly id: string;
+  /** The created container's labels (a create only). */
+  readonly labels?: Labels;
 }
 
 export function createDockerEngine(socketPath: string, instance: string): DockerEngine {
@@ -71,12 +82,23 @@ export function createDockerEngine(socketPath: string, instance: string): Docker
    * Creates a container of the spec from the ID its image reference names now
    * (container-options.ts says why); with no such image the create itself says so.
    */
-  const created = new Set<(c: { readonly id: string; readonly labels: Labels }) => void>();
+  const writers = new Set<(w: ContainerWrite) => void>();
+  const wrote = (w: ContainerWrite) => {
+    for (const listener of writers) listener(w);
+  };
+  /** Runs a write to one container and reports it, whether it succeeded or not. */
+  const writing = async <T>(kind: ContainerWrite['kind'], id: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } finally {
+      wrote({ kind, id });
+    }
+  };
   const createFromSpec = async (spec: ContainerSpec, name: string): Promise<Docker.Container> => {
     if (!isOurs(spec.labels)) throw new BerthError('NOT_OWNED', `spec for ${name} lacks this installation's labels`);
     const image = await call(`inspect image ${spec.image}`, () => docker.getImage(spec.image).inspect(), [404]);
     const container = (await call(`create container ${name}`, () => docker.createContainer(createOptionsFor(spec, name, image?.Id))))!;
-    for (const listener of created) listener({ id: container.id, labels: spec.labels });
+    wrote({ kind: 'create', id: container.id, labels: spec.labels });
     return container;
   };
 
@@ -103,9 +125,9 @@ export function createDockerEngine(socketPath: string, instance: string): Docker
     },
     // With no ids Docker would list everything: nothing asked, nothing answered.
     listContainersById: async (ids) => (ids.length === 0 ? [] : list({ label: [ours], id: [...ids] })),
-    onContainerCreated(listener) {
-      created.add(listener);
-      return () => created.delete(listener);
+    onContainerWrite(listener) {
+      writers.add(listener);
+      return () => writers.delete(listener);
     },
     async listVolumes() {
       const res = (await call('list volumes', () => docker.listVolumes({ filters: { label: [ours] } })))!;
@@ -154,13 +176,13 @@ export function createDockerEngine(socketPath: string, instance: string): Docker
     },
     async runContainer(spec, name) {
       const container = await createFromSpec(spec, name);
-      await call(`start container ${name}`, () => container.start());
+      await writing('start', container.id, () => call(`start container ${name}`, () => container.start()));
       const info = await call(`inspect container ${name}`, () => container.inspect());
       return { id: container.id, ip: info!.NetworkSettings.Networks[spec.network]?.IPAddress || null };
     },
     async startContainer(id) {
       await assertOwnedContainer(id);
-      await call(`start container ${id}`, () => docker.getContainer(id).start(), [304]);
+      await writing('start', id, () => call(`start container ${id}`, () => docker.getContainer(id).start(), [304]));
     },
     async containerIp(id, network) {
       const info = await call(`inspect container ${id}`, () => docker.getContainer(id).inspect(), [404]);
@@ -170,12 +192,14 @@ export function createDockerEngine(socketPath: string, instance: string): Docker
     async stopAndRemove(id, graceS) {
       if (!(await assertOwnedContainer(id))) return;
       const c = docker.getContainer(id);
-      await call(`stop container ${id}`, () => c.stop({ t: graceS }), [304, 404]);
-      await call(`remove container ${id}`, () => c.remove({ force: true }), [404]);
+      await writing('remove', id, async () => {
+        await call(`stop container ${id}`, () => c.stop({ t: graceS }), [304, 404]);
+        await call(`remove container ${id}`, () => c.remove({ force: true }), [404]);
+      });
     },
     async stopContainer(id, graceS) {
       if (!(await assertOwnedContainer(id))) return;
-      await call(`stop container ${id}`, () => docker.getContainer(id).stop({ t: graceS }), [304, 404]);
+      await writing('stop', id, () => call(`stop container ${id}`, () => docker.getContainer(id).stop({ t: graceS }), [304, 404]));
     },
     async memoryStats(id) {
       const s = await call(`stats ${id}`, () => docker.getContainer(id).stats({ stream: false, 'one-shot': true } as { stream: false }), [404, 409]);
@@ -186,7 +210,7 @@ export function createDockerEngine(socketPath: string, instance: string): Docker
       const cpuUsageNs = answer?.cpu_stats?.cpu_usage?.total_usage ?? null;
       return { usageBytes: m.usage, workingSetBytes: Math.max(0, m.usage - inactive), limitBytes: m.limit ?? 0, cpuUsageNs };
     },
-    events: (signal) => streamContainerEvents(docker, ours, signal),
+    events: (signal, onSubscribed) => streamContainerEvents(docker, ours, signal, onSubscribed),
   };
 }
 

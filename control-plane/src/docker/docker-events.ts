@@ -4,15 +4,17 @@
 import type Docker from 'dockerode';
 import type { ContainerEvent, ContainerEventAction } from './types.js';
 
-// The lifecycle changes that alter what a route may list; create/kill/stop add nothing a
-// die or destroy does not say.
-const ACTIONS: readonly ContainerEventAction[] = ['start', 'die', 'destroy'];
+// The lifecycle changes that alter what the reconciler sees of a container: created, started,
+// died, gone (kill and stop add nothing a die does not say).
+const ACTIONS: readonly ContainerEventAction[] = ['create', 'start', 'die', 'destroy'];
 
-export async function* streamContainerEvents(docker: Docker, labelFilter: string, signal: AbortSignal): AsyncGenerator<ContainerEvent> {
+export async function* streamContainerEvents(docker: Docker, labelFilter: string, signal: AbortSignal, onSubscribed?: () => void): AsyncGenerator<ContainerEvent> {
   const stream = (await docker.getEvents({
     filters: { type: ['container'], label: [labelFilter], event: [...ACTIONS] },
     abortSignal: signal,
   } as Docker.GetEventsOptions)) as NodeJS.ReadableStream & { destroy(): void };
+  // dockerd subscribes before it answers with the stream's headers, which is when this resolves.
+  onSubscribed?.();
   const onAbort = () => stream.destroy();
   signal.addEventListener('abort', onAbort, { once: true });
   let buffered = '';

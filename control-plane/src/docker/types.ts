@@ -32,7 +32,7 @@ export interface ManagedNetwork {
 }
 
 /** Container lifecycle events the reconciler wakes on. */
-export type ContainerEventAction = 'start' | 'die' | 'destroy';
+export type ContainerEventAction = 'create' | 'start' | 'die' | 'destroy';
 
 export interface ContainerEvent {
   readonly action: ContainerEventAction;

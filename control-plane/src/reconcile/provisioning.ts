@@ -79,7 +79,7 @@ export function createProvisioning(config: Config, db: Db, log: Logger, opts: Pr
       await Promise.all([
         reconciler.run(signal),
         prober.run(signal),
-        watchDockerEvents(docker, prober, reconciler.nudge, log, signal),
+        watchDockerEvents(docker, prober, reconciler, log, signal),
         sampleResources({ docker, db, statusStore, intervalMs: config.resourceSampleIntervalMs, log }, signal),
         runHibernator({ config, db, docker, tenantApp: createTenantAppClient(), held: opts.held ?? (() => new Set()), nudge: reconciler.nudge, log }, signal),
       ]);

@@ -3,6 +3,7 @@
 // in the background so a slow step of one tenant (a stop grace, a route confirmation) never
 // delays another tenant's provisioning; a lane that fails is retried with backoff.
 import type { Config } from '../config.js';
+import type { ContainerWrite } from '../docker/docker-engine.js';
 import type { EgressFirewall } from '../docker/egress-firewall.js';
 import { reconcileErrors, reconcilePassSeconds } from '../metrics/registry.js';
 import { LABEL } from '../tenants/labels.js';
@@ -13,12 +14,13 @@ import { backoffMs } from '../wait/backoff.js';
 import { createWaker } from '../wait/waker.js';
 import type { Lane } from './actions.js';
 import { applyAction, type ApplyDeps } from './apply-action.js';
+import { createContainerView } from './container-view.js';
 import { plan, type Observed, type PlanConfig } from './plan.js';
 import { statusFor, type LaneFailure, type TenantStatus } from './status.js';
 import type { StatusStore } from './status-store.js';
 
 export interface ReconcilerDeps extends ApplyDeps {
-  readonly config: ApplyDeps['config'] & PlanConfig & Pick<Config, 'reconcileIntervalMs' | 'instance' | 'network' | 'extraLabels'>;
+  readonly config: ApplyDeps['config'] & PlanConfig & Pick<Config, 'reconcileIntervalMs' | 'dockerResyncMs' | 'instance' | 'network' | 'extraLabels'>;
   readonly statusStore: StatusStore;
   readonly egress: EgressFirewall;
   /** Tenants a rollout currently owns; the reconciler leaves them alone. */
@@ -33,6 +35,10 @@ export interface Reconciler {
   run(signal: AbortSignal): Promise<void>;
   /** Resolves once no action of this tenant is running (a rollout waits for it after taking the tenant's lock). */
   idle(tenantId: number): Promise<void>;
+  /** Docker reported a change of this container (its event stream). */
+  containerChanged(id: string): void;
+  /** Docker's changes may have been missed (its event stream was down or just subscribed): list everything again. */
+  containersMissed(): void;
 }
 
 /** Most tenants a quick pass looks at; more are left to the full pass. */
@@ -115,8 +121,12 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
   // engine reports it before its create returns), so `dispatch`'s finishedAt rule still holds.
   let idsAtLastPass = new Map<string, string[]>();
   const createdSince = new Map<string, { tenant: string; at: number }>();
-  const recordCreated = (c: { readonly id: string; readonly labels: Readonly<Record<string, string>> }) => {
-    createdSince.set(c.id, { tenant: c.labels[LABEL.tenantId] ?? '', at: Date.now() });
+  // Full passes read containers through this view (container-view.ts): a full list at first,
+  // after a missed stretch of events and every resync period; in between only what changed.
+  const view = createContainerView(deps.docker, { resyncMs: config.dockerResyncMs });
+  const recordWrite = (w: ContainerWrite) => {
+    view.touch(w.id);
+    if (w.kind === 'create' && w.labels) createdSince.set(w.id, { tenant: w.labels[LABEL.tenantId] ?? '', at: Date.now() });
   };
   const knownIds = (tenantId: number): string[] => {
     const tenant = String(tenantId);
@@ -202,7 +212,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
 
   const pass = async (signal: AbortSignal) => {
     const observedAt = Date.now();
-    const [containers, volumes, routes] = await Promise.all([deps.docker.listContainers(), deps.docker.listVolumes(), deps.routes.readAll()]);
+    const [containers, volumes, routes] = await Promise.all([view.list(), deps.docker.listVolumes(), deps.routes.readAll()]);
     const tenants = readTenants(deps.db);
     const runningTenants = containers.filter((c) => c.state === 'running' && c.ip && c.labels[LABEL.role] === 'tenant');
     deps.prober.setTargets(runningTenants.map((c) => ({ id: c.id, ip: c.ip! })), observedAt);
@@ -236,12 +246,14 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       waker.wake();
     },
     lastPassAt: () => last,
+    containerChanged: (id) => view.touch(id),
+    containersMissed: () => view.invalidate(),
     // runLane never rejects, so awaiting it only waits.
     idle: async (tenantId) => {
       await busy.get(`tenant:${tenantId}`);
     },
     async run(signal) {
-      const unsubscribe = deps.docker.onContainerCreated(recordCreated);
+      const unsubscribe = deps.docker.onContainerWrite(recordWrite);
       await ensureNetwork(deps, signal);
       runSignal = signal;
       let passFailures = 0;

@@ -9,6 +9,8 @@ import { waitFor } from '@berth/common/wait-for';
 import { LABEL } from '../../src/tenants/labels.js';
 import { containerSpecFor, newContainerName } from '../../src/tenants/container-spec.js';
 import { readTenants } from '../../src/tenants/tenant-store.js';
+import { createDockerEngine } from '../../src/docker/docker-engine.js';
+import { createContainerView } from '../../src/reconcile/container-view.js';
 import { containersOf, startHarness, volumeExists, type Harness } from './harness.js';
 
 let h: Harness;
@@ -150,7 +152,7 @@ test('a container that is stopped and removed by hand is recreated; an extra one
   assert.deepEqual(left.map((c) => c.id), [fresh.id], 'the serving container is the one kept');
 });
 
-test('a list by id answers only our containers among the ids, gone ones left out; each create is reported before it returns', async () => {
+test('a list by id answers only our containers among the ids, gone ones left out; each write is reported before it returns', async () => {
   const engine = h.provisioning.docker;
   const ours = (await engine.listContainers()).filter((c) => c.labels[LABEL.tenant] === 'alpha');
   assert.ok(ours.length > 0, 'alpha has a container');
@@ -164,21 +166,53 @@ test('a list by id answers only our containers among the ids, gone ones left out
 
   // The reconciler's quick pass relies on this order: the id is known before the create returns.
   // (A stopped extra container of alpha: the reconciler removes it as a duplicate.)
-  const reported: { id: string; tenant: string | undefined }[] = [];
-  const stop = engine.onContainerCreated((c) => reported.push({ id: c.labels[LABEL.tenantId] === undefined ? '' : c.id, tenant: c.labels[LABEL.tenant] }));
+  const reported: { kind: string; id: string; tenant: string | undefined }[] = [];
+  const stop = engine.onContainerWrite((w) => reported.push({ kind: w.kind, id: w.id, tenant: w.labels?.[LABEL.tenant] }));
   let made: string | null = null;
   try {
     bystanders.push(await docker('create', '--label', `berth.test-run=${h.stack.instance}`, h.config.tenantImage));
     const alpha = readTenants(h.db).find((t) => t.slug === 'alpha')!;
     const spec = containerSpecFor(alpha, h.config);
     made = await engine.createContainer(spec, newContainerName(spec)).then((id) => {
-      assert.deepEqual(reported, [{ id, tenant: 'alpha' }], 'reported once, with its labels, before the create returned');
+      assert.deepEqual(reported, [{ kind: 'create', id, tenant: 'alpha' }], 'reported once, with its labels, before the create returned');
       return id;
+    });
+    await engine.stopAndRemove(made, 1).then(() => {
+      assert.deepEqual(reported.at(-1), { kind: 'remove', id: made, tenant: undefined }, 'the remove is reported before it returns');
     });
   } finally {
     stop();
     if (made) await docker('rm', '-f', made).catch(() => {});
   }
+});
+
+test('the reconciler\'s container view: a list, then only touched containers asked about again; everything after invalidate', async () => {
+  // Another installation's name, so this reconciler leaves these containers alone.
+  const instance = `${h.stack.instance}-view`;
+  const engine = createDockerEngine(h.config.dockerSocket, instance);
+  const view = createContainerView(engine, { resyncMs: 3_600_000 });
+  const make = async () => {
+    const id = await docker('create', '--label', `berth.instance=${instance}`, '--label', `berth.test-run=${h.stack.instance}`, h.config.tenantImage);
+    bystanders.push(id);
+    return id;
+  };
+  const ids = async () => (await view.list()).map((c) => c.id).sort();
+  assert.deepEqual(await ids(), [], 'nothing of that installation yet');
+  const a = await make();
+  assert.deepEqual(await ids(), [], 'a change nothing reported is not asked about');
+  view.touch(a);
+  assert.deepEqual(await ids(), [a], 'a touched container is asked about');
+  assert.equal((await view.list())[0]!.state, 'created');
+  await docker('rm', '-f', a);
+  view.touch(a);
+  assert.deepEqual(await ids(), [], 'a touched container that is gone leaves the view');
+  const b = await make();
+  view.invalidate();
+  assert.deepEqual(await ids(), [b], 'after invalidate, everything is listed');
+  const [c1, c2] = [await make(), await make()];
+  view.touch(c1);
+  view.touch(c2);
+  assert.deepEqual(await ids(), [b, c1, c2].sort(), 'touches made together are asked about together');
 });
 
 test('bystanders (no berth.instance of ours) survive; orphans (ours, no tenant) are removed', async () => {
