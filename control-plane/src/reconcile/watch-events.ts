@@ -30,6 +30,9 @@ export async function watchDockerEvents(docker: DockerEngine, prober: Prober, re
       log.warn('docker event stream broke; reconnecting', { attempts: failures, err: err as Error });
     }
     if (signal.aborted) return;
+    // Nothing reports changes until the stream is back: the next pass lists everything, and so
+    // does the first one after the stream is subscribed again (what changed in between).
+    reconciler.containersMissed();
     await pause.wait(backoffMs(Math.max(1, failures)), signal);
     nudge();
   }
