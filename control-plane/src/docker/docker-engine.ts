@@ -78,10 +78,6 @@ export function createDockerEngine(socketPath: string, instance: string): Docker
     return true;
   };
 
-  /**
-   * Creates a container of the spec from the ID its image reference names now
-   * (container-options.ts says why); with no such image the create itself says so.
-   */
   const writers = new Set<(w: ContainerWrite) => void>();
   const wrote = (w: ContainerWrite) => {
     for (const listener of writers) listener(w);
@@ -94,6 +90,10 @@ export function createDockerEngine(socketPath: string, instance: string): Docker
       wrote({ kind, id });
     }
   };
+  /**
+   * Creates a container of the spec from the ID its image reference names now
+   * (container-options.ts says why); with no such image the create itself says so.
+   */
   const createFromSpec = async (spec: ContainerSpec, name: string): Promise<Docker.Container> => {
     if (!isOurs(spec.labels)) throw new BerthError('NOT_OWNED', `spec for ${name} lacks this installation's labels`);
     const image = await call(`inspect image ${spec.image}`, () => docker.getImage(spec.image).inspect(), [404]);

@@ -3,7 +3,6 @@
 // in the background so a slow step of one tenant (a stop grace, a route confirmation) never
 // delays another tenant's provisioning; a lane that fails is retried with backoff.
 import type { Config } from '../config.js';
-import type { ContainerWrite } from '../docker/docker-engine.js';
 import type { EgressFirewall } from '../docker/egress-firewall.js';
 import { reconcileErrors, reconcilePassSeconds } from '../metrics/registry.js';
 import { LABEL } from '../tenants/labels.js';
@@ -15,6 +14,7 @@ import { createWaker } from '../wait/waker.js';
 import type { Lane } from './actions.js';
 import { applyAction, type ApplyDeps } from './apply-action.js';
 import { createContainerView } from './container-view.js';
+import { containersOf } from './tenant-containers.js';
 import { plan, type Observed, type PlanConfig } from './plan.js';
 import { statusFor, type LaneFailure, type TenantStatus } from './status.js';
 import type { StatusStore } from './status-store.js';
@@ -115,38 +115,12 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
 
   // Tenants with a running container at the last full pass; null before the first one.
   let runningAtLastPass: ReadonlySet<string> | null = null;
-  // Every container of each tenant (by tenant id label) as the last full pass listed them, and
-  // those this process created since (with when): together, every container of a tenant a quick
-  // pass may plan, by id. A create a finished lane made is here before the lane finishes (the
-  // engine reports it before its create returns), so `dispatch`'s finishedAt rule still holds.
-  let idsAtLastPass = new Map<string, string[]>();
-  const createdSince = new Map<string, { tenant: string; at: number }>();
-  // Full passes read containers through this view (container-view.ts): a full list at first,
-  // after a missed stretch of events and every resync period; in between only what changed.
+  // Full passes and quick passes read containers through this view (container-view.ts): a full
+  // list at first, after a missed stretch of events and every resync period; in between only the
+  // containers that events and this process's writes named, asked about by id. A write touches
+  // its container before it returns, so a lane that finished before a pass looked has its effects
+  // in that pass's list (what `dispatch`'s finishedAt rule relies on).
   const view = createContainerView(deps.docker, { resyncMs: config.dockerResyncMs });
-  const recordWrite = (w: ContainerWrite) => {
-    view.touch(w.id);
-    if (w.kind === 'create' && w.labels) createdSince.set(w.id, { tenant: w.labels[LABEL.tenantId] ?? '', at: Date.now() });
-  };
-  const knownIds = (tenantId: number): string[] => {
-    const tenant = String(tenantId);
-    const ids = [...(idsAtLastPass.get(tenant) ?? [])];
-    for (const [id, c] of createdSince) if (c.tenant === tenant && !ids.includes(id)) ids.push(id);
-    return ids;
-  };
-  const rememberIds = (containers: Observed['containers'], observedAt: number) => {
-    const byTenant = new Map<string, string[]>();
-    for (const c of containers) {
-      const tenant = c.labels[LABEL.tenantId];
-      if (tenant === undefined) continue;
-      const ids = byTenant.get(tenant);
-      if (ids) ids.push(c.id);
-      else byTenant.set(tenant, [c.id]);
-    }
-    idsAtLastPass = byTenant;
-    // Created before this pass listed: in its list if they still exist.
-    for (const [id, c] of createdSince) if (c.at < observedAt) createdSince.delete(id);
-  };
 
   const observedFrom = (containers: Observed['containers'], volumes: Observed['volumes'], routes: Observed['routes']): Observed => ({
     containers, volumes, routes, confirmedRoutes: deps.confirmedRoutes, readiness: (id) => deps.prober.readiness(id),
@@ -154,8 +128,8 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
 
   /**
    * On each nudge: the tenants that should run but had no running container at the last full
-   * pass (a new tenant, a wake) are looked at alone — their containers (by the ids known to
-   * this process: Docker looks ids up, where a label filter walks its whole table), volume and
+   * pass (a new tenant, a wake) are looked at alone — their containers (from the view, which
+   * asks Docker only about what changed: a label filter walks its whole table), volume and
    * route file — and their starts begin at once. A full pass lists every
    * container, volume and route file, which at thousands of registered tenants was a large part
    * of a wake or a provisioning; it still follows, and finds these lanes busy (or finished after
@@ -169,7 +143,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     if (tenants.length === 0 || tenants.length > QUICK_MAX) return;
     const observedAt = Date.now();
     const [containers, volumes, routes] = await Promise.all([
-      deps.docker.listContainersById(tenants.flatMap((t) => knownIds(t.id))),
+      view.list().then((all) => tenants.flatMap((t) => containersOf(t.id, all))),
       Promise.all(tenants.map((t) => deps.docker.findVolume(volumeNameFor(t, config)))).then((vs) => vs.filter((v) => v !== null)),
       Promise.all(tenants.map(async (t) => [t.slug, await deps.routes.read(t.slug)] as const)).then(
         (texts) => new Map(texts.filter((e): e is readonly [string, string] => e[1] !== undefined)),
@@ -217,7 +191,6 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     const runningTenants = containers.filter((c) => c.state === 'running' && c.ip && c.labels[LABEL.role] === 'tenant');
     deps.prober.setTargets(runningTenants.map((c) => ({ id: c.id, ip: c.ip! })), observedAt);
     runningAtLastPass = new Set(runningTenants.map((c) => c.labels[LABEL.tenantId] ?? ''));
-    rememberIds(containers, observedAt);
     const observed = observedFrom(containers, volumes, routes);
     const held = deps.held?.() ?? new Set<number>();
     const lanes = plan({ tenants, observed, held, now: observedAt, config });
@@ -253,7 +226,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       await busy.get(`tenant:${tenantId}`);
     },
     async run(signal) {
-      const unsubscribe = deps.docker.onContainerWrite(recordWrite);
+      const unsubscribe = deps.docker.onContainerWrite((w) => view.touch(w.id));
       await ensureNetwork(deps, signal);
       runSignal = signal;
       let passFailures = 0;
