@@ -204,11 +204,21 @@ function controlPlaneProcess(env: Record<string, string>, logPath: string, cpUrl
       child.stdout!.pipe(log, { end: false });
       child.stderr!.pipe(log, { end: false });
       const me = child;
+      let exit: string | null = null;
       me.once('exit', () => { if (child === me) child = null; });
-      await waitFor(async () => {
-        if (!child) throw new Error(`control plane exited during start; see ${logPath}`);
-        return (await fetch(`${cpUrl}/__lbheartbeat__`)).ok;
-      }, { timeoutMs: 30_000, what: 'control plane /__lbheartbeat__' });
+      // 'close' comes after the exit and the last output, which the message below quotes.
+      me.once('close', (code, signal) => { exit = signal ? `signal ${signal}` : `code ${code}`; });
+      // The test directory (and this log) is removed when the stack stops: a failure says what
+      // the process printed, so one on another machine can be understood from its output.
+      const tail = () => readFileSync(logPath, 'utf8').split('\n').slice(-40).join('\n');
+      try {
+        await waitFor(async () => exit !== null || (await fetch(`${cpUrl}/__lbheartbeat__`)).ok, { timeoutMs: 30_000, what: 'control plane /__lbheartbeat__' });
+      } catch (err) {
+        throw new Error(`${(err as Error).message}; the last lines of ${logPath}:\n${tail()}`);
+      }
+      if (exit !== null) {
+        throw new Error(`control plane exited during start (${exit}); the last lines of ${logPath}:\n${tail()}`);
+      }
     },
     async kill(signal: NodeJS.Signals = 'SIGTERM') {
       if (!child) return;

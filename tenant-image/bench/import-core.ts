@@ -1,7 +1,7 @@
 // Import benchmark core: 1,000,000 rows × 8 columns (~86 MB) of deterministic mixed data, imported
 // with type detection through the same worker the app uses, against the sqlite3 CLI's `.import`
 // of the same file into a pre-typed table, in the same run. Prints figures, then one JSON line.
-//   node --import tsx tenant-image/bench/import-core.ts [rows] [node flags, default --max-opt=2 as in the image]
+//   node --import tsx tenant-image/bench/import-core.ts [rows] [node flags, default --max-opt=2 --optimize-for-size as in the image]
 // The measured import runs in a child process so its peak RSS (VmHWM) is the import's alone, not
 // the generator's, and runs compiled JavaScript, as in the container: tsx's loader would add ~30 MiB
 // per thread that production never pays. generateBenchCsv() and runSqliteCliBaseline() are
@@ -248,13 +248,16 @@ async function main(): Promise<void> {
 }
 
 /**
- * V8 flags of the measured child: the image's CMD runs `node --max-opt=2` (tenant-image/Dockerfile),
- * so that is the default; flags after the row count replace it (e.g. `--maglev` to compare).
+ * V8 flags of the measured child: the image's CMD runs `node --max-opt=2 --optimize-for-size`
+ * (tenant-image/Dockerfile), so that is the default, with the image's one malloc arena; flags after the row count replace it (e.g. `--maglev` to compare).
  */
-const BENCH_NODE_FLAGS = process.argv.length > 3 && !process.argv[2]!.startsWith('--measure') ? process.argv.slice(3) : ['--max-opt=2'];
+const BENCH_NODE_FLAGS = process.argv.length > 3 && !process.argv[2]!.startsWith('--measure') ? process.argv.slice(3) : ['--max-opt=2', '--optimize-for-size'];
 
 function runMeasurement<T>(entry: string, mode: string, csvPath: string): T {
-  const child = spawnSync(process.execPath, ['--conditions=berth-compiled', ...BENCH_NODE_FLAGS, entry, mode, csvPath], { encoding: 'utf8' });
+  const child = spawnSync(process.execPath, ['--conditions=berth-compiled', ...BENCH_NODE_FLAGS, entry, mode, csvPath], {
+    encoding: 'utf8',
+    env: { ...process.env, MALLOC_ARENA_MAX: '1', MALLOC_MMAP_THRESHOLD_: '65536' },
+  });
   if (child.status !== 0) throw new Error(`${mode} failed: ${child.stderr}`);
   return JSON.parse(child.stdout) as T;
 }

@@ -16,8 +16,13 @@ import { createProvisioning } from '../reconcile/provisioning.js';
 import { createRollouts, heldByRollouts } from '../rollout/rollouts.js';
 import type { LeaderBridge, Term } from './leader-bridge.js';
 
-/** How often the holder looks for nudges written by other processes (PRAGMA data_version: no I/O). */
-export const WAKEUP_POLL_MS = 50;
+/**
+ * How often the holder looks for nudges written by other processes (PRAGMA data_version: no
+ * I/O) when inotify says nothing: a notice of a write to the database's directory makes it look
+ * at once (lease/wakeups.ts). Without the notices it looks every WAKEUP_UNWATCHED_POLL_MS.
+ */
+export const WAKEUP_POLL_MS = 1000;
+export const WAKEUP_UNWATCHED_POLL_MS = 50;
 
 export interface BackgroundDeps {
   readonly config: Config;
@@ -49,7 +54,7 @@ export async function runBackgroundWork(deps: BackgroundDeps, signal: AbortSigna
   const rollouts = createRollouts(config, db, log, provisioning);
   const backup = createBackupSupervisor({ config, db, docker: provisioning.docker, log });
   const restores = createRestores({ config, db, log, provisioning, backup, holds });
-  const wakeups = createWakeupWatcher(db, { reconcile: provisioning.reconciler.nudge, rollouts: rollouts.wake }, WAKEUP_POLL_MS);
+  const wakeups = createWakeupWatcher(db, { reconcile: provisioning.reconciler.nudge, rollouts: rollouts.wake }, { pollMs: WAKEUP_POLL_MS, unwatchedPollMs: WAKEUP_UNWATCHED_POLL_MS, log });
   const term: Term = { epoch, reconciler: provisioning.reconciler, wakeRollouts: rollouts.wake, restores, backup, wakeups };
 
   bridge.attach(term);

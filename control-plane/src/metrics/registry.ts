@@ -2,8 +2,9 @@
 // measures something imports its metric from here; a new metric is one line below (later
 // features — the lease holder, wakes, replication lag — add theirs the same way). Served as
 // Prometheus text by GET /metrics (http/metrics-routes.ts), on loopback only.
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import { createRegistry, DURATION_BUCKETS } from '@berth/common/metrics';
+import { createLoopLag } from './loop-lag.js';
 
 export const metrics = createRegistry();
 
@@ -40,18 +41,25 @@ for (const outcome of ['acquired', 'renewed', 'lost', 'late']) leaseRenewals.inc
 leaseHeld.set(0);
 
 // The process itself.
-const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-loopDelay.enable();
+const loopLag = createLoopLag();
 metrics.gauge('berth_process_resident_memory_bytes', 'Resident set size of the control plane.', { collect: () => process.memoryUsage().rss });
 metrics.gauge('berth_process_heap_used_bytes', 'V8 heap in use.', { collect: () => process.memoryUsage().heapUsed });
 metrics.counter('berth_process_cpu_seconds_total', 'CPU time of the control plane (user + system).', { collect: () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; } });
 metrics.gauge('berth_process_start_time_seconds', 'Start of the control plane (unix seconds).', { collect: () => Math.round(Date.now() / 1000 - process.uptime()) });
-// Measured between scrapes and reset by each: a delay seen once is reported once.
-metrics.gauge<'stat'>('berth_process_event_loop_lag_seconds', 'Event-loop delay since the previous scrape: p50, p99 and max.', {
+metrics.gauge<'stat'>('berth_process_event_loop_lag_seconds', 'Event-loop delay over the last minute (how late a once-a-second timer fired): p50, p99 and max.', {
   labels: ['stat'],
   collect: () => {
-    const samples = loopDelay.count === 0 ? [] : ([['p50', loopDelay.percentile(50)], ['p99', loopDelay.percentile(99)], ['max', loopDelay.max]] as const).map(([stat, ns]) => [{ stat }, ns / 1e9] as const);
-    loopDelay.reset();
-    return samples;
+    const lag = loopLag.recent();
+    return ([['p50', lag.p50], ['p99', lag.p99], ['max', lag.max]] as const).map(([stat, s]) => [{ stat }, s] as const);
+  },
+});
+// libuv's own accounting of time spent running callbacks against waiting: no timer of ours.
+let lastElu = performance.eventLoopUtilization();
+metrics.gauge('berth_process_event_loop_utilization', 'Share of time the event loop was busy (0-1) since the previous scrape, or since start on the first.', {
+  collect: () => {
+    const now = performance.eventLoopUtilization();
+    const since = performance.eventLoopUtilization(now, lastElu);
+    lastElu = now;
+    return since.utilization;
   },
 });

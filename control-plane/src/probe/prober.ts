@@ -31,6 +31,13 @@ export interface ProberOptions {
   /** Consecutive failures before a ready container is reported not ready (blips are forgiven). */
   readonly failuresToUnready?: number;
   readonly port?: number;
+  /**
+   * Established probes are due on whole multiples of this on the wall clock (capped at
+   * intervalMs), so the containers due within one slot are probed on one wake-up of the
+   * process rather than each at its own phase: at 200 containers every 10 s that is 10 wake-ups
+   * a second fewer, each of which costs an idle Node process 0.2-0.4 ms of CPU on this host.
+   */
+  readonly slotMs?: number;
 }
 
 export interface Prober {
@@ -71,6 +78,9 @@ export function createProber(opts: ProberOptions): Prober {
   const port = opts.port ?? APP_PORT;
   // A not-ready container is re-checked more often than a healthy one, so it returns quickly.
   const notReadyPollMs = Math.min(opts.intervalMs, 500);
+  const slotMs = Math.min(opts.slotMs ?? 1000, opts.intervalMs);
+  // The slot boundary nearest one interval from now: never sooner than half a slot early.
+  const nextSlot = (now: number) => Math.round((now + opts.intervalMs) / slotMs) * slotMs;
   const entries = new Map<string, Entry>();
   const waker = createWaker();
   const poke = () => waker.wake();
@@ -103,7 +113,7 @@ export function createProber(opts: ProberOptions): Prober {
       e.failures = 0;
       e.fastUntil = null;
       transition(id, e, 'ready', r.detail, now);
-      e.nextAt = now + opts.intervalMs;
+      e.nextAt = nextSlot(now);
     } else if (e.fastUntil !== null && now < e.fastUntil) {
       e.detail = r.detail;
       e.nextAt = now + fastPollMs;

@@ -1,5 +1,6 @@
 // Nudges across processes on a real SQLite file: a bump on one connection wakes the watcher on
-// another, once; a wake this process delivered itself (markSeen) is not delivered again.
+// another, once; a wake this process delivered itself (markSeen) is not delivered again. Both
+// polls are a minute long, so only inotify's notice of the commit can deliver in time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,7 +16,7 @@ test('a bump on another connection wakes the named loop once; markSeen suppresse
   const work = openDatabase(join(dir, 'berth.db'));
   const woken = { reconcile: 0, rollouts: 0 };
   bumpWakeup(web, 'reconcile'); // before the watcher: covered by the holder's first full pass
-  const watcher = createWakeupWatcher(work, { reconcile: () => woken.reconcile++, rollouts: () => woken.rollouts++ }, 10);
+  const watcher = createWakeupWatcher(work, { reconcile: () => woken.reconcile++, rollouts: () => woken.rollouts++ }, { pollMs: 60_000, unwatchedPollMs: 60_000 });
   const stop = new AbortController();
   const running = watcher.run(stop.signal);
   try {

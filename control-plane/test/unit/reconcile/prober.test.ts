@@ -130,3 +130,42 @@ test('setTargets drops containers no longer observed, but not ones watched after
   assert.equal(prober.readiness('old').detail, 'not probed');
   assert.equal(prober.readiness('new').detail, 'not probed yet');
 });
+
+test('established probes fall on slot boundaries of the clock: containers ready at different moments share wake-ups, each probed once per interval', async () => {
+  const SLOT = 200;
+  const INTERVAL = 400;
+  const hits: { at: number; addr: string }[] = [];
+  const server = http.createServer((req, res) => {
+    hits.push({ at: Date.now(), addr: req.socket.localAddress!.replace(/^::ffff:/, '') });
+    res.end();
+  });
+  await new Promise<void>((r) => server.listen(0, '0.0.0.0', r));
+  const port = (server.address() as AddressInfo).port;
+  const ac = new AbortController();
+  const prober = createProber({ intervalMs: INTERVAL, slotMs: SLOT, readyTimeoutMs: 2000, port, onChange: () => {} });
+  const running = prober.run(ac.signal);
+  const addrs = ['127.0.0.1', '127.0.0.2', '127.0.0.3'];
+  try {
+    for (const [i, ip] of addrs.entries()) {
+      prober.watch({ id: `c${i}`, ip });
+      await until(() => prober.readiness(`c${i}`).state === 'ready');
+      await new Promise((r) => setTimeout(r, 37 + 29 * i)); // ready at unrelated phases
+    }
+    const from = Date.now();
+    await new Promise((r) => setTimeout(r, 5 * INTERVAL));
+    for (const ip of addrs) {
+      const times = hits.filter((h) => h.addr === ip && h.at >= from).map((h) => h.at);
+      // Once per interval over five intervals (a slot's rounding moves one by at most half a slot).
+      assert.ok(times.length >= 4 && times.length <= 6, `${ip}: ${times.length} probes`);
+      for (const at of times) {
+        const off = Math.min(at % SLOT, SLOT - (at % SLOT));
+        assert.ok(off < 60, `${ip} probed ${off} ms off a slot boundary`);
+      }
+    }
+  } finally {
+    ac.abort();
+    await running;
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});
