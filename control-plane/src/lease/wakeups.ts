@@ -53,7 +53,7 @@ export function createWakeupWatcher(db: Db, targets: Readonly<Record<WakeupName,
       const sleep = createWaker();
       let pollMs = opts.unwatchedPollMs;
       const watcher = watchCommits(db, signal, () => sleep.wake(), (err) => {
-        opts.log?.warn({ err }, 'watching the database directory for nudges failed; polling every %d ms', opts.unwatchedPollMs);
+        opts.log?.warn('watching the database directory for nudges failed; polling instead', { err, pollMs: opts.unwatchedPollMs });
         pollMs = opts.unwatchedPollMs;
         sleep.wake();
       });
