@@ -12,10 +12,14 @@ if [ ! -f "$dir/ca.pem" ]; then
     -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
 fi
 leaf="$dir/$domain"
-if [ ! -f "$leaf.pem" ] || ! openssl verify -CAfile "$dir/ca.pem" "$leaf.pem" >/dev/null 2>&1; then
+# An ECDSA P-256 key, as production's ACME certificates (acme-config.sh: keyType EC256): every
+# new TLS connection costs Traefik one signature with it, ~20x cheaper than with RSA-2048. A leaf
+# with an RSA key from an earlier version is issued again.
+if [ ! -f "$leaf.pem" ] || ! openssl verify -CAfile "$dir/ca.pem" "$leaf.pem" >/dev/null 2>&1 \
+    || ! openssl x509 -in "$leaf.pem" -noout -text | grep -q id-ecPublicKey; then
   say "issuing the wildcard certificate for *.$domain"
-  openssl req -newkey rsa:2048 -nodes -keyout "$leaf-key.pem" -out "$leaf.csr" -subj "/CN=*.$domain" 2>/dev/null
-  printf 'subjectAltName=DNS:%s,DNS:*.%s\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n' "$domain" "$domain" > "$leaf.ext"
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$leaf-key.pem" -out "$leaf.csr" -subj "/CN=*.$domain" 2>/dev/null
+  printf 'subjectAltName=DNS:%s,DNS:*.%s\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n' "$domain" "$domain" > "$leaf.ext"
   openssl x509 -req -in "$leaf.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca-key.pem" -CAcreateserial \
     -days 825 -sha256 -extfile "$leaf.ext" -out "$leaf.pem" 2>/dev/null
   rm -f "$leaf.csr" "$leaf.ext"
