@@ -2,7 +2,7 @@
 // processes, the kernel and the containers, before and after a step, and CPU over a window.
 import { docker } from '../src/docker-cli.js';
 import type { Stack } from '../src/stack.js';
-import { cgroupMemory, cgroupOf, cpuTicks, memAvailableKib, meminfoKib, parentPid, processes, pssKib, rssKib } from './host-stats.js';
+import { cgroupMemory, cgroupOf, cpuTicks, exeOf, memAvailableKib, meminfoKib, parentPid, processes, pssKib, rssKib } from './host-stats.js';
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -91,7 +91,7 @@ export function perInstance(before: MemorySnapshot, after: MemorySnapshot, n: nu
 }
 
 /** CPU of each group over a window, in % of one core (USER_HZ = 100: ticks per second = %). */
-export async function cpuWindow(stack: Stack, seconds: number): Promise<{ seconds: number; platformPct: number; withAppsPct: number; detail: string }> {
+export async function cpuWindow(stack: Stack, seconds: number): Promise<{ seconds: number; platformPct: number; withAppsPct: number; detail: string; shimBinaries: string[] }> {
   const g = groupsOf(stack, await runningIds(stack));
   const ticks = () => Object.fromEntries(Object.entries(g).map(([k, pids]) => [k, (pids as number[]).reduce((s, p) => s + cpuTicks(p), 0)]));
   // The control plane's own processes one by one (node, its Litestream child), by command name.
@@ -107,8 +107,11 @@ export async function cpuWindow(stack: Stack, seconds: number): Promise<{ second
   const pct = Object.fromEntries(Object.keys(g).map((k) => [k, (after[k]! - before[k]!) / elapsed]));
   const platformPct = pct.controlPlane! + pct.traefik! + pct.dockerd! + pct.containerd! + pct.shims!;
   const cpSplit = g.controlPlane.map((p, i) => `${names.get(p) ?? p} ${((cpAfter[i]! - cpBefore[i]!) / elapsed).toFixed(2)}`).join(', ');
+  // Which containerd shim the containers run: berth's build (infra/containerd-shim/) or the
+  // distribution's, when dockerd was started without it on its PATH.
+  const shimBinaries = [...new Set(g.shims.map(exeOf).filter(Boolean))];
   return {
-    seconds: elapsed, platformPct, withAppsPct: platformPct + pct.tenants!,
+    seconds: elapsed, platformPct, withAppsPct: platformPct + pct.tenants!, shimBinaries,
     detail: Object.entries(pct).map(([k, v]) => `${k} ${v.toFixed(2)} (${(g as unknown as Record<string, number[]>)[k]!.length} proc${k === 'controlPlane' ? `: ${cpSplit}` : ''})`).join(', '),
   };
 }

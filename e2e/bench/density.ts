@@ -125,6 +125,7 @@ try {
   // points of a core.
   const cpu = await cpuWindow(stack, 60);
   say(`idle CPU over ${cpu.seconds.toFixed(0)} s with ${ACTIVE} active (light traffic) and ${N - ACTIVE} hibernated (% of one core): ${cpu.detail}`);
+  say(`  containerd shim: ${cpu.shimBinaries.join(', ') || 'none found'}`);
   say(`        control plane + Traefik + dockerd + containerd + shims = ${cpu.platformPct.toFixed(2)}% (target ≤ 12); with the ${ACTIVE} tenant apps ${cpu.withAppsPct.toFixed(2)}%`);
 
   // 4. Route apply time at this size.
@@ -181,7 +182,7 @@ try {
     route_apply_p50_ms: Math.round(percentile(apply, 50)), route_apply_p95_ms: Math.round(percentile(apply, 95)),
     wake_p50_ms: Math.round(wakeP50), wake_p95_ms: Math.round(wakeP95), wake_failed: wakeFailed,
     provision_p50_ms: Math.round(provP50), raw_docker_run_p50_ms: Math.round(rawP50), provision_ratio: Number((provP50 / rawP50).toFixed(2)),
-    traffic_requests: traffic.sent(), traffic_failed: traffic.failed(),
+    traffic_requests: traffic.sent(), traffic_failed: traffic.failed(), shim: cpu.shimBinaries.join(' '),
   }));
 } finally {
   stopTraffic.abort();

@@ -1,6 +1,6 @@
 // Host-side measurements for the density benchmark, read from /proc and the cgroup v1
 // memory controller: meminfo fields, a process's RSS, PSS, parent and CPU ticks, processes by command line.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /** A /proc/meminfo field in KiB. */
 export function meminfoKib(field: string): number {
@@ -70,6 +70,15 @@ export function processes(): Proc[] {
     }
   }
   return out;
+}
+
+/** The executable a process runs, or '' when it is gone. */
+export function exeOf(pid: number): string {
+  try {
+    return readlinkSync(`/proc/${pid}/exe`);
+  } catch {
+    return '';
+  }
 }
 
 export function envOf(pid: number): string {

