@@ -21,7 +21,7 @@ import { listHibernatedTenants, readTenants } from '../tenants/tenant-store.js';
 import { backoffMs } from '../wait/backoff.js';
 import { createWaker } from '../wait/waker.js';
 import { readInputVersion } from './input-version.js';
-import { endLineage, readLineages, startLineage } from './lineage-store.js';
+import { changeLineages, readLineages } from './lineage-store.js';
 import { volumesOnHost } from './volume-identity.js';
 import { createLitestreamProcess, type LitestreamProcess } from './litestream-process.js';
 import { forgetParked, readParked, saveParked } from './parked-store.js';
@@ -224,15 +224,9 @@ export function createBackupSupervisor(deps: { config: BackupConfig; db: Db; doc
     let plan = planReplication(input());
     const lineagesChanged = plan.start.length > 0 || plan.end.length > 0;
     if (lineagesChanged) {
-      const now = Date.now();
-      for (const e of plan.end) {
-        endLineage(db, e.lineageId, e.reason, now);
-        log.info('backup lineage ended', { lineage: e.lineageId, reason: e.reason });
-      }
-      for (const s of plan.start) {
-        const id = startLineage(db, s, now);
-        log.info('backup lineage started', { tenant: s.slug, lineage: id, reason: s.reason });
-      }
+      const started = changeLineages(db, plan, Date.now());
+      for (const e of plan.end) log.info('backup lineage ended', { lineage: e.lineageId, reason: e.reason });
+      plan.start.forEach((s, i) => log.info('backup lineage started', { tenant: s.slug, lineage: started[i], reason: s.reason }));
       plan = planReplication(input());
     }
     lastPlan = plan;

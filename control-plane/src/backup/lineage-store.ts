@@ -2,6 +2,7 @@
 // database; at most one per tenant is open (being replicated into) at a time.
 import type { Db } from '../db/open-database.js';
 import { writeTx } from '../db/open-database.js';
+import type { LineageStart, ReplicationPlan } from './replication-plan.js';
 
 export interface Lineage {
   readonly id: number;
@@ -27,12 +28,27 @@ export function lineagesOf(db: Db, tenantId: number): Lineage[] {
   return db.prepare(`SELECT ${COLUMNS} FROM backup_lineages WHERE tenant_id = ? ORDER BY started_at, id`).all(tenantId) as Lineage[];
 }
 
-export function startLineage(db: Db, start: { tenantId: number; slug: string; volumeIdentity: string; reason: string }, now: number): number {
+export function startLineage(db: Db, start: LineageStart, now: number): number {
+  return changeLineages(db, { end: [], start: [start] }, now)[0]!;
+}
+
+/**
+ * Ends, then starts, lineages in one transaction with each statement prepared once: when
+ * thousands of tenants are registered at once, the backup pass starts a lineage for each, and
+ * a transaction apiece held the event loop for ~1 ms per tenant (hundreds of ms per pass at
+ * 10,000, profiled). Starting a tenant's lineage ends the one it had open. Returns the
+ * started lineages' ids, in order.
+ */
+export function changeLineages(db: Db, change: Pick<ReplicationPlan, 'start' | 'end'>, now: number): number[] {
   return writeTx(db, () => {
-    db.prepare('UPDATE backup_lineages SET ended_at = ?, end_reason = ? WHERE tenant_id = ? AND ended_at IS NULL').run(now, `superseded: ${start.reason}`, start.tenantId);
-    const r = db.prepare('INSERT INTO backup_lineages (tenant_id, slug, volume_identity, started_at, reason) VALUES (?, ?, ?, ?, ?)')
-      .run(start.tenantId, start.slug, start.volumeIdentity, now, start.reason);
-    return Number(r.lastInsertRowid);
+    const end = db.prepare('UPDATE backup_lineages SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL');
+    for (const e of change.end) end.run(now, e.reason, e.lineageId);
+    const supersede = db.prepare('UPDATE backup_lineages SET ended_at = ?, end_reason = ? WHERE tenant_id = ? AND ended_at IS NULL');
+    const insert = db.prepare('INSERT INTO backup_lineages (tenant_id, slug, volume_identity, started_at, reason) VALUES (?, ?, ?, ?, ?)');
+    return change.start.map((s) => {
+      supersede.run(now, `superseded: ${s.reason}`, s.tenantId);
+      return Number(insert.run(s.tenantId, s.slug, s.volumeIdentity, now, s.reason).lastInsertRowid);
+    });
   });
 }
 
