@@ -2,7 +2,6 @@
 // database; at most one per tenant is open (being replicated into) at a time.
 import type { Db } from '../db/open-database.js';
 import { writeTx } from '../db/open-database.js';
-import type { LineageStart, ReplicationPlan } from './replication-plan.js';
 
 export interface Lineage {
   readonly id: number;
@@ -28,6 +27,19 @@ export function lineagesOf(db: Db, tenantId: number): Lineage[] {
   return db.prepare(`SELECT ${COLUMNS} FROM backup_lineages WHERE tenant_id = ? ORDER BY started_at, id`).all(tenantId) as Lineage[];
 }
 
+/** A lineage to start: a tenant's volume (by identity) to replicate from now on, and why. */
+export interface LineageStart {
+  readonly tenantId: number;
+  readonly slug: string;
+  readonly volumeIdentity: string;
+  readonly reason: string;
+}
+
+export interface LineageEnd {
+  readonly lineageId: number;
+  readonly reason: string;
+}
+
 export function startLineage(db: Db, start: LineageStart, now: number): number {
   return changeLineages(db, { end: [], start: [start] }, now)[0]!;
 }
@@ -39,7 +51,7 @@ export function startLineage(db: Db, start: LineageStart, now: number): number {
  * 10,000, profiled). Starting a tenant's lineage ends the one it had open. Returns the
  * started lineages' ids, in order.
  */
-export function changeLineages(db: Db, change: Pick<ReplicationPlan, 'start' | 'end'>, now: number): number[] {
+export function changeLineages(db: Db, change: { readonly end: readonly LineageEnd[]; readonly start: readonly LineageStart[] }, now: number): number[] {
   return writeTx(db, () => {
     const end = db.prepare('UPDATE backup_lineages SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL');
     for (const e of change.end) end.run(now, e.reason, e.lineageId);

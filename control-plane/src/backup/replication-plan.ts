@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { volumeNameFor } from '../tenants/container-spec.js';
 import type { Tenant } from '../tenants/tenant.js';
-import type { Lineage } from './lineage-store.js';
+import type { Lineage, LineageEnd, LineageStart } from './lineage-store.js';
 
 /** The tenant app's database inside its volume (tenant-image/src/config.ts: <data dir>/tenant.db). */
 export const TENANT_DB_FILE = 'tenant.db';
@@ -17,17 +17,10 @@ export interface ReplicatedDb {
   readonly lineageId: number;
 }
 
-export interface LineageStart {
-  readonly tenantId: number;
-  readonly slug: string;
-  readonly volumeIdentity: string;
-  readonly reason: string;
-}
-
 export interface ReplicationPlan {
   readonly databases: readonly ReplicatedDb[];
   readonly start: readonly LineageStart[];
-  readonly end: readonly { readonly lineageId: number; readonly reason: string }[];
+  readonly end: readonly LineageEnd[];
   /** Running tenants whose database is not being replicated, and why (the heartbeat counts them). */
   readonly unprotected: readonly { readonly tenantId: number; readonly slug: string; readonly reason: string }[];
 }
