@@ -35,7 +35,7 @@ if ! docker version --format '{{.Server.Version}}' >/dev/null 2>&1; then
   wait_until 60 docker version --format '{{.Server.Version}}' || die "dockerd did not answer within 60 s; see $BERTH_LOG_DIR/dockerd.log"
 else
   dockerd_pid="$(pgrep -xo dockerd || true)"
-  if [ -n "$dockerd_pid" ] && ! tr '\0' '\n' < "/proc/$dockerd_pid/environ" 2>/dev/null | grep -q "^PATH=$CONTAINERD_SHIM_DIR:"; then
+  if [ -n "$dockerd_pid" ] && ! grep -qz "^PATH=$CONTAINERD_SHIM_DIR:" "/proc/$dockerd_pid/environ" 2>/dev/null; then
     say "note: the running dockerd was not started with berth's containerd shim on its PATH; containers keep the distribution's shim (more idle CPU, docs/production.md section 1)"
   fi
 fi
