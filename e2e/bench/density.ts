@@ -170,12 +170,8 @@ try {
     const t0 = performance.now();
     await createTenant(stack, session, slug);
     const token = await createToken(stack, session, slug);
-    for (;;) {
-      const { res } = await follow(stack, `${stack.tenantUrl(slug)}/api/tables`, { authorization: `Bearer ${token}`, accept: 'application/json' });
-      if (res.status === 200) break;
-      if (performance.now() - t0 > 120_000) throw new Error(`${slug}: the owner's first request not answered within 120 s (last: HTTP ${res.status} ${res.body.slice(0, 200)})`);
-      await pause(10);
-    }
+    await waitFor(async () => (await follow(stack, `${stack.tenantUrl(slug)}/api/tables`, { authorization: `Bearer ${token}`, accept: 'application/json' })).res.status === 200,
+      { timeoutMs: 120_000, intervalMs: 10, what: `${slug}'s owner's first request answered` });
     prov.push(performance.now() - t0);
     routed.push(await untilServed(stack, slug, t0, 120_000));
     raw.push(await rawDockerRun(stack.network, `berth.instance=${stack.instance}`));

@@ -17,12 +17,7 @@ patch_file="$BERTH_ROOT/infra/containerd-shim/idle-shim.patch"
 [ -f "$patch_file" ] || die "missing $patch_file"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-# The module as released, from the module cache (checked against the checksum database on
-# download), copied out writable so the patch can apply.
-src="$(cd "$work" && GOTOOLCHAIN=local GOFLAGS=-mod=mod go mod download -json "$module@$CONTAINERD_SHIM_VERSION" \
-  | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
-[ -d "$src" ] || die "could not download $module@$CONTAINERD_SHIM_VERSION"
-cp -r "$src" "$work/src" && chmod -R u+w "$work/src"
+go_module_source "$module" "$CONTAINERD_SHIM_VERSION" "$work"
 patch -s -p1 -d "$work/src" < "$patch_file" || die "infra/containerd-shim/idle-shim.patch does not apply to $module@$CONTAINERD_SHIM_VERSION"
 # Static, without cgo, as containerd's own release builds of the shim; against the dependency
 # versions its go.sum pins (-mod=mod: the module proxy's copies, not the vendor directory).
@@ -31,8 +26,5 @@ mkdir -p "$work/out"
   -ldflags "-s -w -X $module/version.Version=${CONTAINERD_SHIM_VERSION#v}+$CONTAINERD_SHIM_PATCH_LEVEL" \
   -o "$work/out/containerd-shim-runc-v2" ./cmd/containerd-shim-runc-v2) \
   || die "could not build $module@$CONTAINERD_SHIM_VERSION's containerd-shim-runc-v2"
-# Copied next to its place, then renamed: a half-finished build is never taken as cached.
-mkdir -p "$(dirname "$out")"
-rm -rf "$out.tmp" && cp -r "$work/out" "$out.tmp"
-rm -rf "$out" && mv "$out.tmp" "$out"
+install_build "$work/out" "$out"
 "$out/containerd-shim-runc-v2" -v | head -2

@@ -16,12 +16,7 @@ patch_file="$BERTH_ROOT/infra/litestream/idle-databases.patch"
 [ -f "$patch_file" ] || die "missing $patch_file"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-# The module as released, from the module cache (checked against the checksum database on
-# download), copied out writable so the patch can apply.
-src="$(cd "$work" && GOTOOLCHAIN=local GOFLAGS=-mod=mod go mod download -json "$module@$LITESTREAM_VERSION" \
-  | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
-[ -d "$src" ] || die "could not download $module@$LITESTREAM_VERSION"
-cp -r "$src" "$work/src" && chmod -R u+w "$work/src"
+go_module_source "$module" "$LITESTREAM_VERSION" "$work"
 patch -s -p1 -d "$work/src" < "$patch_file" || die "infra/litestream/idle-databases.patch does not apply to $module@$LITESTREAM_VERSION"
 # Its go.mod suggests a newer patch toolchain than the machine's Go; the go line (1.26.0) is
 # what it needs, so the local toolchain builds it (GOTOOLCHAIN=local: nothing else fetched).
@@ -31,8 +26,5 @@ mkdir -p "$work/out"
 (cd "$work/src" && GOTOOLCHAIN=local CGO_ENABLED=0 go build -trimpath \
   -ldflags "-s -w -X main.Version=$LITESTREAM_VERSION+$LITESTREAM_PATCH_LEVEL" -o "$work/out/litestream" ./cmd/litestream) \
   || die "could not build $module@$LITESTREAM_VERSION"
-# Copied next to its place, then renamed: a half-finished build is never taken as cached.
-mkdir -p "$(dirname "$out")"
-rm -rf "$out.tmp" && cp -r "$work/out" "$out.tmp"
-rm -rf "$out" && mv "$out.tmp" "$out"
+install_build "$work/out" "$out"
 "$out/litestream" version

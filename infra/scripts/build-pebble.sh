@@ -26,7 +26,4 @@ GOBIN="$work/out" CGO_ENABLED=0 go install -trimpath -ldflags "-s -w" \
 cp "$dir/test/certs/pebble.minica.pem" "$work/out/certs/ca.pem"
 cp "$dir/test/certs/localhost/cert.pem" "$dir/test/certs/localhost/key.pem" "$work/out/certs/"
 chmod -R u+w,go-w "$work/out"
-# Copied next to its place, then renamed: a half-finished build is never taken as cached.
-mkdir -p "$(dirname "$out")"
-rm -rf "$out.tmp" && cp -r "$work/out" "$out.tmp"
-rm -rf "$out" && mv "$out.tmp" "$out"
+install_build "$work/out" "$out"

@@ -20,8 +20,5 @@ mkdir -p "$work/out"
 (cd "$work" && GOTOOLCHAIN=local GOBIN="$work/out" CGO_ENABLED=0 go install -trimpath \
   -ldflags "-s -w -X main.Version=$VERSITYGW_VERSION" "$module/cmd/versitygw@$VERSITYGW_VERSION") \
   || die "could not build $module@$VERSITYGW_VERSION"
-# Copied next to its place, then renamed: a half-finished build is never taken as cached.
-mkdir -p "$(dirname "$out")"
-rm -rf "$out.tmp" && cp -r "$work/out" "$out.tmp"
-rm -rf "$out" && mv "$out.tmp" "$out"
+install_build "$work/out" "$out"
 "$out/versitygw" --version

@@ -70,3 +70,24 @@ tree_hash() {
   (cd "$BERTH_ROOT" && find "${existing[@]}" -type f ! -path '*/node_modules/*' ! -path '*/dist/*' -print0 2>/dev/null \
     | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
 }
+
+# Builds of Go programs from their modules (build-*.sh), cached outside the repo.
+# go_module_source <module> <version> <work>: the module as released, from the module cache
+# (checked against the checksum database on download), copied out writable to <work>/src so a
+# patch can apply (called directly, not in $(...), so its die ends the build).
+go_module_source() {
+  local module="$1" version="$2" work="$3" dir
+  dir="$(cd "$work" && GOTOOLCHAIN=local GOFLAGS=-mod=mod go mod download -json "$module@$version" \
+    | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')" || true   # a failed download is named below, not a silent exit
+  [ -n "$dir" ] && [ -d "$dir" ] || die "could not download $module@$version"
+  cp -r "$dir" "$work/src" && chmod -R u+w "$work/src"
+}
+
+# install_build <built dir> <cache dir>: copied next to its place, then renamed, so a
+# half-finished build is never taken as cached.
+install_build() {
+  local from="$1" out="$2"
+  mkdir -p "$(dirname "$out")"
+  rm -rf "$out.tmp" && cp -r "$from" "$out.tmp"
+  rm -rf "$out" && mv "$out.tmp" "$out"
+}

@@ -65,7 +65,7 @@ export function changeLineages(db: Db, change: { readonly end: readonly LineageE
 }
 
 export function endLineage(db: Db, lineageId: number, reason: string, now: number): void {
-  db.prepare('UPDATE backup_lineages SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL').run(now, reason, lineageId);
+  changeLineages(db, { end: [{ lineageId, reason }], start: [] }, now);
 }
 
 export function markLineagePurged(db: Db, lineageId: number, now: number): void {
