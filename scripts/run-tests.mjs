@@ -33,11 +33,15 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-// A test or hook stuck for 15 minutes fails, and --test-force-exit ends a file once its tests
-// and after-hooks are done even when a hung hook left handles open: one hang costs one file, not
-// the whole run (a hung before-hook once held every file after it until CI's limit).
-const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1',
-  '--test-timeout=900000', '--test-force-exit', ...files], {
+// A test or hook stuck for 15 minutes fails. A file whose tests and after-hooks are done but
+// whose process stays alive (a leaked handle) is ended by scripts/test-exit-guard.mjs, preloaded
+// into each file's process, 10 s later: one hang costs one file, not the whole run (a hung
+// before-hook once held every file after it until CI's limit). Not --test-force-exit: it can
+// end a file's process before its last results leave the pipe (nodejs/node#64833), and CI then
+// counted 741 of 743 tests and passed.
+const guard = new URL('./test-exit-guard.mjs', import.meta.url).href;
+const res = spawnSync(process.execPath, ['--import', 'tsx', '--import', guard, '--test', '--test-reporter=spec', '--test-concurrency=1',
+  '--test-timeout=900000', ...files], {
   cwd: root,
   stdio: 'inherit',
 });

@@ -97,6 +97,10 @@ test('one table restored as it was at a moment, beside and replacing; other tabl
   await write(ob, 'other', 1, 4);
   await replicaHolds('ob1', range(1, 11));
   moment = Date.now();
+  // Litestream gives its files' times to the second (`litestream ltx` prints RFC 3339 seconds),
+  // so the timeline's points are seconds: the writes after the moment go in the next second, or
+  // a fast run could put every file in one second and the timeline would show a single point.
+  await waitFor(() => Math.floor(Date.now() / 1000) > Math.floor(moment / 1000), { timeoutMs: 2000, intervalMs: 20, what: 'the second after the moment' });
   await write(ob, 'notes', 11, 21);
   await write(ob, 'other', 4, 6);
   await replicaHolds('ob1', range(1, 21));
