@@ -96,8 +96,10 @@ test('sign up, create an instance, use it through single sign-on, and lose acces
 
   // Log out on the control plane: the tenant sends the browser to log in.
   await gotoPage(page, `${stack.publicUrl}/`);
-  await page.getByRole('button', { name: 'Log out' }).click();
-  await page.waitForURL((u) => u.host === new URL(stack.publicUrl).host);
+  // Wait for the logout's own redirect to /login, as the other form submissions do: the page is
+  // already on the control plane's host, so waiting for that host could return before the POST
+  // (and once hung 30 s on a load event).
+  await submitAndWait(page, () => page.getByRole('button', { name: 'Log out' }).click(), (u) => u.host === new URL(stack.publicUrl).host && u.pathname === '/login');
   await gotoPage(page, `${stack.tenantUrl(slug)}/`);
   await page.waitForURL((u) => u.host === new URL(stack.publicUrl).host && u.pathname.startsWith('/login'));
   await shot(page, '05-after-logout-login');

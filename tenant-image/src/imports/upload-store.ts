@@ -71,11 +71,21 @@ export async function receiveUpload(
 function copyWithLimit(body: Readable, out: WriteStream, maxBytes: number, onBytes?: (n: number) => void): Promise<number> {
   return new Promise((resolve, reject) => {
     let size = 0;
+    let failed = false;
+    // Settles once, and only after the file is closed: the write stream opens its file
+    // asynchronously, so a rejection before that let the caller's rm() run first and the late
+    // open leave a .part file behind (CI saw it). `failed` also keeps the body's 'end' from
+    // resolving a copy that failed (an instance over its data budget got 201, not 413).
     const fail = (err: unknown) => {
+      if (failed) return;
+      failed = true;
       body.off('data', onData);
       body.resume();
-      out.destroy();
-      reject(err);
+      if (out.closed) reject(err);
+      else {
+        out.once('close', () => reject(err));
+        out.destroy();
+      }
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
@@ -95,7 +105,7 @@ function copyWithLimit(body: Readable, out: WriteStream, maxBytes: number, onByt
     };
     body.on('data', onData);
     body.once('end', () => {
-      if (size <= maxBytes) out.end(() => resolve(size));
+      if (!failed) out.end(() => resolve(size));
     });
     body.once('aborted', () => fail(new Error('client aborted the upload')));
     body.once('error', fail);
