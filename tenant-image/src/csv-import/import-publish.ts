@@ -60,7 +60,7 @@ function publishStaging(db: Database.Database, plan: ImportPlan, columns: readon
   }
 }
 
-/** After any failure: stop the helper, drop staging, record the outcome; the error to throw. */
+/** After any failure: stop the second half, drop staging, record the outcome; the error to throw. */
 export async function abandonImport(run: ImportRun, err: unknown): Promise<ImportError> {
   run.tx.rollback();
   await run.second?.stop();

@@ -1,11 +1,11 @@
 // The state one import carries through its phases (import-csv.ts): made by prepareImport, then
-// read and advanced by streaming, joining the helper's half and publishing. One object handed
+// read and advanced by streaming, joining the second half and publishing. One object handed
 // from phase to phase, instead of one long function whose closures every thread hangs off.
 import type Database from 'better-sqlite3';
 import type { ImportContext } from './import-context.js';
 import type { BatchTransaction } from './immediate-transaction.js';
 import type { ColumnPlan, ImportLimits, ImportPlan } from './import-plan.js';
-import type { SecondHalfThread } from './second-half-thread.js';
+import type { SecondHalfThread } from './second-half-run.js';
 
 export interface ImportRun {
   readonly db: Database.Database;
@@ -25,9 +25,9 @@ export interface ImportRun {
   readonly clock: PhaseClock;
   /** Bytes of the file read so far; recorded with a failure. */
   bytes: number;
-  /** The helper thread of a split import, once started; stopped whatever the outcome. */
+  /** The second half of a split import, once started; stopped whatever the outcome. */
   second: SecondHalfThread | null;
-  /** Rows the helper has parsed so far, for progress. */
+  /** Rows the second half has parsed so far, for progress. */
   secondRows: number;
 }
 

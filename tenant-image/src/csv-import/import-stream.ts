@@ -1,6 +1,7 @@
 // Phase 2 of an import: this thread's part of the file into staging. A large file is split
-// (split-point.ts): a helper thread parses the second half into a scratch file meanwhile, and
-// this thread stops at the split if a record ends exactly there. Rows go in in short batches
+// (split-point.ts): its second half is parsed into scratch files meanwhile (on the app's main
+// thread when this runs in the import worker), and this thread stops at the split if a record
+// ends exactly there. Rows go in in short batches
 // (≤ BATCH_ROWS rows or BATCH_MAX_MS each), so the app's own writes keep getting the lock.
 import { stat } from 'node:fs/promises';
 import type Database from 'better-sqlite3';
@@ -12,8 +13,8 @@ import { recordHeartbeat } from './provenance.js';
 import { readCsv, type AfterChunk, type CsvReadOptions, type CsvReadResult, type RecordSink } from './read-csv.js';
 import { checkHeader } from './row-checks.js';
 import { RowInserter } from './row-inserter.js';
-import { scratchPath } from './scratch-file.js';
-import { startSecondHalf } from './second-half-thread.js';
+import { scratchPrefix } from './scratch-file.js';
+import { runSecondHalfHere } from './second-half-run.js';
 import { chooseSplit } from './split-point.js';
 import { createTableSql } from './staging.js';
 import { runImmediate } from './immediate-transaction.js';
@@ -23,9 +24,9 @@ const BATCH_ROWS = 20_000;
 const BATCH_MAX_MS = 50;
 
 export interface StreamedPart {
-  /** Where the file was cut for the helper thread; null when this thread reads it all. */
+  /** Where the file was cut for the second half; null when this thread reads it all. */
   readonly split: number | null;
-  /** The cut held: from `split` on, the helper's rows are the file's. */
+  /** The cut held: from `split` on, the second half's rows are the file's. */
   readonly handedOver: boolean;
   readonly read: CsvReadResult;
   readonly fileSize: number;
@@ -41,7 +42,7 @@ export async function streamOwnPart(run: ImportRun, path: string): Promise<Strea
   const readOptions = { encoding: plan.encoding, delimiter: plan.delimiter, limits: run.limits, signal: ctx.signal };
   const fileStat = await stat(path);
   const split = canSplit(db, fileStat.isFile()) ? await chooseSplit(path, fileStat.size, plan.encoding, ctx.parallelMinBytes) : null;
-  if (split !== null) startHelper(run, path, split);
+  if (split !== null) startSecondHalf(run, path, split);
   if (run.detecting) await detectColumns(run, path, readOptions);
   const inserter = new RowInserter(db, run.staging, run.columns, plan.mode === 'append', () => run.tx.begin(), run.limits.maxRows);
   const records = headerThenRows(run, inserter);
@@ -59,8 +60,8 @@ export async function streamOwnPart(run: ImportRun, path: string): Promise<Strea
             if (!held) void run.second?.stop();
           },
         };
-  // With a split, the helper hashes the whole file in order (it reads the first part anyway to
-  // count its lines), so this thread, the critical path, does not hash the same bytes again.
+  // With a split, the second half hashes the whole file in order (it reads the first part anyway
+  // to count its lines), so this thread, the critical path, does not hash the same bytes again.
   const read = await readCsv(path, { ...readOptions, hash: split === null, boundary }, records.sink, afterChunk);
   run.clock.end('parse');
   if (!records.headerSeen()) throw new ImportError('CSV_EMPTY_FILE', 'The file is empty: there is no header row.', { line: 1 });
@@ -73,9 +74,10 @@ function canSplit(db: Database.Database, regularFile: boolean): boolean {
   return regularFile && !db.memory && db.name !== '';
 }
 
-function startHelper(run: ImportRun, path: string, split: number): void {
+function startSecondHalf(run: ImportRun, path: string, split: number): void {
   const { plan, limits } = run;
-  run.second = startSecondHalf(
+  const start = run.ctx.runSecondHalf ?? runSecondHalfHere;
+  run.second = start(
     {
       path,
       encoding: plan.encoding,
@@ -84,7 +86,7 @@ function startHelper(run: ImportRun, path: string, split: number): void {
       start: split,
       columns: run.detecting ? null : run.columns,
       appending: plan.mode === 'append',
-      scratchPath: scratchPath(run.db.name, run.importId),
+      scratchPrefix: scratchPrefix(run.db.name, run.importId),
     },
     (rows) => (run.secondRows = rows),
   );

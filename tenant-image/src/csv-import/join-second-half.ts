@@ -1,6 +1,7 @@
 // Phase 3 of an import: the rest of the file after this thread's part. When the split held, the
-// helper thread's scratch tables are copied into staging as it commits them (copy-second-half.ts);
-// when the rows are over the limit or the helper died, this thread parses the second half itself
+// second half's scratch files are copied into staging as they are completed (copy-second-half.ts);
+// when the rows are over the limit or the second half failed on something other than the file
+// (an internal error), this thread parses the second half itself
 // (to name the exact line); when the split did not hold, this thread has read the whole file and
 // only its hash is missing. Either way the result is the whole file's hash and size.
 import { createHash } from 'node:crypto';
@@ -10,7 +11,6 @@ import type { StreamedPart } from './import-stream.js';
 import { countLineFeeds, readPrefix } from './locate-byte.js';
 import { recordHeartbeat } from './provenance.js';
 import { readCsv } from './read-csv.js';
-import { scratchPath } from './scratch-file.js';
 
 export interface WholeFile {
   readonly sha256: string;
@@ -32,7 +32,7 @@ export async function joinSecondHalf(run: ImportRun, path: string, part: Streame
   part.inserter.flush();
   tx.commit();
   clock.end('parse');
-  const copy = await copySecondHalf(db, run.second, scratchPath(db.name, run.importId), run.staging, {
+  const copy = await copySecondHalf(db, run.second, run.staging, {
     maxRows: run.limits.maxRows,
     firstRows: part.inserter.rows,
     signal: run.ctx.signal,
@@ -46,7 +46,7 @@ export async function joinSecondHalf(run: ImportRun, path: string, part: Streame
     run.bytes = part.fileSize;
     return { sha256: copy.sha256, bytes: part.fileSize };
   }
-  // Over the row limit (its line is needed), or the helper died: parse the rest here.
+  // Over the row limit (its line is needed), or the second half failed on its own: parse the rest here.
   await run.second.stop();
   const hash = createHash('sha256');
   const lineOffset = await countLineFeeds(path, split, (chunk) => hash.update(chunk));

@@ -139,3 +139,19 @@ function checkFileSize(bytes: number, limits: ImportLimits, line: number | undef
 export function throwIfCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new ImportError('CSV_CANCELLED', 'The import was cancelled; nothing was written.');
 }
+
+/** `promise`, or CSV_CANCELLED as soon as `signal` aborts. */
+export async function untilCancelled<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  throwIfCancelled(signal);
+  let onAbort!: () => void;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new ImportError('CSV_CANCELLED', 'The import was cancelled; nothing was written.'));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([promise, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}

@@ -1,6 +1,6 @@
 // Validates each data row against the column types and inserts it, in multi-row INSERTs. The
-// import worker fills the staging table with it; the helper thread of a split import fills its
-// scratch tables with the same code, so both halves accept and refuse exactly the same values.
+// import worker fills the staging table with it; the second half of a split import fills its
+// scratch files with the same code, so both halves accept and refuse exactly the same values.
 import type Database from 'better-sqlite3';
 import { MISMATCH, parseIntegerCell, parseRealCell, isDateCell, isDateTimeCell } from './cell-types.js';
 import type { ColumnPlan, ColumnType } from './import-plan.js';
@@ -30,7 +30,7 @@ export class RowInserter {
   private insertOne!: Database.Statement;
 
   constructor(
-    private readonly db: Database.Database,
+    private db: Database.Database,
     table: string,
     private readonly columns: readonly ColumnPlan[],
     private readonly appending: boolean,
@@ -48,8 +48,9 @@ export class RowInserter {
     this.retarget(table);
   }
 
-  /** Inserts into `table` from now on (same columns); call flush() first. */
-  retarget(table: string): void {
+  /** Inserts into `table` (of `db`, when given) from now on, same columns; call flush() first. */
+  retarget(table: string, db?: Database.Database): void {
+    if (db) this.db = db;
     this.insertMany = this.db.prepare(insertRowsSql(table, this.ncols, this.perStatement));
     this.insertOne = this.db.prepare(insertRowsSql(table, this.ncols, 1));
   }

@@ -1,16 +1,19 @@
-// The helper thread's side of a split import: parses the file from the split to the end with its
-// own csv-parse, checks every row with the importer's own RowInserter, and stores the rows in a
-// scratch SQLite file, in tables of a few MiB each, so the import worker can copy them into its
-// staging table one short transaction per table (an INSERT … SELECT * of a whole table, which
-// SQLite copies record by record without decoding them). Lines are numbered as in the whole file:
-// the LFs before the split are counted first, while hashing those bytes, so the hash it returns
-// covers the whole file in order.
+// The second half of a split import: parses the file from the split to the end with its own
+// csv-parse, checks every row with the importer's own RowInserter, and stores the rows in scratch
+// SQLite files of a few MiB each (scratch-file.ts), so the import worker can copy each into its
+// staging table in one short transaction (an INSERT … SELECT * of a whole table, which SQLite
+// copies record by record without decoding them). Lines are numbered as in the whole file: the
+// LFs before the split are counted first, while hashing those bytes, so the hash it returns
+// covers the whole file in order. In the app it runs on the main thread (second-half-host.ts),
+// between requests: it gives the event loop a turn after every 64 KiB slice (~2-3 ms of parsing).
 import { createHash } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type Database from 'better-sqlite3';
 import { countLineFeeds } from './locate-byte.js';
 import type { ColumnPlan, Delimiter, Encoding, ImportLimits } from './import-plan.js';
-import { readCsv, throwIfCancelled } from './read-csv.js';
+import { readCsv, throwIfCancelled, untilCancelled } from './read-csv.js';
 import { RowInserter } from './row-inserter.js';
-import { openScratch } from './scratch-file.js';
+import { createScratch, SCRATCH_TABLE, scratchPath } from './scratch-file.js';
 import { createTableSql } from './staging.js';
 
 export interface SecondHalfJob {
@@ -22,12 +25,13 @@ export interface SecondHalfJob {
   start: number;
   /**
    * The columns to check rows against, or null while the import worker is still detecting them
-   * (an import started without types): the helper then counts and hashes the first part, and
-   * waits for them (SecondHalfThread.provideColumns) before it parses.
+   * (an import started without types): the second half then counts and hashes the first part,
+   * and waits for them (SecondHalfThread.provideColumns) before it parses.
    */
   columns: ColumnPlan[] | null;
   appending: boolean;
-  scratchPath: string;
+  /** Where its scratch files go: scratchPath(scratchPrefix, n). */
+  scratchPrefix: string;
 }
 
 export interface SecondHalfResult {
@@ -39,59 +43,53 @@ export interface SecondHalfResult {
 }
 
 /**
- * A scratch table is closed after this many input bytes or rows: each is copied into staging in
+ * A scratch file is closed after this many input bytes or rows: each is copied into staging in
  * one transaction, ~30 ms at this size (4 MiB took 55-70 ms in the container), which is how long
  * a request that writes may wait.
  */
 const TABLE_BYTES = 2 * 1024 * 1024;
 const TABLE_ROWS = 25_000;
 
-/** A scratch table that is complete (committed), with its row count. */
+/** A complete scratch file (committed and closed), with its row count. */
 export interface ScratchTable {
-  table: string;
+  path: string;
   rows: number;
 }
 
 /**
- * `onTable` is told of each scratch table once it is committed, in file order, so the import
- * worker can copy it while this thread goes on with the next (see copy-second-half.ts).
+ * `onTable` is told of each scratch file once it is complete, in file order, so the import
+ * worker can copy it while this goes on with the next (see copy-second-half.ts).
  */
 export async function importSecondHalf(
   job: SecondHalfJob,
   signal: AbortSignal,
   onProgress: (rows: number) => void,
   columnsLater: Promise<ColumnPlan[]>,
-  onTable: (done: ScratchTable) => void = () => {},
+  onTable: (done: ScratchTable) => void,
 ): Promise<SecondHalfResult> {
   const hash = createHash('sha256');
   const lineOffset = await countLineFeeds(job.path, job.start, (chunk) => hash.update(chunk));
   throwIfCancelled(signal);
-  const columns = job.columns ?? (await columnsLater);
-  throwIfCancelled(signal);
-  const db = openScratch(job.scratchPath);
+  const columns = job.columns ?? (await untilCancelled(columnsLater, signal));
+  const createTable = createTableSql(SCRATCH_TABLE, columns);
+  let files = 0;
+  let path = scratchPath(job.scratchPrefix, files++);
+  let db: Database.Database = createScratch(path, createTable);
   try {
-    let table = '';
-    let tablesMade = 0;
-    const newTable = (): string => {
-      table = `rows_${tablesMade++}`;
-      db.exec(createTableSql(table, columns));
-      return table;
-    };
-    let open = false;
     const begin = (): void => {
-      if (open) return;
-      db.exec('BEGIN');
-      open = true;
+      if (!db.inTransaction) db.exec('BEGIN');
     };
-    const commit = (): void => {
-      if (!open) return;
-      db.exec('COMMIT');
-      open = false;
+    const inserter = new RowInserter(db, SCRATCH_TABLE, columns, job.appending, begin);
+    let tableRows = 0;
+    const finishFile = (): void => {
+      inserter.flush();
+      if (db.inTransaction) db.exec('COMMIT');
+      db.close();
+      onTable({ path, rows: inserter.rows - tableRows });
+      tableRows = inserter.rows;
     };
-    const inserter = new RowInserter(db, newTable(), columns, job.appending, begin);
     const maxRows = job.limits.maxRows;
     let overLimit = false;
-    let tableRows = 0;
     let tableStart = job.start;
     const read = await readCsv(
       job.path,
@@ -103,22 +101,22 @@ export async function importSecondHalf(
         }
         inserter.add(fields, count, line);
       },
-      (bytesRead) => {
-        if (inserter.rows - tableRows < TABLE_ROWS && bytesRead - tableStart < TABLE_BYTES) return;
-        inserter.flush();
-        commit();
-        onTable({ table, rows: inserter.rows - tableRows });
-        inserter.retarget(newTable());
-        tableRows = inserter.rows;
-        tableStart = bytesRead;
-        onProgress(inserter.rows);
+      async (bytesRead) => {
+        if (inserter.rows - tableRows >= TABLE_ROWS || bytesRead - tableStart >= TABLE_BYTES) {
+          finishFile();
+          path = scratchPath(job.scratchPrefix, files++);
+          db = createScratch(path, createTable);
+          inserter.retarget(SCRATCH_TABLE, db);
+          tableStart = bytesRead;
+          onProgress(inserter.rows);
+        }
+        // This may share its thread with the app's requests: let them in after every slice.
+        await nextTurn();
       },
     );
-    inserter.flush();
-    commit();
-    onTable({ table, rows: inserter.rows - tableRows });
+    finishFile();
     return { rows: inserter.rows, sha256: read.sha256!, overLimit };
   } finally {
-    db.close();
+    if (db.open) db.close();
   }
 }

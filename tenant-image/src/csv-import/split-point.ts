@@ -7,16 +7,16 @@ import { availableParallelism } from 'node:os';
 import { open } from 'node:fs/promises';
 import type { Encoding } from './import-plan.js';
 
-/** Files smaller than this are parsed by one thread: a second one costs ~50 ms and ~13 MiB to start. */
+/** Files smaller than this are parsed in one pass: the split's fixed costs (the first part's lines counted again, scratch files, the copy) outweigh what it saves. */
 export const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
 const WINDOW_BYTES = 64 * 1024;
 /**
- * The import worker's share of the file. It also copies the helper's rows into staging at the
- * end (~0.6 s per 500k rows), yet the helper (a new isolate writing a scratch file) is not the
- * faster of the two: over HTTP in the container the worker waited 0 ms for the helper at 0.5,
- * 330 ms at 0.48 and 409 ms at 0.45 (run-to-run noise here is ±10 %).
+ * The import worker's share of the file. It also copies the second half's rows into staging at
+ * the end (~0.6 s per 500k rows), yet the second half is the slower of the two: in the app it
+ * runs on the main thread, between requests, yielding after every slice. In the container's
+ * bench the worker waited 189-251 ms for it at 0.50 and 1-2 ms at 0.53 (run-to-run noise ±10 %).
  */
-export const FIRST_PART = 0.5;
+export const FIRST_PART = 0.53;
 
 /**
  * The byte offset (just after an LF) to split the file at, or null to parse it in one thread:

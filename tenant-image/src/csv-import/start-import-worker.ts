@@ -1,5 +1,4 @@
-// Starts a thread on import-worker's entry file: the app's import worker, and the helper thread
-// of a split import (the same entry with another role; the app is bundled with fixed entries).
+// Starts the app's import worker on import-worker's entry file.
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { sharedWriteWaiters } from '../db/write-turns.js';
 import type { ImportWorkerData, ImportWorkerStart } from './worker-protocol.js';

@@ -10,7 +10,7 @@ import type { ImportContext } from '../../../src/csv-import/import-csv.js';
 import type { ImportPlan } from '../../../src/csv-import/import-plan.js';
 import { listImports } from '../../../src/csv-import/provenance.js';
 import { runImportInWorker } from '../../../src/csv-import/run-import-in-worker.js';
-import { scratchPath } from '../../../src/csv-import/scratch-file.js';
+import { scratchPath, scratchPrefix } from '../../../src/csv-import/scratch-file.js';
 import { dropStaleStagingTables } from '../../../src/csv-import/staging.js';
 import { assertImportError, importRecordingSplits, makeEnv, tableNames, type TestEnv } from './test-support.js';
 import { ImportError } from '../../../src/csv-import/import-errors.js';
@@ -41,7 +41,7 @@ function importSplit(env: TestEnv, path: string, ctx: Partial<ImportContext> = {
   return importRecordingSplits(env, path, PLAN, ctx);
 }
 
-describe('split import (two threads)', () => {
+describe('split import (two halves)', () => {
   it('imports both halves in file order, hashes the whole file, and removes the scratch file', async (t) => {
     const env = makeEnv(t);
     const path = env.file('a.csv', csv(5000));
@@ -152,12 +152,32 @@ describe('split import (two threads)', () => {
     assert.equal(listImports(env.db)[0]!.status, 'cancelled');
   });
 
-  it('dropStaleStagingTables deletes the scratch files of imports that are not running', (t) => {
+  it('a split import through the worker: the second half runs on the calling thread, rows in order, errors with their line', async (t) => {
     const env = makeEnv(t);
-    const stale = scratchPath(env.dbPath, 'gone1');
-    env.file(stale.slice(env.dir.length + 1), 'x');
+    const path = env.file('w.csv', csv(60_000));
+    const handle = runImportInWorker(env.dbPath, path, PLAN, { fileName: 'w.csv', parallelMinBytes: 0, rebuildSearchIndex: false });
+    const result = await handle.promise;
+    assert.ok(result.phasesMs.copy !== undefined, `the second half's rows were copied: ${JSON.stringify(result.phasesMs)}`);
+    assert.equal(result.rows, 60_000);
+    assert.equal(result.sha256, createHash('sha256').update(readFileSync(path)).digest('hex'));
+    const ids = env.db.prepare('SELECT id FROM t ORDER BY rowid').pluck().all() as number[];
+    assert.ok(ids.length === 60_000 && ids.every((id, i) => id === i + 1), 'rows in file order');
+    assert.deepEqual(scratchFiles(env), []);
+
+    const bad = env.file('wb.csv', csv(60_000, { 55_000: '55000x,oops' }));
+    const failing = runImportInWorker(env.dbPath, bad, { ...PLAN, table: 'u' }, { fileName: 'wb.csv', parallelMinBytes: 0, rebuildSearchIndex: false });
+    await assertImportError(failing.promise, 'CSV_TYPE_MISMATCH', { line: 55_001, column: 1 });
+    assert.ok(!tableNames(env.db).includes('u'));
+    assert.deepEqual(scratchFiles(env), []);
+  });
+
+  it('dropStaleStagingTables deletes the scratch files of imports that are not running, by either name', (t) => {
+    const env = makeEnv(t);
+    for (const stale of [scratchPath(scratchPrefix(env.dbPath, 'gone1'), 0), scratchPath(scratchPrefix(env.dbPath, 'gone1'), 1), `${env.dbPath}.import-gone2.scratch`]) {
+      env.file(stale.slice(env.dir.length + 1), 'x');
+    }
     const removed = dropStaleStagingTables(env.db);
-    assert.ok(removed.some((name) => name.endsWith('.scratch')));
+    assert.equal(removed.filter((name) => name.endsWith('.scratch')).length, 3, JSON.stringify(removed));
     assert.deepEqual(scratchFiles(env), []);
   });
 });
