@@ -10,7 +10,7 @@ import { quoteIdent } from '../sql/identifier.js';
 import { runImmediate } from './immediate-transaction.js';
 import { throwIfCancelled, untilCancelled } from './read-csv.js';
 import { removeScratch, SCRATCH_TABLE } from './scratch-file.js';
-import type { SecondHalfThread } from './second-half-run.js';
+import type { SecondHalfHandle } from './second-half-run.js';
 
 export type SecondHalfCopy =
   /** Every row of the second half is staged; `sha256` is the whole file's. */
@@ -32,7 +32,7 @@ export interface CopyOptions {
 }
 
 /** Throws the second half's error when it found one in the file (the first half had none). */
-export async function copySecondHalf(db: Database.Database, second: SecondHalfThread, staging: string, opts: CopyOptions): Promise<SecondHalfCopy> {
+export async function copySecondHalf(db: Database.Database, second: SecondHalfHandle, staging: string, opts: CopyOptions): Promise<SecondHalfCopy> {
   const lastFirstRowid = (db.prepare(`SELECT max(rowid) FROM ${quoteIdent(staging)}`).pluck().get() as number | null) ?? 0;
   const undo = (): void => {
     runImmediate(db, () => db.prepare(`DELETE FROM ${quoteIdent(staging)} WHERE rowid > ?`).run(lastFirstRowid));

@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
 import type { ImportContext } from './import-context.js';
 import type { BatchTransaction } from './immediate-transaction.js';
 import type { ColumnPlan, ImportLimits, ImportPlan } from './import-plan.js';
-import type { SecondHalfThread } from './second-half-run.js';
+import type { SecondHalfHandle } from './second-half-run.js';
 
 export interface ImportRun {
   readonly db: Database.Database;
@@ -26,7 +26,7 @@ export interface ImportRun {
   /** Bytes of the file read so far; recorded with a failure. */
   bytes: number;
   /** The second half of a split import, once started; stopped whatever the outcome. */
-  second: SecondHalfThread | null;
+  second: SecondHalfHandle | null;
   /** Rows the second half has parsed so far, for progress. */
   secondRows: number;
 }

@@ -13,7 +13,6 @@ import { recordHeartbeat } from './provenance.js';
 import { readCsv, type AfterChunk, type CsvReadOptions, type CsvReadResult, type RecordSink } from './read-csv.js';
 import { checkHeader } from './row-checks.js';
 import { RowInserter } from './row-inserter.js';
-import { scratchPrefix } from './scratch-file.js';
 import { runSecondHalfHere } from './second-half-run.js';
 import { chooseSplit } from './split-point.js';
 import { createTableSql } from './staging.js';
@@ -86,7 +85,8 @@ function startSecondHalf(run: ImportRun, path: string, split: number): void {
       start: split,
       columns: run.detecting ? null : run.columns,
       appending: plan.mode === 'append',
-      scratchPrefix: scratchPrefix(run.db.name, run.importId),
+      dbPath: run.db.name,
+      importId: run.importId,
     },
     (rows) => (run.secondRows = rows),
   );

@@ -137,7 +137,11 @@ function checkFileSize(bytes: number, limits: ImportLimits, line: number | undef
 }
 
 export function throwIfCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new ImportError('CSV_CANCELLED', 'The import was cancelled; nothing was written.');
+  if (signal?.aborted) throw cancelled();
+}
+
+function cancelled(): ImportError {
+  return new ImportError('CSV_CANCELLED', 'The import was cancelled; nothing was written.');
 }
 
 /** `promise`, or CSV_CANCELLED as soon as `signal` aborts. */
@@ -146,7 +150,7 @@ export async function untilCancelled<T>(promise: Promise<T>, signal: AbortSignal
   throwIfCancelled(signal);
   let onAbort!: () => void;
   const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(new ImportError('CSV_CANCELLED', 'The import was cancelled; nothing was written.'));
+    onAbort = () => reject(cancelled());
     signal.addEventListener('abort', onAbort, { once: true });
   });
   try {

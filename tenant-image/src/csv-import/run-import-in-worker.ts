@@ -44,7 +44,6 @@ export function runImportInWorker(dbPath: string, path: string, plan: ImportPlan
   // `indexed` is a secondary result; do not let an unobserved rejection crash the app.
   indexed.catch(() => {});
   let imported = false;
-  let stopHalf: (() => Promise<void>) | null = null;
 
   const cancel = (): void => {
     worker.postMessage({ type: 'cancel' } satisfies ControlMessage);
@@ -73,7 +72,7 @@ export function runImportInWorker(dbPath: string, path: string, plan: ImportPlan
         rejectIndex(ImportError.fromJSON(m.error));
         return;
       case 'half-start':
-        stopHalf = hostSecondHalf(m.job, m.port);
+        hostSecondHalf(m.job, m.port);
         return;
     }
   });
@@ -86,8 +85,6 @@ export function runImportInWorker(dbPath: string, path: string, plan: ImportPlan
   worker.on('error', fail);
   worker.on('exit', (code) => {
     signal?.removeEventListener('abort', onAbort);
-    // A worker that died mid-import never stopped its second half.
-    void stopHalf?.();
     // Settling an already-settled promise is a no-op, so this only matters for a silent exit.
     fail(new Error(`worker exited with code ${code}`));
   });

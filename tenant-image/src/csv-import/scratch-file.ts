@@ -15,14 +15,9 @@ const SCRATCH_SUFFIX = '.scratch';
 /** The one table of each scratch file. */
 export const SCRATCH_TABLE = 'rows';
 
-/** What every scratch file of one import starts with: <db>.import-<id>. */
-export function scratchPrefix(dbPath: string, importId: string): string {
-  return `${dbPath}${SCRATCH_INFIX}${importId}`;
-}
-
-/** The import's n-th scratch file. */
-export function scratchPath(prefix: string, n: number): string {
-  return `${prefix}.${n}${SCRATCH_SUFFIX}`;
+/** The n-th scratch file of import `importId` into `dbPath`. */
+export function scratchPath(dbPath: string, importId: string, n: number): string {
+  return `${dbPath}${SCRATCH_INFIX}${importId}.${n}${SCRATCH_SUFFIX}`;
 }
 
 /** A new scratch file at `path` holding an empty SCRATCH_TABLE made by `createTable` (staging.ts's createTableSql). */
@@ -40,30 +35,26 @@ export function removeScratch(path: string): void {
   for (const suffix of ['', '-journal']) rmSync(`${path}${suffix}`, { force: true });
 }
 
-/** Deletes every scratch file of the import whose files start with `prefix`. */
-export function removeScratchFiles(prefix: string): void {
-  const start = `${basename(prefix)}.`;
-  for (const name of readdirSync(dirname(prefix))) {
-    if (name.startsWith(start) && isScratchName(name)) removeScratch(join(dirname(prefix), name.replace(/-journal$/, '')));
-  }
+/** Deletes every scratch file of import `importId` into `dbPath`. */
+export function removeScratchFiles(dbPath: string, importId: string): void {
+  removeScratchWhere(dbPath, (id) => id === importId);
 }
 
 /** Deletes the scratch files of imports into `dbPath` for which `isRunning(importId)` is false. */
 export function removeStaleScratchFiles(dbPath: string, isRunning: (importId: string) => boolean): string[] {
+  return removeScratchWhere(dbPath, (id) => !isRunning(id));
+}
+
+function removeScratchWhere(dbPath: string, remove: (importId: string) => boolean): string[] {
   const dir = dirname(dbPath);
   const prefix = `${basename(dbPath)}${SCRATCH_INFIX}`;
   const removed: string[] = [];
   for (const name of readdirSync(dir)) {
-    if (!name.startsWith(prefix) || !isScratchName(name)) continue;
+    if (!name.startsWith(prefix) || !name.endsWith(SCRATCH_SUFFIX)) continue;
     // <id>.<n>.scratch, or <id>.scratch as the single shared file of berth before 2026-12.
-    const id = name.slice(prefix.length).split('.')[0]!;
-    if (isRunning(id)) continue;
-    removeScratch(join(dir, name.replace(/-journal$/, '')));
+    if (!remove(name.slice(prefix.length).split('.')[0]!)) continue;
+    removeScratch(join(dir, name));
     removed.push(name);
   }
   return removed;
-}
-
-function isScratchName(name: string): boolean {
-  return name.endsWith(SCRATCH_SUFFIX) || name.endsWith(`${SCRATCH_SUFFIX}-journal`);
 }

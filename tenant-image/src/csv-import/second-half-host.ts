@@ -6,11 +6,11 @@
 import type { MessagePort } from 'node:worker_threads';
 import { startSecondHalfRun } from './second-half-run.js';
 import type { SecondHalfJob } from './second-half.js';
-import type { HalfRequest, HelperMessage } from './worker-protocol.js';
+import type { HalfRequest, HalfMessage } from './worker-protocol.js';
 
-/** Starts the half; the returned function stops it (the worker died) and deletes its scratch files. */
-export function hostSecondHalf(job: SecondHalfJob, port: MessagePort): () => Promise<void> {
-  const post = (m: HelperMessage): void => port.postMessage(m);
+/** Runs the half until the worker asks it to stop, or its end of `port` closes (the worker ended or died). */
+export function hostSecondHalf(job: SecondHalfJob, port: MessagePort): void {
+  const post = (m: HalfMessage): void => port.postMessage(m);
   const run = startSecondHalfRun(
     job,
     (rows) => post({ type: 'half-progress', rows }),
@@ -27,7 +27,7 @@ export function hostSecondHalf(job: SecondHalfJob, port: MessagePort): () => Pro
         port.close();
       });
   });
-  // The worker's end closed without a stop (it was terminated or crashed): stop here too.
+  // The worker's end closed without a stop (it was terminated or crashed; a worker's ports
+  // close when it exits): stop here too.
   port.on('close', () => void run.stop());
-  return run.stop;
 }

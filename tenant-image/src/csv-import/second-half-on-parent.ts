@@ -1,10 +1,10 @@
 // The import worker's handle on a second half that runs on the app's main thread
 // (second-half-host.ts): asks for it over the worker's parent port with a channel of its own,
-// and turns the host's messages back into a SecondHalfThread. What crosses is worker-protocol.ts.
+// and turns the host's messages back into a SecondHalfHandle. What crosses is worker-protocol.ts.
 import { MessageChannel, parentPort } from 'node:worker_threads';
 import { ImportError } from './import-errors.js';
 import { TableQueue, type SecondHalfOutcome, type SecondHalfStarter } from './second-half-run.js';
-import type { HalfRequest, HelperMessage, WorkerMessage } from './worker-protocol.js';
+import type { HalfRequest, HalfMessage, WorkerMessage } from './worker-protocol.js';
 
 export const secondHalfOnParent: SecondHalfStarter = (job, onProgress) => {
   const { port1: port, port2 } = new MessageChannel();
@@ -14,7 +14,7 @@ export const secondHalfOnParent: SecondHalfStarter = (job, onProgress) => {
   let stopped!: () => void;
   const whenStopped = new Promise<void>((resolve) => (stopped = resolve));
   const outcome = new Promise<SecondHalfOutcome>((resolve) => {
-    port.on('message', (m: HelperMessage) => {
+    port.on('message', (m: HalfMessage) => {
       if (m.type === 'half-progress') onProgress(m.rows);
       else if (m.type === 'half-table') tables.push(m.done);
       else if (m.type === 'half-done') resolve({ ok: true, result: m.result });

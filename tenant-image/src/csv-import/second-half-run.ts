@@ -16,7 +16,7 @@ export type SecondHalfOutcome =
    */
   | { ok: false; error: ImportError; crashed: boolean };
 
-export interface SecondHalfThread {
+export interface SecondHalfHandle {
   readonly outcome: Promise<SecondHalfOutcome>;
   /**
    * Its scratch files in file order, each as soon as it is complete; null once it has ended
@@ -30,7 +30,7 @@ export interface SecondHalfThread {
 }
 
 /** Where a split import's second half runs (ImportContext.runSecondHalf). */
-export type SecondHalfStarter = (job: SecondHalfJob, onProgress: (rows: number) => void) => SecondHalfThread;
+export type SecondHalfStarter = (job: SecondHalfJob, onProgress: (rows: number) => void) => SecondHalfHandle;
 
 /** A second half running on this thread, reporting as it goes (what both kinds of handle are made of). */
 export interface SecondHalfRun {
@@ -52,7 +52,7 @@ export function startSecondHalfRun(job: SecondHalfJob, onProgress: (rows: number
     stopping ??= (async () => {
       controller.abort();
       await outcome;
-      removeScratchFiles(job.scratchPrefix);
+      removeScratchFiles(job.dbPath, job.importId);
     })();
     return stopping;
   };

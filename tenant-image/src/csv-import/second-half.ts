@@ -26,12 +26,13 @@ export interface SecondHalfJob {
   /**
    * The columns to check rows against, or null while the import worker is still detecting them
    * (an import started without types): the second half then counts and hashes the first part,
-   * and waits for them (SecondHalfThread.provideColumns) before it parses.
+   * and waits for them (SecondHalfHandle.provideColumns) before it parses.
    */
   columns: ColumnPlan[] | null;
   appending: boolean;
-  /** Where its scratch files go: scratchPath(scratchPrefix, n). */
-  scratchPrefix: string;
+  /** Its scratch files are scratchPath(dbPath, importId, n). */
+  dbPath: string;
+  importId: string;
 }
 
 export interface SecondHalfResult {
@@ -73,7 +74,7 @@ export async function importSecondHalf(
   const columns = job.columns ?? (await untilCancelled(columnsLater, signal));
   const createTable = createTableSql(SCRATCH_TABLE, columns);
   let files = 0;
-  let path = scratchPath(job.scratchPrefix, files++);
+  let path = scratchPath(job.dbPath, job.importId, files++);
   let db: Database.Database = createScratch(path, createTable);
   try {
     const begin = (): void => {
@@ -104,7 +105,7 @@ export async function importSecondHalf(
       async (bytesRead) => {
         if (inserter.rows - tableRows >= TABLE_ROWS || bytesRead - tableStart >= TABLE_BYTES) {
           finishFile();
-          path = scratchPath(job.scratchPrefix, files++);
+          path = scratchPath(job.dbPath, job.importId, files++);
           db = createScratch(path, createTable);
           inserter.retarget(SCRATCH_TABLE, db);
           tableStart = bytesRead;

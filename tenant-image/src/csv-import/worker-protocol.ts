@@ -9,7 +9,7 @@
 //   A split import's second half runs on the main thread (second-half-host.ts): the worker sends
 //   'half-start' with the job and one end of a new message channel, on which
 //   worker ──HalfRequest──▶ main thread: columns (a job started before types were known), stop;
-//   main thread ──HelperMessage──▶ worker: half-progress* and half-table* (each scratch file once
+//   main thread ──HalfMessage──▶ worker: half-progress* and half-table* (each scratch file once
 //   complete, in file order), then half-done or half-error; half-stopped once stopped and its
 //   scratch files are deleted.
 import type { MessagePort } from 'node:worker_threads';
@@ -49,7 +49,7 @@ export type WorkerMessage =
 export type HalfRequest = { type: 'columns'; columns: ColumnPlan[] } | { type: 'stop' };
 
 /** Main thread → import worker, on a second half's own channel. */
-export type HelperMessage =
+export type HalfMessage =
   | { type: 'half-progress'; rows: number }
   | { type: 'half-table'; done: ScratchTable }
   | { type: 'half-done'; result: SecondHalfResult }

@@ -10,7 +10,7 @@ import type { ImportContext } from '../../../src/csv-import/import-csv.js';
 import type { ImportPlan } from '../../../src/csv-import/import-plan.js';
 import { listImports } from '../../../src/csv-import/provenance.js';
 import { runImportInWorker } from '../../../src/csv-import/run-import-in-worker.js';
-import { scratchPath, scratchPrefix } from '../../../src/csv-import/scratch-file.js';
+import { scratchPath } from '../../../src/csv-import/scratch-file.js';
 import { dropStaleStagingTables } from '../../../src/csv-import/staging.js';
 import { assertImportError, importRecordingSplits, makeEnv, tableNames, type TestEnv } from './test-support.js';
 import { ImportError } from '../../../src/csv-import/import-errors.js';
@@ -173,7 +173,7 @@ describe('split import (two halves)', () => {
 
   it('dropStaleStagingTables deletes the scratch files of imports that are not running, by either name', (t) => {
     const env = makeEnv(t);
-    for (const stale of [scratchPath(scratchPrefix(env.dbPath, 'gone1'), 0), scratchPath(scratchPrefix(env.dbPath, 'gone1'), 1), `${env.dbPath}.import-gone2.scratch`]) {
+    for (const stale of [scratchPath(env.dbPath, 'gone1', 0), scratchPath(env.dbPath, 'gone1', 1), `${env.dbPath}.import-gone2.scratch`]) {
       env.file(stale.slice(env.dir.length + 1), 'x');
     }
     const removed = dropStaleStagingTables(env.db);
